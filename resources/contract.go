@@ -1,0 +1,59 @@
+package resources
+
+import "context"
+
+// Resource is one configured instance of a kind, bound to its desired
+// attribute values. The engine drives every resource through the same
+// contract, in this order:
+//
+//  1. Read observes the current state of the managed thing. It must not
+//     change anything on the host.
+//  2. Plan compares the configured values with the observed state and says
+//     what Apply would do: a typed Action, a Reason, and the differences.
+//     It must not change anything on the host either: `tend plan` calls
+//     only Read and Plan.
+//  3. Apply carries out the Change that Plan returned, and nothing else.
+//     It is called only when the action is not NoOp or Refresh.
+//  4. Verify confirms, after Apply, that the host now is as configured. A
+//     resource whose Verify fails is reported as failed even though Apply
+//     returned no error.
+//
+// Every method takes a context whose deadline bounds the call.
+type Resource interface {
+	Read(ctx context.Context) (State, error)
+	Plan(ctx context.Context, observed State) (Change, error)
+	Apply(ctx context.Context, c Change) error
+	Verify(ctx context.Context) error
+}
+
+// Refresher is implemented by resources that act on notify events: a
+// service reloads, a map rebuilds, a command runs. Refresh is called after
+// the resource itself has converged, once per run however many notifiers
+// changed. Resources that do not implement it ignore refresh events.
+type Refresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// Kind is a resource type a provider offers: its schema, how instances are
+// identified for conflict detection, what they implicitly depend on, and
+// how to bind a configured instance.
+type Kind interface {
+	Schema() Schema
+	// Identity names the thing an instance manages, such as
+	// "file:/etc/postfix/main.cf". Two instances with one identity are a
+	// configuration error.
+	Identity(cfg *Config) string
+	// Needs lists identities this instance depends on whenever another
+	// resource manages them (a file needs its parent directories).
+	Needs(cfg *Config) []string
+	// New binds a configured instance. Errors here are configuration
+	// errors the schema could not express ("mode must be octal").
+	New(cfg *Config) (Resource, error)
+}
+
+// Outputter is implemented by resources whose Apply or Refresh produced
+// output worth keeping in the run report (a command's stdout and stderr).
+// The engine reads it after each call.
+type Outputter interface {
+	Output() string
+}
