@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// runExplain shows where a resource and each of its attribute values came
+// from: module calls, files and lines, data layers and what they override.
+func runExplain(_ context.Context, env *cmdEnv, args []string) int {
+	var c common
+	fs := newFlags("explain", env, &c, false)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(env.stderr, "Usage: tend explain [flags] ADDRESS   (as printed by tend plan)")
+		return exitUsage
+	}
+	addr, err := resources.ParseAddress(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend explain: %v\n", err)
+		return exitUsage
+	}
+	cat, ok := loadCatalog(env, &c)
+	if !ok {
+		return exitUsage
+	}
+	inst, idx, found := cat.Find(addr.String())
+	if !found {
+		fmt.Fprintf(env.stderr, "tend explain: node %s has no resource %s\n", cat.Node, addr)
+		return exitUsage
+	}
+	explain(env.stdout, cat, inst, idx)
+	return 0
+}
+
+func explain(w io.Writer, cat *config.Catalog, inst *config.Instance, idx int) {
+	fmt.Fprintf(w, "%s\n", inst.Addr)
+	fmt.Fprintf(w, "  kind        %s\n", inst.Addr.Kind)
+	fmt.Fprintf(w, "  declared    %s\n", where(inst.Decl))
+	for i, call := range inst.ModuleCalls {
+		fmt.Fprintf(w, "  via         module %q called at %s\n", inst.Addr.Module[i], where(call))
+	}
+	if inst.Identity != "" {
+		fmt.Fprintf(w, "  manages     %s\n", inst.Identity)
+	}
+	for _, d := range cat.Graph.Deps(idx) {
+		fmt.Fprintf(w, "  after       %s (%s)\n", cat.Instances[d].Addr, cat.Graph.Why(d, idx))
+	}
+	for _, n := range inst.Notify {
+		fmt.Fprintf(w, "  notifies    %s\n", cat.Instances[n].Addr)
+	}
+	for _, as := range inst.Kind.Schema().Attrs {
+		v := inst.Config.Values[as.Name]
+		if v.IsNull() {
+			continue
+		}
+		fmt.Fprintf(w, "\n  %s = %s\n", as.Name, showValue(v, inst.Config.Sensitive[as.Name]))
+		for _, o := range inst.Origins[as.Name] {
+			fmt.Fprintf(w, "      %s\n", o)
+		}
+	}
+}
+
+func where(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// showValue renders a value on one line: long text as its first line and
+// a line count, collections as JSON, sensitive values masked.
+func showValue(v cty.Value, sensitive bool) string {
+	if sensitive {
+		return resources.Masked
+	}
+	if v.Type() == cty.String {
+		s := v.AsString()
+		lines := strings.Count(strings.TrimSuffix(s, "\n"), "\n") + 1
+		if lines > 1 || len(s) > 72 {
+			first, _, _ := strings.Cut(s, "\n")
+			if len(first) > 60 {
+				first = first[:60] + "..."
+			}
+			return fmt.Sprintf("%q (%d lines, %d bytes)", first, lines, len(s))
+		}
+		return fmt.Sprintf("%q", s)
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return v.GoString()
+	}
+	var compact json.RawMessage = b
+	return string(compact)
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/providers/files/atomicfile"
+)
+
+// runFmt rewrites the repository's .hcl files in canonical style. With
+// -check it changes nothing and exits 1 when a file needs formatting. A
+// file with syntax errors is reported and left alone.
+func runFmt(_ context.Context, env *cmdEnv, args []string) int {
+	var c common
+	flags := newFlags("fmt", env, &c, false)
+	check := flags.Bool("check", false, "list files that need formatting; change nothing")
+	if code, ok := parse(flags, args); !ok {
+		return code
+	}
+	names, err := hclFilesUnder(c.repo)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
+		return exitUsage
+	}
+	parser := hclparse.NewParser()
+	var diags hcl.Diagnostics
+	unformatted := 0
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
+			return exitUsage
+		}
+		rel, _ := filepath.Rel(c.repo, name)
+		if _, d := parser.ParseHCL(src, rel); d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
+		out := hclwrite.Format(src)
+		if bytes.Equal(out, src) {
+			continue
+		}
+		unformatted++
+		fmt.Fprintln(env.stdout, rel)
+		if !*check {
+			if err := rewrite(name, out); err != nil {
+				fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
+				return exitUsage
+			}
+		}
+	}
+	src := config.Sources{}
+	for n, f := range parser.Files() {
+		src[n] = f.Bytes
+	}
+	config.WriteDiagnostics(env.stderr, diags, src)
+	if diags.HasErrors() || (*check && unformatted > 0) {
+		return exitUsage
+	}
+	return 0
+}
+
+// rewrite replaces a file's content atomically, keeping its mode.
+func rewrite(name string, b []byte) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(name, b, atomicfile.Options{Mode: fi.Mode().Perm(), UID: -1, GID: -1})
+}
+
+// hclFilesUnder lists the .hcl files of a repository, skipping .git.
+func hclFilesUnder(repo string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}

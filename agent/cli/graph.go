@@ -1,0 +1,26 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+// runGraph prints the node's resource graph in DOT: edges point from a
+// resource to what needs it first, labelled with why.
+func runGraph(_ context.Context, env *cmdEnv, args []string) int {
+	var c common
+	fs := newFlags("graph", env, &c, false)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	cat, ok := loadCatalog(env, &c)
+	if !ok {
+		return exitUsage
+	}
+	labels := make([]string, len(cat.Instances))
+	for i, inst := range cat.Instances {
+		labels[i] = inst.Addr.String()
+	}
+	fmt.Fprint(env.stdout, cat.Graph.DOT(labels))
+	return 0
+}

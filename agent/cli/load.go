@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/modules"
+	"github.com/tendhq/tend/providers"
+	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/engine"
+)
+
+// openRepo opens the node repository named by the flags.
+func openRepo(env *cmdEnv, c *common) (*config.Repo, bool) {
+	repoDir, err := filepath.Abs(c.repo)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend: %v\n", err)
+		return nil, false
+	}
+	c.repo = repoDir
+	root, err := filepath.Abs(c.root)
+	if err != nil && c.root != "" {
+		fmt.Fprintf(env.stderr, "tend: %v\n", err)
+		return nil, false
+	}
+	repo, diags := config.Open(config.Options{
+		Repo: repoDir, Library: modules.Library, Registry: providers.Builtin(),
+		Env: resources.Env{Root: root, StateDir: c.stateDir},
+	})
+	return repo, printDiags(env, repo, diags)
+}
+
+// loadCatalog opens the repository and evaluates one node.
+func loadCatalog(env *cmdEnv, c *common) (*config.Catalog, bool) {
+	repo, ok := openRepo(env, c)
+	if !ok {
+		return nil, false
+	}
+	cat, diags := repo.Catalog(c.node)
+	return cat, printDiags(env, repo, diags)
+}
+
+// printDiags prints diagnostics and says whether the load may go on.
+func printDiags(env *cmdEnv, repo *config.Repo, diags hcl.Diagnostics) bool {
+	if len(diags) > 0 {
+		var src config.Sources
+		if repo != nil {
+			src = repo.Sources()
+		}
+		config.WriteDiagnostics(env.stderr, diags, src)
+	}
+	return !diags.HasErrors()
+}
+
+// engineNodes turns a catalog into what the engine walks.
+func engineNodes(cat *config.Catalog) ([]engine.Node, [][]string) {
+	nodes := make([]engine.Node, len(cat.Instances))
+	notifies := make([][]string, len(cat.Instances))
+	for i, inst := range cat.Instances {
+		nodes[i] = engine.Node{Addr: inst.Addr.String(), Resource: inst.Resource, Notify: inst.Notify}
+		for _, t := range inst.Notify {
+			notifies[i] = append(notifies[i], cat.Instances[t].Addr.String())
+		}
+	}
+	return nodes, notifies
+}
+
+// ensureStateDir creates the state directory, root-only.
+func ensureStateDir(dir string) error {
+	return os.MkdirAll(dir, 0o700)
+}
+
+// existingDir returns dir when it exists, else "": a plan reads pending
+// refresh events when there are any, and never creates the directory.
+func existingDir(dir string) string {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return dir
+	}
+	return ""
+}

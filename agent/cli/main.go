@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *cmdEnv, args []string) int
+}
+
+var commands = map[string]command{
+	"validate": {"check the node repository without touching the host", runValidate},
+	"plan":     {"show what apply would change, and why", runPlan},
+	"apply":    {"converge the host (or apply a saved plan)", runApply},
+	"fmt":      {"rewrite the repository's HCL files in canonical style", runFmt},
+	"graph":    {"print a node's resource graph in DOT", runGraph},
+	"explain":  {"show where a resource and each of its values came from", runExplain},
+}
+
+// cmdEnv is what every command writes to.
+type cmdEnv struct {
+	stdout, stderr io.Writer
+}
+
+// Main runs tend with its arguments and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	env := &cmdEnv{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "tend: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cmd.run(ctx, env, args[1:])
+}
+
+const exitUsage = 1
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "Usage: tend COMMAND [flags]\n\nCommands:\n")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, "\nRun 'tend COMMAND -h' for a command's flags.\n")
+}
+
+// common are the flags most commands share.
+type common struct {
+	node, repo, root, stateDir string
+	parallel                   int
+}
+
+func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet {
+	fs := flag.NewFlagSet("tend "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	host, _ := os.Hostname()
+	fs.StringVar(&c.node, "node", host, "the node to work on")
+	fs.StringVar(&c.repo, "repo", ".", "the node repository")
+	if withHost {
+		fs.StringVar(&c.root, "root", "/", "resolve every managed path under this directory")
+		fs.StringVar(&c.stateDir, "state-dir", "/var/lib/tend", "tend's state directory (reports, backups, pending events)")
+		fs.IntVar(&c.parallel, "parallel", 8, "how many resources to work on at once")
+	}
+	return fs
+}
+
+// parse parses flags, reporting usage errors; ok is false when the
+// command should exit with code.
+func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}

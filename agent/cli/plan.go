@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/resources/engine"
+	"github.com/tendhq/tend/resources/plan"
+	"github.com/tendhq/tend/resources/report"
+)
+
+// runPlan shows what apply would do. Nothing on the host changes: only
+// the resources' Read and Plan run.
+func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
+	var c common
+	fs := newFlags("plan", env, &c, true)
+	asJSON := fs.Bool("json", false, "print the plan as JSON")
+	out := fs.String("out", "", "save the plan to this file for 'tend apply FILE'")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "tend plan: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	cat, ok := loadCatalog(env, &c)
+	if !ok {
+		return exitUsage
+	}
+	p, err := makePlan(ctx, cat, &c)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend plan: %v\n", err)
+		return exitUsage
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(p, "", "  ")
+		fmt.Fprintln(env.stdout, string(b))
+	} else {
+		plan.Render(env.stdout, p)
+	}
+	if *out != "" {
+		if err := plan.WriteFile(*out, &plan.Saved{Plan: *p, Repo: c.repo, Root: c.root}); err != nil {
+			fmt.Fprintf(env.stderr, "tend plan: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(env.stdout, "Saved the plan to %s; apply it with: tend apply %s\n", *out, *out)
+	}
+	return report.ExitCode(p.HasChanges(), p.Summary.Errors > 0)
+}
+
+// makePlan reads and plans every resource of the catalog.
+func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, error) {
+	pending, err := engine.OpenPending(existingDir(c.stateDir))
+	if err != nil {
+		return nil, err
+	}
+	nodes, notifies := engineNodes(cat)
+	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
+	return plan.FromResult(cat.Node, cat.Digest, res, notifies), nil
+}

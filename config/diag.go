@@ -1,0 +1,81 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Sources maps a diagnostic's file name to the file's bytes, for the
+// source excerpt under each diagnostic.
+type Sources map[string][]byte
+
+// WriteDiagnostics is the one renderer of configuration problems. Each
+// diagnostic is a line "file:line:col: severity: summary; detail", followed
+// by the offending source line and a caret marker when the source is known.
+func WriteDiagnostics(w io.Writer, diags hcl.Diagnostics, src Sources) {
+	for _, d := range diags {
+		sev := "error"
+		if d.Severity == hcl.DiagWarning {
+			sev = "warning"
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += "; " + d.Detail
+		}
+		if d.Subject == nil {
+			fmt.Fprintf(w, "%s: %s\n", sev, msg)
+			continue
+		}
+		r := *d.Subject
+		fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", r.Filename, r.Start.Line, r.Start.Column, sev, msg)
+		writeExcerpt(w, r, src[r.Filename])
+	}
+}
+
+func writeExcerpt(w io.Writer, r hcl.Range, file []byte) {
+	if file == nil {
+		return
+	}
+	lines := bytes.Split(file, []byte("\n"))
+	if r.Start.Line < 1 || r.Start.Line > len(lines) {
+		return
+	}
+	line := strings.TrimRight(string(lines[r.Start.Line-1]), "\r")
+	width := 1
+	if r.End.Line == r.Start.Line && r.End.Column > r.Start.Column {
+		width = r.End.Column - r.Start.Column
+	}
+	gutter := fmt.Sprintf("%5d | ", r.Start.Line)
+	pad := strings.Repeat(" ", len(gutter)-2) + "| "
+	indent := strings.Map(func(c rune) rune {
+		if c == '\t' {
+			return '\t'
+		}
+		return ' '
+	}, prefixRunes(line, r.Start.Column-1))
+	fmt.Fprintf(w, "%s%s\n%s%s%s\n", gutter, line, pad, indent, strings.Repeat("^", width))
+}
+
+// prefixRunes returns the first n characters of s (columns count
+// characters, not bytes).
+func prefixRunes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// errorAt builds an error diagnostic for a source range.
+func errorAt(r hcl.Range, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r.Ptr()}
+}

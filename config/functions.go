@@ -1,0 +1,115 @@
+package config
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// sensitiveMark marks values that must never be printed.
+type marker string
+
+const sensitiveMark = marker("sensitive")
+
+// stdFunctions are the functions every scope has; file functions are
+// added per scope because they resolve names against the scope's
+// directory.
+var stdFunctions = map[string]function.Function{
+	"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "chomp": stdlib.ChompFunc,
+	"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc,
+	"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
+	"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
+	"csvdecode": stdlib.CSVDecodeFunc, "distinct": stdlib.DistinctFunc,
+	"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "floor": stdlib.FloorFunc,
+	"format": stdlib.FormatFunc, "formatdate": stdlib.FormatDateFunc,
+	"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc,
+	"index": stdlib.IndexFunc, "join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc,
+	"jsonencode": stdlib.JSONEncodeFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc,
+	"log": stdlib.LogFunc, "lookup": stdlib.LookupFunc, "lower": stdlib.LowerFunc,
+	"max": stdlib.MaxFunc, "merge": stdlib.MergeFunc, "min": stdlib.MinFunc,
+	"parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc, "range": stdlib.RangeFunc,
+	"regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
+	"regex_replace": stdlib.RegexReplaceFunc, "replace": stdlib.ReplaceFunc,
+	"reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
+	"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc,
+	"setunion": stdlib.SetUnionFunc, "signum": stdlib.SignumFunc, "slice": stdlib.SliceFunc,
+	"sort": stdlib.SortFunc, "split": stdlib.SplitFunc, "strrev": stdlib.ReverseFunc,
+	"substr": stdlib.SubstrFunc, "timeadd": stdlib.TimeAddFunc, "title": stdlib.TitleFunc,
+	"trim": stdlib.TrimFunc, "trimprefix": stdlib.TrimPrefixFunc,
+	"trimspace": stdlib.TrimSpaceFunc, "trimsuffix": stdlib.TrimSuffixFunc,
+	"upper": stdlib.UpperFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+	"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
+	"tostring":  stdlib.MakeToFunc(cty.String),
+	"tolist":    stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+	"toset":     stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+	"tomap":     stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+	"sensitive": sensitiveFunc,
+}
+
+// sensitiveFunc marks its argument: plans, reports and logs print it as
+// "(sensitive)", and diffs of content built from it show no line text.
+var sensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowMarked: true, AllowNull: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return args[0].Mark(sensitiveMark), nil
+	},
+})
+
+// functions returns the scope's function table, built once.
+func (s *scope) functions() map[string]function.Function {
+	if s.funcs != nil {
+		return s.funcs
+	}
+	s.funcs = make(map[string]function.Function, len(stdFunctions)+3)
+	for n, f := range stdFunctions {
+		s.funcs[n] = f
+	}
+	s.funcs["file"] = s.fileFunc()
+	s.funcs["fileexists"] = s.fileExistsFunc()
+	s.funcs["templatefile"] = s.templateFileFunc()
+	return s.funcs
+}
+
+func (s *scope) fileFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			b, err := s.readRelative(args[0].AsString())
+			if err != nil {
+				return cty.DynamicVal, err
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+}
+
+func (s *scope) fileExistsFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			_, err := s.readRelative(args[0].AsString())
+			return cty.BoolVal(err == nil), nil
+		},
+	})
+}
+
+func (s *scope) templateFileFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "vars", Type: cty.DynamicPseudoType, AllowMarked: true},
+		},
+		Type: function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, diags := s.renderTemplate(args[0].AsString(), args[1], hcl.Range{})
+			if diags.HasErrors() {
+				return cty.DynamicVal, diags
+			}
+			return v, nil
+		},
+	})
+}

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/resources/graph"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// link binds every instance to its kind, builds the graph from references,
+// depends_on, notify and implicit needs, and checks for conflicts and
+// cycles.
+func (ld *loader) link(cat *Catalog) hcl.Diagnostics {
+	index := map[*Instance]int{}
+	for i, inst := range cat.Instances {
+		index[inst] = i
+	}
+	g := graph.New(len(cat.Instances))
+	cat.Graph = g
+	diags := ld.bind(cat)
+	for i, inst := range cat.Instances {
+		rb := inst.block
+		for dep := range rb.deps {
+			for _, d := range dep.instances {
+				g.AddEdge(index[d], i, "reference")
+			}
+		}
+		targets, d := rb.scope.resolveTargets(rb.content.Attributes["depends_on"])
+		diags = append(diags, d...)
+		for _, t := range targets {
+			g.AddEdge(index[t], i, "depends_on")
+		}
+		targets, d = rb.scope.resolveTargets(rb.content.Attributes["notify"])
+		diags = append(diags, d...)
+		for _, t := range targets {
+			inst.Notify = append(inst.Notify, index[t])
+			g.AddEdge(i, index[t], "notify")
+		}
+	}
+	diags = append(diags, ld.root.moduleDependsOn(g, index)...)
+	diags = append(diags, implicitEdges(cat)...)
+	if diags.HasErrors() {
+		return diags
+	}
+	if c := g.Cycle(); c != nil {
+		var names []string
+		for _, n := range c {
+			names = append(names, cat.Instances[n].Addr.String())
+		}
+		diags = append(diags, errorAt(cat.Instances[c[0]].Decl, "Dependency cycle",
+			"Resources depend on each other in a circle: "+strings.Join(names, " -> ")+"."))
+	}
+	return diags
+}
+
+// bind asks each instance's kind for its identity and binds it.
+func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, inst := range cat.Instances {
+		inst.Identity = inst.Kind.Identity(inst.Config)
+		r, err := inst.Kind.New(inst.Config)
+		if err != nil {
+			diags = append(diags, errorAt(inst.Decl, "Invalid resource", inst.Addr.String()+": "+err.Error()))
+			continue
+		}
+		inst.Resource = r
+	}
+	return diags
+}
+
+// implicitEdges orders an instance after whatever manages what it needs,
+// and reports two instances managing the same thing.
+func implicitEdges(cat *Catalog) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	owner := map[string]int{}
+	for i, inst := range cat.Instances {
+		if inst.Identity == "" {
+			continue
+		}
+		if j, dup := owner[inst.Identity]; dup {
+			other := cat.Instances[j]
+			diags = append(diags, errorAt(inst.Decl, "Conflicting resources",
+				inst.Addr.String()+" and "+other.Addr.String()+" (at "+rangeText(other.Decl)+") both manage "+inst.Identity+"."))
+			continue
+		}
+		owner[inst.Identity] = i
+	}
+	for i, inst := range cat.Instances {
+		for _, need := range inst.Kind.Needs(inst.Config) {
+			if j, ok := owner[need]; ok && j != i {
+				cat.Graph.AddEdge(j, i, "needs "+need)
+			}
+		}
+	}
+	return diags
+}
+
+// resolveTargets reads a depends_on or notify list: references to
+// resources (KIND.NAME, KIND.NAME["key"]) or module calls (module.NAME).
+func (s *scope) resolveTargets(a *hcl.Attribute) ([]*Instance, hcl.Diagnostics) {
+	if a == nil {
+		return nil, nil
+	}
+	exprs, diags := hcl.ExprList(a.Expr)
+	var out []*Instance
+	for _, e := range exprs {
+		tr, d := hcl.AbsTraversalForExpr(e)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		insts, d := s.target(tr)
+		diags = append(diags, d...)
+		out = append(out, insts...)
+	}
+	return out, diags
+}
+
+func (s *scope) target(tr hcl.Traversal) ([]*Instance, hcl.Diagnostics) {
+	name, ok := attrName(tr)
+	bad := hcl.Diagnostics{errorAt(tr.SourceRange(), "Invalid reference",
+		"Expected a resource (KIND.NAME) or a module call (module.NAME).")}
+	if !ok {
+		return nil, bad
+	}
+	if tr.RootName() == "module" {
+		mc, ok := s.mods[name]
+		if !ok || len(tr) != 2 {
+			return nil, hcl.Diagnostics{errorAt(tr.SourceRange(), "Reference to undeclared module",
+				"No module call named "+quote(name)+" is declared here.")}
+		}
+		return mc.child.instances(), nil
+	}
+	rb, ok := s.res[tr.RootName()+"."+name]
+	if !ok {
+		return nil, hcl.Diagnostics{errorAt(tr.SourceRange(), "Reference to undeclared resource",
+			"No resource "+tr.RootName()+"."+name+" is declared here.")}
+	}
+	if len(tr) == 2 {
+		return rb.instances, nil
+	}
+	idx, ok := tr[2].(hcl.TraverseIndex)
+	if !ok || len(tr) != 3 || !idx.Key.Type().Equals(cty.String) {
+		return nil, bad
+	}
+	for _, inst := range rb.instances {
+		if inst.Addr.Key == idx.Key.AsString() {
+			return []*Instance{inst}, nil
+		}
+	}
+	return nil, hcl.Diagnostics{errorAt(tr.SourceRange(), "Reference to undeclared instance",
+		"Resource "+tr.RootName()+"."+name+" has no instance "+quote(idx.Key.AsString())+".")}
+}
+
+// moduleDependsOn makes every instance inside a module call with
+// depends_on wait for the named targets.
+func (s *scope) moduleDependsOn(g *graph.Graph, index map[*Instance]int) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, mc := range s.modOrder {
+		if mc.dependsOn != nil {
+			targets, d := s.resolveTargets(&hcl.Attribute{Name: "depends_on", Expr: mc.dependsOn})
+			diags = append(diags, d...)
+			for _, inst := range mc.child.instances() {
+				for _, t := range targets {
+					g.AddEdge(index[t], index[inst], "depends_on")
+				}
+			}
+		}
+		diags = append(diags, mc.child.moduleDependsOn(g, index)...)
+	}
+	return diags
+}

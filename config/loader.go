@@ -1,0 +1,248 @@
+package config
+
+import (
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Options says where configuration comes from and what it may use.
+type Options struct {
+	// Repo is the node repository's directory.
+	Repo string
+	// Library is the module library bare module names fall back to.
+	Library fs.FS
+	// Registry holds the resource kinds resource blocks may use.
+	Registry *resources.Registry
+	// Env is handed to every resource instance.
+	Env resources.Env
+}
+
+// Repo is an opened node repository: its node and role blocks, parsed.
+type Repo struct {
+	opts  Options
+	files *files
+	nodes map[string]*hcl.Block
+	roles map[string]*hcl.Block
+}
+
+// Open parses the repository's node and role files. Problems in any of
+// them are reported; the repository is usable for the nodes that parsed.
+func Open(opts Options) (*Repo, hcl.Diagnostics) {
+	r := &Repo{opts: opts, files: newFiles(), nodes: map[string]*hcl.Block{}, roles: map[string]*hcl.Block{}}
+	repo := r.repoTree()
+	if _, err := fs.Stat(repo.fsys, "nodes"); err != nil {
+		return r, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not a node repository",
+			Detail: opts.Repo + " has no nodes/ directory; pass the repository with --repo."}}
+	}
+	var diags hcl.Diagnostics
+	diags = append(diags, r.collect(repo, "nodes", nodeFileSchema, r.nodes)...)
+	diags = append(diags, r.collect(repo, "roles", roleFileSchema, r.roles)...)
+	return r, diags
+}
+
+func (r *Repo) repoTree() tree { return tree{fsys: os.DirFS(r.opts.Repo)} }
+
+func (r *Repo) collect(t tree, dir string, schema *hcl.BodySchema, into map[string]*hcl.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range hclFiles(t, dir) {
+		f, d := r.files.parse(t, name)
+		diags = append(diags, d...)
+		if f == nil {
+			continue
+		}
+		content, d := f.Body.Content(schema)
+		diags = append(diags, d...)
+		for _, b := range content.Blocks {
+			if prev, dup := into[b.Labels[0]]; dup {
+				diags = append(diags, errorAt(b.DefRange, "Duplicate "+b.Type,
+					b.Type+" "+quote(b.Labels[0])+" is already declared at "+rangeText(prev.DefRange)+"."))
+				continue
+			}
+			into[b.Labels[0]] = b
+		}
+	}
+	return diags
+}
+
+// Nodes lists the node names the repository declares.
+func (r *Repo) Nodes() []string {
+	out := make([]string, 0, len(r.nodes))
+	for n := range r.nodes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Sources returns every file read so far, for diagnostic excerpts.
+func (r *Repo) Sources() Sources { return r.files.src }
+
+// loader holds the state of building one node's catalog.
+type loader struct {
+	repo, library tree
+	files         *files
+	reg           *resources.Registry
+	env           resources.Env
+	node          string
+	roles         []string
+	layers        []dataLayer
+	stack         []string
+	root          *scope
+}
+
+func (ld *loader) nodeValue() cty.Value {
+	roles := cty.ListValEmpty(cty.String)
+	if len(ld.roles) > 0 {
+		var vs []cty.Value
+		for _, r := range ld.roles {
+			vs = append(vs, cty.StringVal(r))
+		}
+		roles = cty.ListVal(vs)
+	}
+	return cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(ld.node), "roles": roles})
+}
+
+// Catalog evaluates the configuration of one node. A node without a block
+// of its own gets the "default" node block, when there is one.
+func (r *Repo) Catalog(node string) (*Catalog, hcl.Diagnostics) {
+	block, ok := r.nodes[node]
+	if !ok {
+		block, ok = r.nodes["default"]
+	}
+	if !ok {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown node",
+			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
+	}
+	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node}
+	if r.opts.Library != nil {
+		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
+	}
+	diags := ld.buildRoot(r, block)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, ld.root.evaluateAll()...)
+	cat := &Catalog{Node: node, Roles: ld.roles}
+	cat.Instances = ld.root.collectInstances(nil)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, ld.link(cat)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	cat.Digest = r.files.digest()
+	return cat, diags
+}
+
+func (ld *loader) buildRoot(r *Repo, block *hcl.Block) hcl.Diagnostics {
+	content, diags := block.Body.Content(nodeBodySchema)
+	ld.root = newScope(ld, nil, nil, ld.repo, ".")
+	if a, ok := content.Attributes["roles"]; ok {
+		roles, d := decodeRoles(a)
+		diags = append(diags, d...)
+		ld.roles = roles
+		for _, role := range roles {
+			if _, ok := r.roles[role]; !ok && !ld.repo.exists("data/roles/"+role+".hcl") {
+				diags = append(diags, errorAt(a.Expr.Range(), "Unknown role",
+					"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."))
+			}
+		}
+	}
+	diags = append(diags, ld.loadDataLayers(ld.node, ld.roles)...)
+	diags = append(diags, ld.root.addBlocks(content.Blocks)...)
+	for _, role := range ld.roles {
+		if rb, ok := r.roles[role]; ok {
+			c, d := rb.Body.Content(roleBodySchema)
+			diags = append(diags, d...)
+			diags = append(diags, ld.root.addBlocks(c.Blocks)...)
+		}
+	}
+	return diags
+}
+
+func decodeRoles(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if !v.Type().IsListType() && !v.Type().IsTupleType() {
+		return nil, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid roles", "roles must be a list of role names.")}
+	}
+	var roles []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.Type() != cty.String || e.IsNull() {
+			return nil, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid roles", "roles must be a list of role names.")}
+		}
+		roles = append(roles, e.AsString())
+	}
+	return roles, nil
+}
+
+// evaluateAll evaluates every declaration, used or not, so that errors in
+// unused locals or outputs are reported too.
+func (s *scope) evaluateAll() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range sortedKeys(s.locals) {
+		_, d := s.localValue(name, s.locals[name].NameRange)
+		diags = append(diags, d...)
+	}
+	for _, name := range sortedKeys(s.vars) {
+		_, d := s.variableValue(name, s.vars[name].decl)
+		diags = append(diags, d...)
+	}
+	for _, rb := range s.resOrder {
+		_, d := s.resourceValue(rb.block.Labels[0], rb.block.Labels[1], rb.block.DefRange)
+		diags = append(diags, d...)
+	}
+	for _, mc := range s.modOrder {
+		diags = append(diags, mc.child.evaluateAll()...)
+		_, d := s.moduleValue(mc.name, mc.block.DefRange)
+		diags = append(diags, d...)
+	}
+	return diags
+}
+
+// collectInstances lists the instances of the scope and the modules it
+// calls, in declaration order, recording the module calls leading to each.
+func (s *scope) collectInstances(calls []hcl.Range) []*Instance {
+	var out []*Instance
+	for _, rb := range s.resOrder {
+		for _, inst := range rb.instances {
+			inst.ModuleCalls = calls
+			out = append(out, inst)
+		}
+	}
+	for _, mc := range s.modOrder {
+		out = append(out, mc.child.collectInstances(append(append([]hcl.Range(nil), calls...), mc.block.DefRange))...)
+	}
+	return out
+}
+
+// instances lists the instances of the scope and the modules it calls.
+func (s *scope) instances() []*Instance {
+	var out []*Instance
+	for _, rb := range s.resOrder {
+		out = append(out, rb.instances...)
+	}
+	for _, mc := range s.modOrder {
+		out = append(out, mc.child.instances()...)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

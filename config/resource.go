@@ -1,0 +1,191 @@
+package config
+
+import (
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// resBlock is a resource block; it expands into one instance, or one per
+// for_each key.
+type resBlock struct {
+	scope     *scope
+	kind      resources.Kind
+	schema    resources.Schema
+	block     *hcl.Block
+	content   *hcl.BodyContent
+	deps      map[*resBlock]bool // blocks its attribute values refer to
+	instances []*Instance
+}
+
+func newResBlock(s *scope, kind resources.Kind, b *hcl.Block) (*resBlock, hcl.Diagnostics) {
+	schema := kind.Schema()
+	bs := &hcl.BodySchema{Attributes: append([]hcl.AttributeSchema(nil), resourceMeta...)}
+	for _, a := range schema.Attrs {
+		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name, Required: a.Required})
+	}
+	content, diags := b.Body.Content(bs)
+	return &resBlock{scope: s, kind: kind, schema: schema, block: b, content: content, deps: map[*resBlock]bool{}}, diags
+}
+
+func (rb *resBlock) baseAddr() resources.Address {
+	return resources.Address{Module: rb.scope.path, Kind: rb.block.Labels[0], Name: rb.block.Labels[1]}
+}
+
+// resourceValue is KIND.NAME: an object of the instance's attributes, or
+// a map of them by key for for_each.
+func (s *scope) resourceValue(kind, name string, rng hcl.Range) (value, hcl.Diagnostics) {
+	rb, ok := s.res[kind+"."+name]
+	if !ok {
+		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared resource",
+			"No resource "+kind+"."+name+" is declared in this "+s.kindOfScope()+".")}
+	}
+	return s.memoized(kind+"."+name, rng, func() (value, hcl.Diagnostics) {
+		val, diags := rb.expand()
+		return value{val: val, deps: map[*resBlock]bool{rb: true}}, diags
+	})
+}
+
+// expand evaluates for_each and every instance's attributes.
+func (rb *resBlock) expand() (cty.Value, hcl.Diagnostics) {
+	fe, hasForEach := rb.content.Attributes["for_each"]
+	if !hasForEach {
+		inst, obj, diags := rb.instance(resources.Address{}, nil)
+		rb.addInstance(inst)
+		return obj, diags
+	}
+	keys, diags := rb.forEachKeys(fe)
+	objs := map[string]cty.Value{}
+	for _, k := range keys {
+		each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(k.key), "value": k.val})
+		addr := resources.Address{Key: k.key, Keyed: true}
+		inst, obj, d := rb.instance(addr, &each)
+		diags = append(diags, d...)
+		rb.addInstance(inst)
+		objs[k.key] = obj
+	}
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	return cty.ObjectVal(objs), diags
+}
+
+func (rb *resBlock) addInstance(inst *Instance) {
+	if inst != nil {
+		rb.instances = append(rb.instances, inst)
+	}
+}
+
+type eachKey struct {
+	key string
+	val cty.Value
+}
+
+func (rb *resBlock) forEachKeys(a *hcl.Attribute) ([]eachKey, hcl.Diagnostics) {
+	v, diags := rb.scope.eval(a.Expr, evalCtx{})
+	rb.addDeps(v.deps)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	val, _ := v.val.UnmarkDeep()
+	ty := val.Type()
+	ok := val.IsKnown() && !val.IsNull() &&
+		(ty.IsMapType() || ty.IsObjectType() || (ty.IsSetType() && ty.ElementType() == cty.String))
+	if !ok {
+		return nil, append(diags, errorAt(a.Expr.Range(), "Invalid for_each argument",
+			"for_each takes a map, an object, or a set of strings (use toset([...]) for a list)."))
+	}
+	var keys []eachKey
+	for it := val.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if ty.IsSetType() {
+			k = e
+		}
+		if k.IsNull() {
+			return nil, append(diags, errorAt(a.Expr.Range(), "Invalid for_each argument", "for_each keys may not be null."))
+		}
+		keys = append(keys, eachKey{key: k.AsString(), val: e})
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key })
+	return keys, diags
+}
+
+func (rb *resBlock) addDeps(deps map[*resBlock]bool) {
+	for d := range deps {
+		if d != rb {
+			rb.deps[d] = true
+		}
+	}
+}
+
+// instance evaluates the attributes of one instance and binds it to its
+// kind. It returns the instance (nil when evaluation failed) and the value
+// other expressions see when they refer to it.
+func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance, cty.Value, hcl.Diagnostics) {
+	addr := rb.baseAddr()
+	addr.Key, addr.Keyed = key.Key, key.Keyed
+	inst := &Instance{
+		Addr: addr, Kind: rb.kind, Decl: rb.block.DefRange, block: rb,
+		Config:  &resources.Config{Addr: addr, Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: rb.scope.ld.env},
+		Origins: map[string][]Origin{},
+	}
+	obj := map[string]cty.Value{}
+	var diags hcl.Diagnostics
+	for _, as := range rb.schema.Attrs {
+		val, d := rb.attribute(inst, as, each)
+		diags = append(diags, d...)
+		obj[as.Name] = val
+	}
+	if diags.HasErrors() {
+		return nil, cty.DynamicVal, diags
+	}
+	return inst, cty.ObjectVal(obj), diags
+}
+
+// attribute evaluates one attribute into the instance's Config and returns
+// the (possibly marked) value for references.
+func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty.Value) (cty.Value, hcl.Diagnostics) {
+	a, set := rb.content.Attributes[as.Name]
+	if !set {
+		inst.Config.Values[as.Name] = cty.NullVal(nullType(as.Type))
+		inst.Config.Sensitive[as.Name] = as.Sensitive
+		return cty.NullVal(nullType(as.Type)), nil
+	}
+	v, diags := rb.scope.eval(a.Expr, evalCtx{each: each})
+	rb.addDeps(v.deps)
+	inst.Origins[as.Name] = mergeOrigins([]Origin{{What: "set", Range: a.Expr.Range()}}, v.origins...)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	val := v.val
+	if as.Load != resources.LoadNone && !val.IsNull() {
+		var d hcl.Diagnostics
+		val, d = rb.load(as, a, val, each)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return cty.DynamicVal, diags
+		}
+	}
+	conv, err := convert.Convert(val, as.Type)
+	if err != nil {
+		return cty.DynamicVal, append(diags, errorAt(a.Expr.Range(), "Incorrect attribute value type",
+			"Inappropriate value for attribute "+quote(as.Name)+": "+err.Error()+"."))
+	}
+	plain, _ := conv.UnmarkDeep()
+	inst.Config.Values[as.Name] = plain
+	inst.Config.Sensitive[as.Name] = as.Sensitive || conv.ContainsMarked()
+	if as.Sensitive {
+		conv = conv.Mark(sensitiveMark)
+	}
+	return conv, diags
+}
+
+func nullType(t cty.Type) cty.Type {
+	if t == cty.NilType {
+		return cty.DynamicPseudoType
+	}
+	return t
+}

@@ -1,0 +1,97 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// load resolves an attribute that names a repository file: its content
+// (LoadFile) or its rendering as a template (LoadTemplate).
+func (rb *resBlock) load(as resources.AttrSchema, a *hcl.Attribute, name cty.Value, each *cty.Value) (cty.Value, hcl.Diagnostics) {
+	plain, marks := name.Unmark()
+	if plain.Type() != cty.String || !plain.IsKnown() {
+		return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid file name", as.Name+" must be a file name.")}
+	}
+	s := rb.scope
+	if as.Load == resources.LoadFile {
+		b, err := s.readRelative(plain.AsString())
+		if err != nil {
+			return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Cannot read file", err.Error())}
+		}
+		return cty.StringVal(string(b)).WithMarks(marks), nil
+	}
+	vars := cty.EmptyObjectVal
+	if va, ok := rb.content.Attributes[as.Vars]; ok {
+		v, diags := s.eval(va.Expr, evalCtx{each: each})
+		rb.addDeps(v.deps)
+		if diags.HasErrors() {
+			return cty.DynamicVal, diags
+		}
+		vars = v.val
+	}
+	out, diags := s.renderTemplate(plain.AsString(), vars, a.Expr.Range())
+	return out.WithMarks(marks), diags
+}
+
+// readRelative reads a file named relative to the scope's directory,
+// refusing names that leave the tree.
+func (s *scope) readRelative(name string) ([]byte, error) {
+	if path.IsAbs(name) {
+		return nil, fmt.Errorf("%s: file names are relative to the %s directory, not absolute", name, s.kindOfScope())
+	}
+	p := path.Join(s.dir, name)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return nil, fmt.Errorf("%s: leaves the repository", name)
+	}
+	b, err := s.ld.files.read(s.tree, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", s.tree.name(p), unwrapPathError(err))
+	}
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("%s: not UTF-8 text", s.tree.name(p))
+	}
+	return b, nil
+}
+
+// renderTemplate renders a template file with the given variables (an
+// object or map); the template may call the scope's functions.
+func (s *scope) renderTemplate(name string, vars cty.Value, rng hcl.Range) (cty.Value, hcl.Diagnostics) {
+	b, err := s.readRelative(name)
+	if err != nil {
+		return cty.DynamicVal, hcl.Diagnostics{errorAt(rng, "Cannot read template", err.Error())}
+	}
+	p := s.tree.name(path.Join(s.dir, name))
+	expr, diags := hclsyntax.ParseTemplate(b, p, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: s.functions()}
+	vars, marks := vars.Unmark()
+	if !vars.IsNull() && vars.IsKnown() && vars.CanIterateElements() {
+		for it := vars.ElementIterator(); it.Next(); {
+			k, v := it.Element()
+			ctx.Variables[k.AsString()] = v
+		}
+	}
+	val, d := expr.Value(ctx)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	return val.WithMarks(marks), diags
+}
+
+func unwrapPathError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}

@@ -1,0 +1,9 @@
+package modules
+
+import "embed"
+
+// Library holds every module directory, each at the top level
+// ("base/main.hcl").
+//
+//go:embed base
+var Library embed.FS

@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/graph"
+)
+
+// Node is one resource instance as the engine sees it.
+type Node struct {
+	Addr     string
+	Resource resources.Resource
+	// Notify lists the nodes this one sends refresh events to when it
+	// changes.
+	Notify []int
+}
+
+// Options tune a walk.
+type Options struct {
+	// Parallel bounds how many resources are worked on at once.
+	Parallel int
+	// Pending holds refresh events across runs.
+	Pending *Pending
+	// Timeout bounds all calls made for one resource; zero means none.
+	Timeout time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Status is how a resource ended up.
+type Status int
+
+const (
+	// Unchanged: already as configured (or only planned, in a plan).
+	Unchanged Status = iota
+	// Changed: applied or refreshed successfully.
+	Changed
+	// Failed: an error in read, plan, apply, verify or refresh.
+	Failed
+	// Skipped: not attempted because a dependency failed or was skipped.
+	Skipped
+)
+
+var statusNames = [...]string{"unchanged", "changed", "failed", "skipped"}
+
+func (s Status) String() string { return statusNames[s] }
+
+// MarshalText makes statuses readable in JSON reports.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Outcome is what happened to one resource.
+type Outcome struct {
+	Addr        string
+	Observed    resources.State
+	Change      resources.Change
+	RefreshFrom []string
+	Status      Status
+	Err         string
+	SkippedBy   string
+	Output      string
+	Events      []string
+	Duration    time.Duration
+}
+
+// Result is the outcome of a walk.
+type Result struct {
+	Outcomes []Outcome
+	// Dropped lists pending refresh events whose target is no longer in
+	// the configuration.
+	Dropped []string
+}
+
+type walk struct {
+	nodes       []Node
+	g           *graph.Graph
+	opts        Options
+	out         []Outcome
+	notifiedBy  [][]int
+	interrupted bool
+}
+
+func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Pending == nil {
+		opts.Pending = &Pending{}
+	}
+	w := &walk{nodes: nodes, g: g, opts: opts, out: make([]Outcome, len(nodes)), notifiedBy: make([][]int, len(nodes))}
+	for i, n := range nodes {
+		w.out[i].Addr = n.Addr
+		for _, t := range n.Notify {
+			w.notifiedBy[t] = append(w.notifiedBy[t], i)
+		}
+	}
+	return w
+}
+
+// run walks the graph, calling visit for every node with a context bounded
+// by the per-resource timeout and panics turned into failures.
+func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int)) {
+	parallel := w.opts.Parallel
+	if parallel < 1 {
+		parallel = 4
+	}
+	done := make([]bool, len(w.nodes))
+	_ = w.g.Walk(ctx, parallel, func(i int) {
+		done[i] = true
+		start := w.opts.Now()
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if w.opts.Timeout > 0 {
+			rctx, cancel = context.WithTimeout(ctx, w.opts.Timeout)
+		}
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				w.fail(i, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			}
+			w.out[i].Duration = w.opts.Now().Sub(start)
+		}()
+		visit(rctx, i)
+	})
+	for i, d := range done {
+		if !d {
+			w.out[i].Status, w.out[i].SkippedBy = Skipped, "the run was interrupted"
+		}
+	}
+}
+
+func (w *walk) fail(i int, err error) {
+	w.out[i].Status = Failed
+	w.out[i].Err = err.Error()
+}
+
+// failedDep returns the address of a dependency that failed or was
+// skipped, or "".
+func (w *walk) failedDep(i int) string {
+	for _, d := range w.g.Deps(i) {
+		if s := w.out[d].Status; s == Failed || s == Skipped {
+			return w.out[d].Addr
+		}
+	}
+	return ""
+}
+
+// observe runs Read and Plan for node i.
+func (w *walk) observe(ctx context.Context, i int) bool {
+	r := w.nodes[i].Resource
+	st, err := r.Read(ctx)
+	if err != nil {
+		w.fail(i, fmt.Errorf("read: %w", err))
+		return false
+	}
+	w.out[i].Observed = st
+	ch, err := r.Plan(ctx, st)
+	if err != nil {
+		w.fail(i, fmt.Errorf("plan: %w", err))
+		return false
+	}
+	w.out[i].Change = ch
+	return true
+}
+
+func changes(a resources.Action) bool {
+	return a == resources.Create || a == resources.Update || a == resources.Delete
+}
+
+func (w *walk) notifyTargets(i int) []string {
+	var out []string
+	for _, t := range w.nodes[i].Notify {
+		out = append(out, w.nodes[t].Addr)
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestCycleIsReportedAsAClosedPath(t *testing.T) {
+	g := New(4)
+	g.AddEdge(0, 1, "ref")
+	g.AddEdge(1, 2, "ref")
+	g.AddEdge(2, 3, "ref")
+	if c := g.Cycle(); c != nil {
+		t.Fatalf("acyclic graph reported cycle %v", c)
+	}
+	g.AddEdge(3, 1, "depends_on")
+	want := []int{1, 2, 3, 1}
+	if c := g.Cycle(); !reflect.DeepEqual(c, want) {
+		t.Fatalf("cycle = %v, want %v", c, want)
+	}
+}
+
+func TestWalkRespectsOrderAndBound(t *testing.T) {
+	const n = 200
+	g := New(n)
+	for i := 1; i < n; i++ {
+		g.AddEdge(i/2, i, "tree") // a binary tree: parents before children
+	}
+	var mu sync.Mutex
+	done := make([]bool, n)
+	var running, peak atomic.Int32
+	err := g.Walk(context.Background(), 3, func(i int) {
+		r := running.Add(1)
+		defer running.Add(-1)
+		for {
+			p := peak.Load()
+			if r <= p || peak.CompareAndSwap(p, r) {
+				break
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range g.Deps(i) {
+			if !done[d] {
+				t.Errorf("node %d visited before its dependency %d", i, d)
+			}
+		}
+		done[i] = true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range done {
+		if !d {
+			t.Fatalf("node %d never visited", i)
+		}
+	}
+	if peak.Load() > 3 {
+		t.Fatalf("peak concurrency %d exceeds bound 3", peak.Load())
+	}
+}
+
+func TestWalkStopsWhenCancelled(t *testing.T) {
+	g := New(3)
+	g.AddEdge(0, 1, "x")
+	g.AddEdge(1, 2, "x")
+	ctx, cancel := context.WithCancel(context.Background())
+	var visited []int
+	err := g.Walk(ctx, 1, func(i int) {
+		visited = append(visited, i)
+		cancel()
+	})
+	if err == nil || !reflect.DeepEqual(visited, []int{0}) {
+		t.Fatalf("err=%v visited=%v, want cancellation after node 0", err, visited)
+	}
+}
+
+func TestEmptyGraphWalks(t *testing.T) {
+	if err := New(0).Walk(context.Background(), 4, func(int) { t.Fatal("visited") }); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,110 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// Render writes the plan for people: one block per resource that will do
+// something, Terraform-style markers, attribute changes, content diffs,
+// reasons and refresh events, then the summary line.
+func Render(w io.Writer, p *Plan) {
+	if RenderResources(w, p) == 0 {
+		fmt.Fprintf(w, "No changes. Node %s matches its configuration (%d resources).\n", p.Node, len(p.Resources))
+		return
+	}
+	fmt.Fprintln(w, SummaryLine(p.Summary))
+}
+
+// RenderResources writes the block of every resource that will do
+// something (or could not be planned) and returns how many it wrote.
+func RenderResources(w io.Writer, p *Plan) int {
+	shown := 0
+	for _, r := range p.Resources {
+		if r.Action == resources.NoOp && r.Error == "" && r.SkippedBy == "" {
+			continue
+		}
+		shown++
+		renderResource(w, r)
+	}
+	return shown
+}
+
+// SummaryLine is the closing line of a plan.
+func SummaryLine(s Summary) string {
+	line := fmt.Sprintf("Plan: %d to create, %d to change, %d to delete, %d to refresh.",
+		s.Create, s.Update, s.Delete, s.Refresh)
+	if s.Errors > 0 {
+		line += fmt.Sprintf(" %d could not be planned.", s.Errors)
+	}
+	return line
+}
+
+var headline = map[resources.Action]string{
+	resources.Create:  "will be created",
+	resources.Update:  "will be updated in place",
+	resources.Delete:  "will be deleted",
+	resources.Refresh: "will be refreshed",
+}
+
+func renderResource(w io.Writer, r Resource) {
+	switch {
+	case r.Error != "":
+		fmt.Fprintf(w, "  # %s could not be planned\n  ! %s\n      error: %s\n\n", r.Address, r.Address, indentRest(r.Error, "             "))
+		return
+	case r.SkippedBy != "":
+		fmt.Fprintf(w, "  # %s was not planned: %s\n\n", r.Address, r.SkippedBy)
+		return
+	}
+	why := r.Reason
+	if r.Action == resources.Refresh {
+		why = "notified by " + strings.Join(r.RefreshFrom, ", ")
+	}
+	fmt.Fprintf(w, "  # %s %s", r.Address, headline[r.Action])
+	if why != "" {
+		fmt.Fprintf(w, " (%s)", why)
+	}
+	fmt.Fprintf(w, "\n  %s %s\n", r.Action.Symbol(), r.Address)
+	renderAttrs(w, r.Attrs)
+	if r.Content != nil {
+		fmt.Fprint(w, r.Content.Unified("      "))
+	}
+	if r.Action != resources.Refresh && len(r.RefreshFrom) > 0 {
+		fmt.Fprintf(w, "      then refreshed (notified by %s)\n", strings.Join(r.RefreshFrom, ", "))
+	}
+	for _, n := range r.Notifies {
+		fmt.Fprintf(w, "      notifies %s\n", n)
+	}
+	fmt.Fprintln(w)
+}
+
+func renderAttrs(w io.Writer, attrs []resources.AttrChange) {
+	width := 0
+	for _, a := range attrs {
+		width = max(width, len(a.Name))
+	}
+	for _, a := range attrs {
+		switch {
+		case a.Old == "":
+			fmt.Fprintf(w, "      + %-*s = %s\n", width, a.Name, quoteValue(a.New))
+		case a.New == "":
+			fmt.Fprintf(w, "      - %-*s = %s\n", width, a.Name, quoteValue(a.Old))
+		default:
+			fmt.Fprintf(w, "      ~ %-*s = %s -> %s\n", width, a.Name, quoteValue(a.Old), quoteValue(a.New))
+		}
+	}
+}
+
+func quoteValue(v string) string {
+	if v == resources.Masked {
+		return v
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func indentRest(s, indent string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"github.com/tendhq/tend/resources/engine"
+	"time"
+)
+
+// FormatVersion is written into every report.
+const FormatVersion = 1
+
+// Exit codes of an apply, as Puppet's --detailed-exitcodes.
+const (
+	ExitNoChanges = 0
+	ExitInvalid   = 1
+	ExitChanges   = 2
+	ExitFailures  = 4
+	ExitBoth      = 6
+)
+
+// Report is one run of `tend apply`.
+type Report struct {
+	FormatVersion int       `json:"format_version"`
+	RunID         string    `json:"run_id"`
+	Node          string    `json:"node"`
+	Source        Source    `json:"source"`
+	Root          string    `json:"root,omitempty"`
+	Started       time.Time `json:"started"`
+	DurationSec   float64   `json:"duration_seconds"`
+	Resources     []Entry   `json:"resources"`
+	// Errors are run-level problems not tied to one resource.
+	Errors   []string `json:"errors,omitempty"`
+	Summary  Summary  `json:"summary"`
+	ExitCode int      `json:"exit_code"`
+}
+
+// Source identifies the configuration a run applied.
+type Source struct {
+	Repo string `json:"repo"`
+	// ID is the git commit when the repository is a git checkout, with
+	// "+dirty" when it has uncommitted changes.
+	ID     string `json:"id,omitempty"`
+	Digest string `json:"digest"`
+}
+
+// Entry is one resource in a report.
+type Entry struct {
+	Address     string        `json:"address"`
+	Action      string        `json:"action"`
+	Reason      string        `json:"reason,omitempty"`
+	Status      engine.Status `json:"status"`
+	DurationMS  float64       `json:"duration_ms"`
+	Events      []string      `json:"events,omitempty"`
+	RefreshFrom []string      `json:"refresh_from,omitempty"`
+	Error       string        `json:"error,omitempty"`
+	SkippedBy   string        `json:"skipped_by,omitempty"`
+	Output      string        `json:"output,omitempty"`
+}
+
+// Summary counts resources by result.
+type Summary struct {
+	Total     int `json:"total"`
+	Changed   int `json:"changed"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	Unchanged int `json:"unchanged"`
+}
+
+// New builds a report from an engine result.
+func New(res engine.Result, started time.Time, took time.Duration) *Report {
+	r := &Report{FormatVersion: FormatVersion, Started: started.UTC(), DurationSec: took.Seconds()}
+	for _, o := range res.Outcomes {
+		r.Resources = append(r.Resources, Entry{
+			Address: o.Addr, Action: o.Change.Action.String(), Reason: o.Change.Reason,
+			Status: o.Status, DurationMS: float64(o.Duration.Microseconds()) / 1000,
+			Events: o.Events, RefreshFrom: o.RefreshFrom, Error: o.Err, SkippedBy: o.SkippedBy, Output: o.Output,
+		})
+		r.Summary.Total++
+		switch o.Status {
+		case engine.Changed:
+			r.Summary.Changed++
+		case engine.Failed:
+			r.Summary.Failed++
+		case engine.Skipped:
+			r.Summary.Skipped++
+		default:
+			r.Summary.Unchanged++
+		}
+	}
+	for _, d := range res.Dropped {
+		r.Errors = append(r.Errors, "dropped pending refresh events for "+d+": no longer in the configuration")
+	}
+	r.ExitCode = ExitCode(r.Summary.Changed > 0, r.Summary.Failed+r.Summary.Skipped > 0)
+	return r
+}
+
+// ExitCode maps what a run did to Puppet's detailed exit codes.
+func ExitCode(changed, failed bool) int {
+	code := ExitNoChanges
+	if changed {
+		code |= ExitChanges
+	}
+	if failed {
+		code |= ExitFailures
+	}
+	return code
+}

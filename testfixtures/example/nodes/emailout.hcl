@@ -1,0 +1,4 @@
+# emailout: the outgoing mail relay for the infrastructure's services.
+node "emailout" {
+  roles = ["mail-relay"]
+}
