@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -78,20 +79,29 @@ func rewrite(name string, b []byte) error {
 	return atomicfile.WriteFile(name, b, atomicfile.Options{Mode: fi.Mode().Perm(), UID: -1, GID: -1})
 }
 
-// hclFilesUnder lists the .hcl files of a repository, skipping .git.
+// configDirs are the repository directories fmt formats.
+var configDirs = []string{"nodes", "roles", "data", "modules"}
+
+// hclFilesUnder lists the .hcl files of a repository's configuration
+// directories.
 func hclFilesUnder(repo string) ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
+	for _, dir := range configDirs {
+		err := filepath.WalkDir(filepath.Join(repo, dir), func(p string, d fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == filepath.Join(repo, dir) {
+				return filepath.SkipDir
+			}
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+				out = append(out, p)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
