@@ -58,11 +58,6 @@ var outputSchema = &hcl.BodySchema{
 	},
 }
 
-// moduleCallMeta are the arguments of a module block that are not inputs.
-var moduleCallMeta = []hcl.AttributeSchema{
-	{Name: "source", Required: true}, {Name: "depends_on"},
-}
-
 // resourceMeta are the arguments every resource block takes besides its
 // kind's attributes.
 var resourceMeta = []hcl.AttributeSchema{

@@ -75,12 +75,11 @@ type Result struct {
 }
 
 type walk struct {
-	nodes       []Node
-	g           *graph.Graph
-	opts        Options
-	out         []Outcome
-	notifiedBy  [][]int
-	interrupted bool
+	nodes      []Node
+	g          *graph.Graph
+	opts       Options
+	out        []Outcome
+	notifiedBy [][]int
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {

@@ -1,0 +1,50 @@
+# tend: build, test and benchmark. Every target installs what it needs.
+
+export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
+GO ?= go
+STATICCHECK_VERSION ?= v0.8.2
+EXAMPLE_ROOT ?= build/example-root
+
+# Debian packages the tests use: git for the node repositories.
+APT_PACKAGES := git ca-certificates
+
+.PHONY: all build deps example test lint unit bench clean
+
+all: build
+
+build: deps
+	$(GO) build -o build/tend ./agent/cmd/tend
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go is required (expected at /usr/local/go)"; exit 1; }
+	$(GO) mod download
+
+# The main job on the bundled example: plan the emailout relay against an
+# empty scratch root (nothing outside build/ is touched).
+example: build
+	@mkdir -p $(EXAMPLE_ROOT)
+	./build/tend plan --repo testfixtures/example --node emailout \
+		--root $(EXAMPLE_ROOT) --state-dir build/example-state; \
+	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 2 ]
+
+test: deps lint unit
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$bad" ] || { echo "gofmt needed:"; echo "$$bad"; exit 1; }
+	$(GO) vet ./...
+	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	staticcheck ./...
+	$(GO) mod tidy -diff
+
+include mk/*.mk
+
+clean:
+	rm -rf build
