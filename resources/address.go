@@ -74,7 +74,7 @@ func ParseAddress(s string) (Address, error) {
 		a.Module = append(a.Module, parts[1])
 		parts = parts[2:]
 	}
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" || parts[0] == "module" {
 		return a, fmt.Errorf("address %q: want [module.NAME.]KIND.NAME[\"KEY\"]", s)
 	}
 	a.Kind, a.Name = parts[0], parts[1]

@@ -21,6 +21,8 @@ type ContentDiff struct {
 	OldSize int    `json:"old_size"`
 	NewSize int    `json:"new_size"`
 	Hunks   []Hunk `json:"hunks,omitempty"`
+	// Note explains a difference the lines do not show (a final newline).
+	Note string `json:"note,omitempty"`
 }
 
 // Hunk is one block of a unified diff. Line numbers count from 1.
@@ -54,6 +56,9 @@ func DiffText(path string, old, new []byte, sensitive bool) *ContentDiff {
 	m := difflib.NewMatcher(a, b)
 	for _, group := range m.GetGroupedOpCodes(diffContext) {
 		d.Hunks = append(d.Hunks, buildHunk(group, a, b, sensitive))
+	}
+	if len(d.Hunks) == 0 && !bytes.Equal(old, new) {
+		d.Note = "only the newline at the end of the file differs"
 	}
 	return d
 }
@@ -105,6 +110,9 @@ func (d *ContentDiff) Unified(prefix string) string {
 		for _, l := range h.Lines {
 			fmt.Fprintf(&b, "%s%s%s\n", prefix, l.Op, l.Text)
 		}
+	}
+	if d.Note != "" {
+		fmt.Fprintf(&b, "%s(%s)\n", prefix, d.Note)
 	}
 	return b.String()
 }

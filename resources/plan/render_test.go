@@ -1,0 +1,97 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tendhq/tend/resources"
+)
+
+func TestRenderEveryAction(t *testing.T) {
+	p := &Plan{Node: "web", Resources: []Resource{
+		{Address: "file.new", Change: resources.Change{Action: resources.Create, Reason: "file does not exist",
+			Attrs:   []resources.AttrChange{resources.NewAttrChange("mode", "", "0644", false)},
+			Content: resources.DiffText("/etc/new", nil, []byte("a\n"), false)},
+			Notifies: []string{"exec.reload"}},
+		{Address: "file.same"},
+		{Address: "module.m.file.key", Change: resources.Change{Action: resources.Update, Reason: "content differs",
+			Attrs:   []resources.AttrChange{resources.NewAttrChange("owner", "root", "postfix", false)},
+			Content: resources.DiffText("/etc/key", []byte("k1\nsecret-a\n"), []byte("k1\nsecret-b\n"), true)}},
+		{Address: "file.old", Change: resources.Change{Action: resources.Delete, Reason: "ensure is absent"}},
+		{Address: "exec.reload", Change: resources.Change{Action: resources.Refresh}, RefreshFrom: []string{"file.new"}},
+		{Address: "file.broken", Error: "read: permission denied"},
+	}}
+	p.Summarize()
+	var b strings.Builder
+	Render(&b, p)
+	want := `  # file.new will be created (file does not exist)
+  + file.new
+      + mode = "0644"
+      --- /etc/new
+      +++ /etc/new
+      @@ -0,0 +1 @@
+      +a
+      notifies exec.reload
+
+  # module.m.file.key will be updated in place (content differs)
+  ~ module.m.file.key
+      ~ owner = "root" -> "postfix"
+      --- /etc/key
+      +++ /etc/key
+      @@ -1,2 +1,2 @@
+       (sensitive line 1)
+      -(sensitive line 2)
+      +(sensitive line 2)
+
+  # file.old will be deleted (ensure is absent)
+  - file.old
+
+  # exec.reload will be refreshed (notified by file.new)
+  * exec.reload
+
+  # file.broken could not be planned
+  ! file.broken
+      error: read: permission denied
+
+Plan: 1 to create, 1 to change, 1 to delete, 1 to refresh. 1 could not be planned.
+`
+	if got := b.String(); got != want {
+		t.Fatalf("rendered plan:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestRenderNoChanges(t *testing.T) {
+	p := &Plan{Node: "web", Resources: []Resource{{Address: "file.a"}, {Address: "file.b"}}}
+	p.Summarize()
+	var b strings.Builder
+	Render(&b, p)
+	if want := "No changes. Node web matches its configuration (2 resources).\n"; b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+	if p.HasChanges() {
+		t.Fatal("HasChanges on a no-op plan")
+	}
+}
+
+func TestSensitiveAttributesAreMaskedAtConstruction(t *testing.T) {
+	c := resources.NewAttrChange("password", "old-secret", "new-secret", true)
+	if strings.Contains(c.Old+c.New, "secret") || c.New != resources.Masked {
+		t.Fatalf("sensitive attribute not masked: %+v", c)
+	}
+}
+
+func TestStaleNamesTheResource(t *testing.T) {
+	saved := &Saved{Plan: Plan{Node: "n", Digest: "d", Resources: []Resource{
+		{Address: "file.a", Observed: "1"}, {Address: "file.b", Observed: "2", Change: resources.Change{Action: resources.Create}},
+	}}}
+	fresh := &Plan{Node: "n", Digest: "d", Resources: []Resource{
+		{Address: "file.a", Observed: "1"}, {Address: "file.b", Observed: "3", Change: resources.Change{Action: resources.Create}},
+	}}
+	if got := saved.Stale(fresh); got != "file.b changed on the host since the plan was made" {
+		t.Fatalf("Stale = %q", got)
+	}
+	fresh.Resources[1].Observed = "2"
+	if got := saved.Stale(fresh); got != "" {
+		t.Fatalf("identical plan reported stale: %q", got)
+	}
+}
