@@ -168,6 +168,7 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 		if d.HasErrors() {
 			return cty.DynamicVal, diags
 		}
+		inst.Origins[as.Name] = append(inst.Origins[as.Name], rb.scope.fileOrigin(as, v.val))
 	}
 	conv, err := convert.Convert(val, as.Type)
 	if err != nil {

@@ -95,3 +95,15 @@ func unwrapPathError(err error) string {
 	}
 	return msg
 }
+
+// fileOrigin names the repository file a LoadFile or LoadTemplate
+// attribute read, for `tend explain`.
+func (s *scope) fileOrigin(as resources.AttrSchema, name cty.Value) Origin {
+	what := "source file"
+	if as.Load == resources.LoadTemplate {
+		what = "template file"
+	}
+	plain, _ := name.Unmark()
+	file := s.tree.name(path.Join(s.dir, plain.AsString()))
+	return Origin{What: what, Range: hcl.Range{Filename: file, Start: hcl.InitialPos, End: hcl.InitialPos}}
+}

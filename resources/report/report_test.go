@@ -1,0 +1,60 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/engine"
+)
+
+func TestWriteKeepsNewestAndSummarizes(t *testing.T) {
+	dir := t.TempDir()
+	res := engine.Result{Outcomes: []engine.Outcome{
+		{Addr: "file.a", Status: engine.Changed, Change: resources.Change{Action: resources.Create}},
+		{Addr: "exec.b", Status: engine.Failed, Err: "boom"},
+		{Addr: "file.c", Status: engine.Skipped, SkippedBy: "depends on exec.b"},
+	}}
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var last string
+	for i := range 5 {
+		r := New(res, start.Add(time.Duration(i)*time.Second), time.Second)
+		r.RunID = fmt.Sprintf("run%d", i)
+		p, err := Write(dir, r, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = p
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, ReportsDir))
+	if len(entries) != 3 || entries[0].Name() != "20260102T030407.000Z-run2.json" {
+		t.Fatalf("kept %v", entries)
+	}
+	var sum LastRunSummary
+	b, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.ExitCode != ExitBoth || sum.Summary != (Summary{Total: 3, Changed: 1, Failed: 1, Skipped: 1}) || sum.Report != last {
+		t.Fatalf("summary %+v", sum)
+	}
+	fi, _ := os.Stat(last)
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("report mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		changed, failed bool
+		want            int
+	}{{false, false, 0}, {true, false, 2}, {false, true, 4}, {true, true, 6}} {
+		if got := ExitCode(c.changed, c.failed); got != c.want {
+			t.Errorf("ExitCode(%v, %v) = %d, want %d", c.changed, c.failed, got, c.want)
+		}
+	}
+}
