@@ -1,0 +1,161 @@
+package files
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// accounts resolves user and group names for one root, from that root's
+// /etc/passwd and /etc/group: under an alternate root the container's
+// accounts count, not the host's.
+type accounts struct {
+	users, groups *idDB
+}
+
+var (
+	accountsMu     sync.Mutex
+	accountsByRoot = map[string]*accounts{}
+)
+
+// accountsFor returns the shared cache for env's root; every resource of a
+// run under that root parses the files once.
+func accountsFor(env resources.Env) *accounts {
+	root := env.Path("/")
+	accountsMu.Lock()
+	defer accountsMu.Unlock()
+	a := accountsByRoot[root]
+	if a == nil {
+		a = &accounts{
+			users:  &idDB{kind: "user", path: env.Path("/etc/passwd")},
+			groups: &idDB{kind: "group", path: env.Path("/etc/group")},
+		}
+		accountsByRoot[root] = a
+	}
+	return a
+}
+
+// idDB is one parsed name:x:id file. Lookups read an immutable snapshot
+// without locking; a miss re-reads the file if it changed since, so an
+// account created earlier in the same run (by a user resource) is found.
+type idDB struct {
+	kind string
+	path string
+	mu   sync.Mutex
+	cur  atomic.Pointer[idTable]
+}
+
+type idTable struct {
+	ids   map[string]int
+	names map[int]string
+	stamp fileStamp
+}
+
+// fileStamp tells whether a file changed since it was parsed.
+type fileStamp struct {
+	ino, size, mtime int64
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	st, _ := fi.Sys().(*syscall.Stat_t)
+	var ino int64
+	if st != nil {
+		ino = int64(st.Ino)
+	}
+	return fileStamp{ino: ino, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+}
+
+func (d *idDB) table() *idTable {
+	if t := d.cur.Load(); t != nil {
+		return t
+	}
+	return d.reload()
+}
+
+// reload parses the file unless the snapshot is still current.
+func (d *idDB) reload() *idTable {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	stamp := stampOf(d.path)
+	if t := d.cur.Load(); t != nil && t.stamp == stamp {
+		return t
+	}
+	t := parseIDFile(d.path)
+	t.stamp = stamp
+	d.cur.Store(t)
+	return t
+}
+
+// parseIDFile reads passwd or group lines ("name:x:id:..."). The first
+// entry for a name or an id wins, as with the C library's files backend; a
+// missing file is an empty table.
+func parseIDFile(path string) *idTable {
+	t := &idTable{ids: map[string]int{}, names: map[int]string{}}
+	data, _ := os.ReadFile(path)
+	for line := range strings.Lines(string(data)) {
+		f := strings.SplitN(strings.TrimSpace(line), ":", 4)
+		if len(f) < 3 || f[0] == "" || strings.ContainsAny(f[0][:1], "#+-") {
+			continue
+		}
+		id, err := strconv.Atoi(f[2])
+		if err != nil || id < 0 {
+			continue
+		}
+		if _, dup := t.ids[f[0]]; !dup {
+			t.ids[f[0]] = id
+		}
+		if _, dup := t.names[id]; !dup {
+			t.names[id] = f[0]
+		}
+	}
+	return t
+}
+
+// name is how State shows an id: the name when there is one.
+func (d *idDB) name(id int) string {
+	n, ok := d.table().names[id]
+	if !ok {
+		n, ok = d.reload().names[id]
+	}
+	if !ok {
+		return strconv.Itoa(id)
+	}
+	return n
+}
+
+// id resolves a configured name or numeric id.
+func (d *idDB) id(v string) (int, error) {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return n, nil
+	}
+	id, ok := d.table().ids[v]
+	if !ok {
+		id, ok = d.reload().ids[v]
+	}
+	if !ok {
+		return 0, fmt.Errorf("unknown %s %q: not in %s", d.kind, v, d.path)
+	}
+	return id, nil
+}
+
+// canonical is how a configured owner compares with State: numeric ids
+// show as names when the root knows them.
+func (d *idDB) canonical(v string) string {
+	if v == "" {
+		return ""
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return d.name(n)
+	}
+	return v
+}

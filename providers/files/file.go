@@ -1,0 +1,83 @@
+package files
+
+import (
+	"path/filepath"
+
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Schema describes the file kind's attributes to the config loader.
+var Schema = resources.Schema{
+	Kind: "file",
+	Doc:  "A regular file, directory or symbolic link: whether it exists, its content, owner, group and mode.",
+	Attrs: []resources.AttrSchema{
+		{Name: "path", Type: cty.String, Required: true,
+			Doc: "Absolute path of the managed file, resolved under the run's root."},
+		{Name: "ensure", Type: cty.String,
+			Doc: `What path must be: "file" (the default), "directory", "link" or "absent".`},
+		{Name: "content", Type: cty.String,
+			Doc: "Literal content of the file. At most one of content, source and template; with none, content is not managed."},
+		{Name: "source", Type: cty.String, Load: resources.LoadFile,
+			Doc: "File in the node repository, relative to the declaring module, whose content the file gets."},
+		{Name: "template", Type: cty.String, Load: resources.LoadTemplate, Vars: "vars",
+			Doc: "Template in the node repository, rendered with vars; the file gets the result."},
+		{Name: "vars", Type: cty.DynamicPseudoType,
+			Doc: "Variables for template, of any type."},
+		{Name: "target", Type: cty.String,
+			Doc: `Target of the link; required with ensure = "link", written as given (not resolved under the root).`},
+		{Name: "owner", Type: cty.String,
+			Doc: "Owning user, by name or numeric id; names resolve in the root's /etc/passwd. Unset: not managed."},
+		{Name: "group", Type: cty.String,
+			Doc: "Owning group, by name or numeric id; names resolve in the root's /etc/group. Unset: not managed."},
+		{Name: "mode", Type: cty.String,
+			Doc: `Octal permissions such as "0644". Unset: kept on existing files; new files get 0644, new directories 0755.`},
+		{Name: "validate_cmd", Type: cty.String,
+			Doc: "Shell command that checks new content before it replaces the file; every % becomes the temporary file's quoted path. A non-zero exit fails the resource and leaves the file untouched."},
+		{Name: "backup", Type: cty.Bool,
+			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). Default true."},
+		{Name: "force", Type: cty.Bool,
+			Doc: "Allow removing a non-empty directory (ensure = \"absent\") or replacing a directory or special file with something else. Default false."},
+	},
+}
+
+// Kind returns the file kind, for the provider registry.
+func Kind() resources.Kind { return kind{} }
+
+type kind struct{}
+
+func (kind) Schema() resources.Schema { return Schema }
+
+// Identity is the cleaned configured path, so two spellings of one path
+// conflict.
+func (kind) Identity(cfg *resources.Config) string {
+	return "file:" + filepath.Clean(cfg.String("path", ""))
+}
+
+// Needs names every ancestor directory, so a managed parent directory is
+// converged before the things inside it.
+func (kind) Needs(cfg *resources.Config) []string {
+	p := filepath.Clean(cfg.String("path", ""))
+	if !filepath.IsAbs(p) {
+		return nil
+	}
+	var out []string
+	for _, d := range ancestors(p) {
+		out = append(out, "file:"+d)
+	}
+	return out
+}
+
+// New checks the configuration and binds a resource to it.
+func (kind) New(cfg *resources.Config) (resources.Resource, error) {
+	s, err := parseSpec(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &file{
+		spec: s,
+		env:  cfg.Env,
+		full: cfg.Env.Path(s.path),
+		acct: accountsFor(cfg.Env),
+	}, nil
+}

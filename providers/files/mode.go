@@ -1,0 +1,52 @@
+package files
+
+import (
+	"fmt"
+	"io/fs"
+	"strconv"
+)
+
+// Modes of things created with no configured mode.
+const (
+	defaultFileMode fs.FileMode = 0644
+	defaultDirMode  fs.FileMode = 0755
+)
+
+// modeBits are the bits a mode attribute manages; fs.FileMode keeps the
+// special bits apart from the permission bits.
+const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+
+// parseMode reads an octal mode of three or four digits ("644", "0644",
+// "2775").
+func parseMode(s string) (fs.FileMode, error) {
+	n, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || len(s) < 3 || len(s) > 4 {
+		return 0, fmt.Errorf("mode %q must be octal, like \"0644\"", s)
+	}
+	m := fs.FileMode(n & 0777)
+	if n&04000 != 0 {
+		m |= fs.ModeSetuid
+	}
+	if n&02000 != 0 {
+		m |= fs.ModeSetgid
+	}
+	if n&01000 != 0 {
+		m |= fs.ModeSticky
+	}
+	return m, nil
+}
+
+// formatMode prints a mode as four octal digits, the way State holds it.
+func formatMode(m fs.FileMode) string {
+	n := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		n |= 04000
+	}
+	if m&fs.ModeSetgid != 0 {
+		n |= 02000
+	}
+	if m&fs.ModeSticky != 0 {
+		n |= 01000
+	}
+	return fmt.Sprintf("%04o", n)
+}

@@ -1,0 +1,103 @@
+package files
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// writeAccounts gives the fixture's root its own accounts, which differ
+// from any host's.
+func writeAccounts(f *fixture) {
+	f.write("/etc/passwd", "# local accounts\nroot:x:0:0:root:/root:/bin/sh\napp:x:4242:4343::/srv/app:/bin/false\napp:x:9999:9999::/:/bin/false\n", 0644)
+	f.write("/etc/group", "root:x:0:\nappgrp:x:4343:app\n", 0644)
+}
+
+func TestOwnerAndGroupFromRootAccounts(t *testing.T) {
+	needRoot(t)
+	f := newFixture(t)
+	writeAccounts(f)
+	r := f.resource(attrs{"path": str("/etc/app.conf"), "content": str("x"), "owner": str("app"), "group": str("appgrp")})
+	c := f.converge(r)
+	wantAction(t, c, resources.Create, "file does not exist")
+	if uid, gid := owner(f.lstat("/etc/app.conf")); uid != 4242 || gid != 4343 {
+		t.Fatalf("owner %d:%d, want 4242:4343 (first passwd entry wins)", uid, gid)
+	}
+	st, err := r.Read(context.Background())
+	if err != nil || st["owner"] != "app" || st["group"] != "appgrp" {
+		t.Fatalf("state %v, %v", st, err)
+	}
+	// Numeric ids compare as the names they resolve to.
+	byID := f.resource(attrs{"path": str("/etc/app.conf"), "content": str("x"), "owner": str("4242"), "group": str("4343")})
+	wantAction(t, f.plan(byID), resources.NoOp, "")
+}
+
+func TestOwnerOnlyChangeDoesNotRewrite(t *testing.T) {
+	needRoot(t)
+	f := newFixture(t)
+	writeAccounts(f)
+	f.write("/etc/setuid", "bin", 04755)
+	before := f.lstat("/etc/setuid")
+	c := f.converge(f.resource(attrs{"path": str("/etc/setuid"), "owner": str("app")}))
+	wantAction(t, c, resources.Update, "owner differs")
+	after := f.lstat("/etc/setuid")
+	if !os.SameFile(before, after) {
+		t.Fatal("owner change replaced the file")
+	}
+	// chown clears setuid; the unmanaged mode must survive it.
+	if after.Mode() != before.Mode() {
+		t.Fatalf("mode %v, want %v kept", after.Mode(), before.Mode())
+	}
+	if uid, _ := owner(after); uid != 4242 {
+		t.Fatalf("uid %d", uid)
+	}
+}
+
+func TestUnknownIDsShowNumerically(t *testing.T) {
+	f := newFixture(t)
+	writeAccounts(f)
+	f.write("/etc/f", "x", 0644)
+	if os.Geteuid() == 0 {
+		if err := os.Chown(f.path("/etc/f"), 31337, 31338); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.resource(attrs{"path": str("/etc/f")}).Read(context.Background())
+		if st["owner"] != "31337" || st["group"] != "31338" {
+			t.Fatalf("state %v", st)
+		}
+	}
+	// A name the root does not know fails at Apply, whatever the host has.
+	r := f.resource(attrs{"path": str("/etc/f"), "owner": str("nobody-here")})
+	wantErr(t, f.apply(r), `unknown user "nobody-here": not in `+f.path("/etc/passwd"))
+}
+
+func TestAccountsReloadWhenChanged(t *testing.T) {
+	f := newFixture(t)
+	writeAccounts(f)
+	a := accountsFor(f.env)
+	if _, err := a.users.id("late"); err == nil {
+		t.Fatal("late user known before it exists")
+	}
+	// A user resource adds an account during the run.
+	f.write("/etc/passwd", f.read("/etc/passwd")+"late:x:5000:5000::/:/bin/false\n", 0644)
+	if id, err := a.users.id("late"); err != nil || id != 5000 {
+		t.Fatalf("late user: %d, %v", id, err)
+	}
+	if n := a.users.name(5000); n != "late" {
+		t.Fatalf("name %q", n)
+	}
+	if accountsFor(f.env) != a {
+		t.Fatal("accounts are not shared per root")
+	}
+}
+
+func TestParseIDFile(t *testing.T) {
+	f := newFixture(t)
+	f.write("/etc/passwd", "\n#c:x:1:1\n+nis:x:2:2\nbad\nneg:x:-1:0\nnum:x:abc:0\nok:x:7:7:::\n", 0644)
+	tab := parseIDFile(f.path("/etc/passwd"))
+	if len(tab.ids) != 1 || tab.ids["ok"] != 7 || tab.names[7] != "ok" {
+		t.Fatalf("table %+v", tab)
+	}
+}

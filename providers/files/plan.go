@@ -1,0 +1,196 @@
+package files
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// maxDiffBytes bounds the content that is diffed line by line; larger
+// content differs by sizes only, as binary content does, so a plan never
+// spends minutes diffing a big file.
+const maxDiffBytes = 1 << 20
+
+// Plan compares the configuration with what Read observed. It reads the
+// old content only when its digest differs, to show the diff, and a
+// directory's first entry when deciding whether removing it needs force.
+func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return resources.Change{}, err
+	}
+	have, ok := parseEnsure(st["ensure"])
+	if !ok {
+		return resources.Change{}, fmt.Errorf("%s: observed state has no valid ensure (%q)", r.spec.path, st["ensure"])
+	}
+	if _, err := checkParents(r.env, r.spec.path); err != nil {
+		return resources.Change{}, err
+	}
+	switch {
+	case r.spec.ensure == ensureAbsent:
+		return r.planDelete(have)
+	case have == ensureAbsent:
+		return r.planFresh(st, resources.Create, fmt.Sprintf("%s does not exist", r.spec.ensure))
+	case have != r.spec.ensure:
+		if (have == ensureDirectory || have == ensureOther) && !r.spec.force {
+			return resources.Change{}, fmt.Errorf("%s is %s, want %s; set force = true to replace it", r.spec.path, have.article(), r.spec.ensure)
+		}
+		return r.planFresh(st, resources.Update, fmt.Sprintf("is %s, want %s", have.article(), r.spec.ensure))
+	}
+	return r.planUpdate(st)
+}
+
+func (r *file) planDelete(have ensure) (resources.Change, error) {
+	if have == ensureAbsent {
+		return resources.Change{Action: resources.NoOp}, nil
+	}
+	if have == ensureDirectory && !r.spec.force {
+		empty, err := emptyDir(r.full)
+		if err != nil {
+			return resources.Change{}, err
+		}
+		if !empty {
+			return resources.Change{}, fmt.Errorf("%s is a non-empty directory; set force = true to remove it", r.spec.path)
+		}
+	}
+	return resources.Change{
+		Action: resources.Delete,
+		Reason: fmt.Sprintf("%s exists", have),
+		Attrs:  []resources.AttrChange{resources.NewAttrChange("ensure", have.String(), "absent", false)},
+	}, nil
+}
+
+// planFresh plans creating the thing, where nothing or something of
+// another type is now; unmanaged modes show the defaults it will get.
+func (r *file) planFresh(st resources.State, a resources.Action, reason string) (resources.Change, error) {
+	old := st["ensure"]
+	if a == resources.Create {
+		old = ""
+	}
+	c := resources.Change{Action: a, Reason: reason}
+	c.Attrs = append(c.Attrs, resources.NewAttrChange("ensure", old, r.spec.ensure.String(), false))
+	c.Attrs = append(c.Attrs, r.attrDiffs(st, true)...)
+	if r.spec.hasContent {
+		c.Content = resources.DiffText(r.spec.path, nil, r.spec.content, r.spec.sensitive)
+	}
+	return c, nil
+}
+
+// planUpdate compares a thing of the right type attribute by attribute.
+func (r *file) planUpdate(st resources.State) (resources.Change, error) {
+	c := resources.Change{Action: resources.Update}
+	var reasons []string
+	if r.spec.ensure == ensureFile && r.spec.hasContent && st["sha256"] != r.spec.sum {
+		d, err := r.contentDiff()
+		if err != nil {
+			return resources.Change{}, err
+		}
+		c.Content = d
+		reasons = append(reasons, "content differs")
+	}
+	c.Attrs = r.attrDiffs(st, false)
+	for _, a := range c.Attrs {
+		reasons = append(reasons, a.Name+" differs")
+	}
+	if len(reasons) == 0 {
+		return resources.Change{Action: resources.NoOp}, nil
+	}
+	c.Reason = strings.Join(reasons, ", ")
+	return c, nil
+}
+
+// attrDiffs lists managed attributes whose observed value differs. When
+// fresh (the thing will be created), an unmanaged mode shows the default.
+func (r *file) attrDiffs(st resources.State, fresh bool) []resources.AttrChange {
+	var out []resources.AttrChange
+	add := func(name, want string) {
+		if want != "" && st[name] != want {
+			out = append(out, resources.NewAttrChange(name, st[name], want, r.spec.attrSensitive[name]))
+		}
+	}
+	if r.spec.ensure == ensureLink {
+		add("target", r.spec.target)
+	}
+	add("owner", r.acct.users.canonical(r.spec.owner))
+	add("group", r.acct.groups.canonical(r.spec.group))
+	switch {
+	case r.spec.ensure == ensureLink:
+	case r.spec.hasMode:
+		add("mode", formatMode(r.spec.mode))
+	case fresh:
+		add("mode", formatMode(r.defaultMode()))
+	}
+	return out
+}
+
+func (r *file) defaultMode() os.FileMode {
+	if r.spec.ensure == ensureDirectory {
+		return defaultDirMode
+	}
+	return defaultFileMode
+}
+
+// contentDiff diffs the live content against the configured one, masking
+// both sides when either is sensitive. It reads at most maxDiffBytes+1.
+func (r *file) contentDiff() (*resources.ContentDiff, error) {
+	f, err := os.OpenFile(r.full, noFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	old, err := io.ReadAll(io.LimitReader(f, maxDiffBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	sensitive := r.spec.sensitive || bytes.Contains(old, keyMarker)
+	if len(old) <= maxDiffBytes && len(r.spec.content) <= maxDiffBytes {
+		return resources.DiffText(r.spec.path, old, r.spec.content, sensitive), nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return &resources.ContentDiff{Path: r.spec.path, Sensitive: sensitive, Binary: true,
+		OldSize: int(fi.Size()), NewSize: len(r.spec.content)}, nil
+}
+
+func emptyDir(path string) (bool, error) {
+	d, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer d.Close()
+	_, err = d.Readdirnames(1)
+	if err == io.EOF {
+		return true, nil
+	}
+	return false, err
+}
+
+// Verify reads and plans again: after Apply, anything left to do means the
+// host did not take the change.
+func (r *file) Verify(ctx context.Context) error {
+	st, err := r.Read(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := r.Plan(ctx, st)
+	if err != nil {
+		return err
+	}
+	if c.Action == resources.NoOp {
+		return nil
+	}
+	var what []string
+	for _, a := range c.Attrs {
+		what = append(what, fmt.Sprintf("%s %q, want %q", a.Name, a.Old, a.New))
+	}
+	if c.Content != nil {
+		what = append(what, "content")
+	}
+	return fmt.Errorf("%s still differs after apply (%s): %s", r.spec.path, c.Reason, strings.Join(what, "; "))
+}

@@ -1,0 +1,74 @@
+package files
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// maxValidatorOutput bounds the validator output an error carries.
+const maxValidatorOutput = 4 << 10
+
+// validatorWaitDelay bounds waiting for output once the validator exited.
+const validatorWaitDelay = 5 * time.Second
+
+// runValidator runs validate_cmd on the temporary file: /bin/sh -c, with
+// every % replaced by the file's quoted path (Puppet's convention). The
+// error carries the validator's stderr, or its stdout when stderr is empty
+// (some checkers report there), trimmed and bounded.
+func runValidator(ctx context.Context, cmdline, tmp string) error {
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
+	stdout := &capped{max: maxValidatorOutput}
+	stderr := &capped{max: maxValidatorOutput}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// A daemon the validator left behind may hold its output open; stop
+	// waiting for it soon after the validator itself exits.
+	cmd.WaitDelay = validatorWaitDelay
+	err := cmd.Run()
+	if err == nil {
+		return nil
+	}
+	msg := stderr.String()
+	if msg == "" {
+		msg = stdout.String()
+	}
+	if msg == "" {
+		return fmt.Errorf("validate_cmd failed: %w", err)
+	}
+	return fmt.Errorf("validate_cmd failed (%w): %s", err, msg)
+}
+
+// shellQuote quotes s for /bin/sh in single quotes, closing and reopening
+// them around an escaped quote wherever s holds one.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// capped keeps the first max bytes written to it, so a validator that
+// floods its output cannot blow up the error or the run report.
+type capped struct {
+	buf     []byte
+	max     int
+	dropped bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	room := c.max - len(c.buf)
+	if len(p) > room {
+		c.buf = append(c.buf, p[:room]...)
+		c.dropped = true
+	} else {
+		c.buf = append(c.buf, p...)
+	}
+	return len(p), nil
+}
+
+func (c *capped) String() string {
+	s := strings.TrimSpace(strings.ToValidUTF8(string(c.buf), ""))
+	if c.dropped {
+		s += " ... (truncated)"
+	}
+	return s
+}
