@@ -3,6 +3,7 @@ package cli_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -45,7 +46,9 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("ROOT", env.WorkDir+"/root")
 			env.Setenv("STATE", env.WorkDir+"/state")
-			return nil
+			example, err := filepath.Abs("../../testfixtures/example")
+			env.Setenv("EXAMPLE", example)
+			return err
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {
