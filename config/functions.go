@@ -1,6 +1,9 @@
 package config
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -107,9 +110,33 @@ func (s *scope) templateFileFunc() function.Function {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v, diags := s.renderTemplate(args[0].AsString(), args[1], hcl.Range{})
 			if diags.HasErrors() {
-				return cty.DynamicVal, diags
+				return cty.DynamicVal, templateError(diags)
 			}
 			return v, nil
 		},
 	})
+}
+
+// templateError turns the diagnostics of rendering a template into the
+// error of a templatefile call, which HCL reports at the call. A problem
+// inside the template keeps its place there; a template that cannot be read
+// has no place of its own.
+func templateError(diags hcl.Diagnostics) error {
+	var msgs []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Detail
+		if d.Subject != nil && d.Subject.Filename != "" {
+			msg = rangeText(*d.Subject) + ": " + d.Summary
+			if d.Detail != "" {
+				msg += "; " + d.Detail
+			}
+		} else if msg == "" {
+			msg = d.Summary
+		}
+		msgs = append(msgs, strings.TrimSuffix(msg, "."))
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }

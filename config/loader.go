@@ -53,7 +53,9 @@ func (r *Repo) collect(t tree, dir string, schema *hcl.BodySchema, into map[stri
 	for _, name := range hclFiles(t, dir) {
 		f, d := r.files.parse(t, name)
 		diags = append(diags, d...)
-		if f == nil {
+		if f == nil || d.HasErrors() {
+			// A file that does not parse declares nothing: what the
+			// parser recovered would only add misleading errors.
 			continue
 		}
 		content, d := f.Body.Content(schema)
@@ -148,9 +150,14 @@ func (ld *loader) buildRoot(r *Repo, block *hcl.Block) hcl.Diagnostics {
 		roles, d := decodeRoles(a)
 		diags = append(diags, d...)
 		ld.roles = roles
-		for _, role := range roles {
+		elems, _ := hcl.ExprList(a.Expr)
+		for i, role := range roles {
 			if _, ok := r.roles[role]; !ok && !ld.repo.exists("data/roles/"+role+".hcl") {
-				diags = append(diags, errorAt(a.Expr.Range(), "Unknown role",
+				rng := a.Expr.Range()
+				if len(elems) == len(roles) {
+					rng = elems[i].Range() // point at the name, not the list
+				}
+				diags = append(diags, errorAt(rng, "Unknown role",
 					"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."))
 			}
 		}

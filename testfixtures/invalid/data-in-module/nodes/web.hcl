@@ -1,0 +1,5 @@
+node "web" {
+  module "motd" {
+    source = "motd"
+  }
+}

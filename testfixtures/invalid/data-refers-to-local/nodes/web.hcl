@@ -1,0 +1,10 @@
+node "web" {
+  locals {
+    domain = "example.com"
+  }
+
+  resource "file" "mailname" {
+    path    = "/etc/mailname"
+    content = data.mailname
+  }
+}

@@ -1,0 +1,1 @@
+present, but not the one asked for

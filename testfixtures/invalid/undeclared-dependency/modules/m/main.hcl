@@ -1,0 +1,3 @@
+resource "file" "m" {
+  path = "/etc/m"
+}

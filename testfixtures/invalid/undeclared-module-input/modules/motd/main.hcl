@@ -1,0 +1,8 @@
+variable "text" {
+  type = string
+}
+
+resource "file" "motd" {
+  path    = "/etc/motd"
+  content = var.text
+}

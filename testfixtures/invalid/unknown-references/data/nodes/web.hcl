@@ -1,0 +1,1 @@
+domain = "web.example.org"

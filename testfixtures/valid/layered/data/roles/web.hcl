@@ -1,0 +1,3 @@
+# Every web server.
+motd = "A web server. Managed by tend.\n"
+port = 8080

@@ -1,0 +1,5 @@
+server {
+    listen ${port};
+    server_name ${server_name};
+    root ${root};
+}

@@ -1,0 +1,5 @@
+name = "${name}"
+port = ${port}
+%{ for a in admins ~}
+admin = "${a}"
+%{ endfor ~}

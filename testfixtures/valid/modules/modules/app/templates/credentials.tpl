@@ -1,0 +1,2 @@
+user=${user}
+password=${password}
