@@ -563,3 +563,42 @@ node "n" {
 		t.Errorf("digest did not change when the templatefile() template changed")
 	}
 }
+
+func TestDigestDoesNotDependOnLoadOrder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("nodes/n.hcl", "node \"a\" {\n  resource \"file\" \"x\" {\n    path    = \"/a\"\n    content = file(\"a.txt\")\n  }\n}\nnode \"b\" {\n  resource \"file\" \"x\" {\n    path    = \"/b\"\n    content = data.b\n  }\n}\n")
+	write("a.txt", "a\n")
+	write("data/nodes/b.hcl", "b = \"b\"\n")
+	digest := func(order ...string) string {
+		repo, diags := config.Open(config.Options{Repo: dir, Library: modules.Library, Registry: providers.Builtin()})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		var last string
+		for _, n := range order {
+			cat, diags := repo.Catalog(n)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			last = cat.Digest
+		}
+		return last
+	}
+	if digest("a") != digest("b", "a") {
+		t.Fatal("node a's digest depends on whether node b was evaluated first")
+	}
+	before := digest("b")
+	write("a.txt", "changed\n")
+	if digest("b") != before {
+		t.Fatal("node b's digest moved when a file only node a reads changed")
+	}
+}

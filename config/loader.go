@@ -43,6 +43,7 @@ func Open(opts Options) (*Repo, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	diags = append(diags, r.collect(repo, "nodes", nodeFileSchema, r.nodes)...)
 	diags = append(diags, r.collect(repo, "roles", roleFileSchema, r.roles)...)
+	r.files.sealOpen()
 	return r, diags
 }
 
@@ -121,6 +122,7 @@ func (r *Repo) Catalog(node string) (*Catalog, hcl.Diagnostics) {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown node",
 			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
 	}
+	r.files.track()
 	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node}
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
@@ -197,6 +199,9 @@ func decodeRoles(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 // unused locals or outputs are reported too.
 func (s *scope) evaluateAll() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	if s.parent == nil {
+		diags = append(diags, s.evaluateData()...)
+	}
 	for _, name := range sortedKeys(s.locals) {
 		_, d := s.localValue(name, s.locals[name].NameRange)
 		diags = append(diags, d...)
@@ -252,4 +257,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// evaluateData evaluates every key of every data layer of the node, so a
+// broken value is reported even when nothing uses it: the winning
+// definition through data.KEY, overridden ones on their own.
+func (s *scope) evaluateData() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	winner := map[string]*hcl.Attribute{}
+	for _, l := range s.ld.layers {
+		for name, a := range l.attrs {
+			winner[name] = a // later layers win
+		}
+	}
+	for _, l := range s.ld.layers {
+		for _, name := range sortedKeys(l.attrs) {
+			a := l.attrs[name]
+			if winner[name] == a {
+				_, d := s.dataValue(name, a.NameRange)
+				diags = append(diags, d...)
+				continue
+			}
+			_, d := s.eval(a.Expr, evalCtx{dataOnly: true})
+			diags = append(diags, d...)
+		}
+	}
+	return diags
 }

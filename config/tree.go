@@ -29,6 +29,11 @@ type files struct {
 	parser *hclparse.Parser
 	src    Sources
 	sums   map[string]string
+	// used collects the names one catalog read, so that its digest does
+	// not depend on which other nodes were evaluated before it.
+	used map[string]bool
+	// opened are the node and role files every catalog depends on.
+	opened []string
 }
 
 func newFiles() *files {
@@ -38,6 +43,9 @@ func newFiles() *files {
 // read returns a file's bytes and remembers them.
 func (f *files) read(t tree, p string) ([]byte, error) {
 	name := t.name(p)
+	if f.used != nil {
+		f.used[name] = true
+	}
 	if b, ok := f.src[name]; ok {
 		return b, nil
 	}
@@ -60,10 +68,26 @@ func (f *files) parse(t tree, p string) (*hcl.File, hcl.Diagnostics) {
 	return f.parser.ParseHCL(b, t.name(p))
 }
 
-// digest summarizes every file read so far.
-func (f *files) digest() string {
-	names := make([]string, 0, len(f.sums))
+// sealOpen records the files read so far (node and role files) as part
+// of every catalog.
+func (f *files) sealOpen() {
 	for n := range f.sums {
+		f.opened = append(f.opened, n)
+	}
+}
+
+// track starts collecting the files one catalog reads.
+func (f *files) track() {
+	f.used = map[string]bool{}
+	for _, n := range f.opened {
+		f.used[n] = true
+	}
+}
+
+// digest summarizes the files the current catalog read.
+func (f *files) digest() string {
+	names := make([]string, 0, len(f.used))
+	for n := range f.used {
 		names = append(names, n)
 	}
 	sort.Strings(names)

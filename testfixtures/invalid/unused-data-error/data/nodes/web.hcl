@@ -1,0 +1,1 @@
+banner = "overrides the broken common value"

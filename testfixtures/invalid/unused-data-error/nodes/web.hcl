@@ -1,0 +1,6 @@
+node "web" {
+  resource "file" "motd" {
+    path    = "/etc/motd"
+    content = data.motd
+  }
+}
