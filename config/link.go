@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/graph"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -61,7 +63,7 @@ func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 		inst.Identity = inst.Kind.Identity(inst.Config)
 		r, err := inst.Kind.New(inst.Config)
 		if err != nil {
-			diags = append(diags, errorAt(inst.Decl, "Invalid resource", inst.Addr.String()+": "+err.Error()))
+			diags = append(diags, errorAt(inst.errorRange(err), "Invalid resource", inst.Addr.String()+": "+err.Error()))
 			continue
 		}
 		inst.Resource = r
@@ -170,4 +172,16 @@ func (s *scope) moduleDependsOn(g *graph.Graph, index map[*Instance]int) hcl.Dia
 		diags = append(diags, mc.child.moduleDependsOn(g, index)...)
 	}
 	return diags
+}
+
+// errorRange is where a bind error points: at the attribute an AttrError
+// names when it is set, else at the resource block.
+func (inst *Instance) errorRange(err error) hcl.Range {
+	var ae *resources.AttrError
+	if errors.As(err, &ae) {
+		if a, ok := inst.block.content.Attributes[ae.Attr]; ok {
+			return a.Expr.Range()
+		}
+	}
+	return inst.Decl
 }

@@ -1,6 +1,9 @@
 package resources
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Resource is one configured instance of a kind, bound to its desired
 // attribute values. The engine drives every resource through the same
@@ -56,4 +59,20 @@ type Kind interface {
 // The engine reads it after each call.
 type Outputter interface {
 	Output() string
+}
+
+// AttrError is a configuration error in one attribute, returned by
+// Kind.New; the config loader points its diagnostic at that attribute.
+type AttrError struct {
+	Attr string
+	Err  error
+}
+
+func (e *AttrError) Error() string { return e.Err.Error() }
+
+func (e *AttrError) Unwrap() error { return e.Err }
+
+// AttrErrorf builds an AttrError for attr.
+func AttrErrorf(attr, format string, args ...any) error {
+	return &AttrError{Attr: attr, Err: fmt.Errorf(format, args...)}
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -99,14 +97,14 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 	}
 	p := cfg.String("path", "")
 	if !filepath.IsAbs(p) {
-		return s, fmt.Errorf("path %q must be absolute", p)
+		return s, resources.AttrErrorf("path", "path %q must be absolute", p)
 	}
 	if s.path = filepath.Clean(p); s.path == "/" {
-		return s, errors.New(`path "/" cannot be managed by a file resource`)
+		return s, resources.AttrErrorf("path", `path "/" cannot be managed by a file resource`)
 	}
 	e, ok := parseEnsure(cfg.String("ensure", "file"))
 	if !ok || e == ensureOther {
-		return s, fmt.Errorf(`ensure must be "file", "directory", "link" or "absent", not %q`, cfg.String("ensure", ""))
+		return s, resources.AttrErrorf("ensure", `ensure must be "file", "directory", "link" or "absent", not %q`, cfg.String("ensure", ""))
 	}
 	s.ensure = e
 	for _, step := range []func(*resources.Config) error{s.setContent, s.setTarget, s.setMode, s.setOwnership, s.setValidate} {
@@ -127,16 +125,16 @@ func (s *spec) setContent(cfg *resources.Config) error {
 		}
 	}
 	if cfg.IsSet("vars") && !cfg.IsSet("template") {
-		return errors.New("vars is only used with template")
+		return resources.AttrErrorf("vars", "vars is only used with template")
 	}
 	if len(set) == 0 {
 		return nil
 	}
 	if len(set) > 1 {
-		return fmt.Errorf("set at most one of content, source and template, not %s", strings.Join(set, " and "))
+		return resources.AttrErrorf(set[1], "set at most one of content, source and template, not %s", strings.Join(set, " and "))
 	}
 	if s.ensure != ensureFile {
-		return fmt.Errorf("%s only applies to ensure = \"file\", not %q", set[0], s.ensure)
+		return resources.AttrErrorf(set[0], "%s only applies to ensure = \"file\", not %q", set[0], s.ensure)
 	}
 	s.hasContent = true
 	s.sensitive = s.sensitive || bytes.Contains(s.content, keyMarker)
@@ -149,9 +147,9 @@ func (s *spec) setTarget(cfg *resources.Config) error {
 	s.target = cfg.String("target", "")
 	switch {
 	case s.ensure == ensureLink && s.target == "":
-		return errors.New(`ensure = "link" needs a target`)
+		return resources.AttrErrorf("ensure", `ensure = "link" needs a target`)
 	case s.ensure != ensureLink && cfg.IsSet("target"):
-		return fmt.Errorf("target only applies to ensure = \"link\", not %q", s.ensure)
+		return resources.AttrErrorf("target", "target only applies to ensure = \"link\", not %q", s.ensure)
 	}
 	return nil
 }
@@ -161,11 +159,11 @@ func (s *spec) setMode(cfg *resources.Config) error {
 		return nil
 	}
 	if s.ensure == ensureLink || s.ensure == ensureAbsent {
-		return fmt.Errorf("mode does not apply to ensure = %q", s.ensure)
+		return resources.AttrErrorf("mode", "mode does not apply to ensure = %q", s.ensure)
 	}
 	m, err := parseMode(cfg.String("mode", ""))
 	if err != nil {
-		return err
+		return &resources.AttrError{Attr: "mode", Err: err}
 	}
 	s.mode, s.hasMode = m, true
 	return nil
@@ -178,10 +176,10 @@ func (s *spec) setOwnership(cfg *resources.Config) error {
 		}
 		v := cfg.String(name, "")
 		if s.ensure == ensureAbsent {
-			return fmt.Errorf("%s does not apply to ensure = \"absent\"", name)
+			return resources.AttrErrorf(name, "%s does not apply to ensure = \"absent\"", name)
 		}
 		if v == "" || strings.ContainsAny(v, ": \t\n") {
-			return fmt.Errorf("%s %q is not a valid name or id", name, v)
+			return resources.AttrErrorf(name, "%s %q is not a valid name or id", name, v)
 		}
 	}
 	return nil
@@ -192,10 +190,10 @@ func (s *spec) setValidate(cfg *resources.Config) error {
 		return nil
 	}
 	if s.ensure != ensureFile {
-		return fmt.Errorf("validate_cmd only applies to ensure = \"file\", not %q", s.ensure)
+		return resources.AttrErrorf("validate_cmd", "validate_cmd only applies to ensure = \"file\", not %q", s.ensure)
 	}
 	if !strings.Contains(s.validateCmd, "%") {
-		return errors.New("validate_cmd must contain %, which becomes the path of the file to check")
+		return resources.AttrErrorf("validate_cmd", "validate_cmd must contain %%, which becomes the path of the file to check")
 	}
 	return nil
 }

@@ -1,7 +1,7 @@
 # path must be absolute.
 node "web" {
-  # expect-error: 4:3 Invalid resource; file.motd: path "etc/motd" must be absolute
   resource "file" "motd" {
+    # expect-error: 5:15 Invalid resource; file.motd: path "etc/motd" must be absolute
     path    = "etc/motd"
     content = "hello\n"
   }
