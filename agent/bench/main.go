@@ -1,0 +1,220 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is what the flags ask for.
+type config struct {
+	out       string
+	tend      string
+	sizes     []int
+	runs      int
+	bigRuns   int
+	sweep     []int
+	sweepAt   []int
+	keep      bool
+	strict    bool
+	floorRuns int
+}
+
+// result is everything measured for one N.
+type result struct {
+	n                 int
+	first, noop, plan series
+	floor             time.Duration
+	// sweep holds no-op apply and plan per --parallel value, when swept.
+	sweep map[int][2]series
+}
+
+// perFile spreads a time over n files.
+func perFile(d time.Duration, n int) time.Duration { return d / time.Duration(n) }
+
+func main() {
+	var c config
+	var sizes, sweep, sweepAt string
+	flag.StringVar(&c.out, "out", "", "write the report to this file (default: standard output)")
+	flag.StringVar(&c.tend, "tend", "", "tend binary to measure (default: build ./agent/cmd/tend)")
+	flag.StringVar(&sizes, "n", "100,1000,10000", "numbers of managed files, comma-separated")
+	flag.IntVar(&c.runs, "runs", 5, "timed runs per measurement (median reported)")
+	flag.IntVar(&c.bigRuns, "big-runs", 3, "timed first applies for N >= 10000")
+	flag.IntVar(&c.floorRuns, "floor-runs", 5, "timed floor passes (median reported)")
+	flag.StringVar(&sweep, "parallel", "1,4,8", "--parallel values to sweep, comma-separated; empty: none")
+	flag.StringVar(&sweepAt, "parallel-at", "1000,10000", "the Ns to sweep --parallel at")
+	flag.BoolVar(&c.keep, "keep", false, "keep the scratch directory")
+	flag.BoolVar(&c.strict, "strict", false, "exit 1 when a target fails")
+	flag.Parse()
+	var err error
+	if c.sizes, err = ints(sizes); err != nil || len(c.sizes) == 0 {
+		fatalf("-n: want a list of positive numbers, got %q", sizes)
+	}
+	if c.sweep, err = ints(sweep); err != nil {
+		fatalf("-parallel: %v", err)
+	}
+	if c.sweepAt, err = ints(sweepAt); err != nil {
+		fatalf("-parallel-at: %v", err)
+	}
+	if c.runs < 1 || c.bigRuns < 1 || c.floorRuns < 1 {
+		fatalf("-runs, -big-runs and -floor-runs must be at least 1")
+	}
+	rep, err := measure(c)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	md := rep.markdown()
+	if c.out == "" {
+		fmt.Print(md)
+	} else {
+		if err := writeReport(c.out, md); err != nil {
+			fatalf("%v", err)
+		}
+		logf("wrote %s", c.out)
+	}
+	fmt.Fprint(os.Stderr, rep.summary())
+	if c.strict && !rep.allPass() {
+		os.Exit(1)
+	}
+}
+
+// measure builds tend if needed, then measures every N.
+func measure(c config) (*report, error) {
+	scratch, err := os.MkdirTemp("", "tend-bench-")
+	if err != nil {
+		return nil, err
+	}
+	if c.keep {
+		logf("scratch directory: %s", scratch)
+	} else {
+		defer os.RemoveAll(scratch)
+	}
+	tend := c.tend
+	if tend == "" {
+		tend = filepath.Join(scratch, "tend")
+		logf("building tend")
+		cmd := exec.Command("go", "build", "-o", tend, "github.com/tendhq/tend/agent/cmd/tend")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("building tend (run from the module root, or pass -tend): %v", err)
+		}
+	}
+	r := &runner{tend: tend, logDir: scratch}
+	// Load the binary into the page cache before anything is timed.
+	if _, err := r.run([]string{"help"}, 0); err != nil {
+		return nil, err
+	}
+	rep := &report{date: time.Now().UTC(), machine: describeMachine(tend, scratch), cfg: c}
+	rep.fixed, err = measureFixed(r, scratch, c.runs)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range c.sizes {
+		res, err := measureN(r, scratch, n, c)
+		if err != nil {
+			return nil, fmt.Errorf("with %d files: %v", n, err)
+		}
+		rep.results = append(rep.results, res)
+	}
+	rep.machine.loadAfter = loadAvg()
+	return rep, nil
+}
+
+// measureFixed times the no-op apply of a node managing one directory:
+// what a run costs before it has anything to do.
+func measureFixed(r *runner, scratch string, runs int) (series, error) {
+	w, err := newWorkspace(scratch, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(w.dir)
+	if _, err := r.run(w.args("apply", 0), 2); err != nil {
+		return nil, err
+	}
+	s, err := r.repeat(w.args("apply", 0), 0, 1, runs, nil)
+	if err == nil {
+		logf("fixed cost: no-op apply of one directory %v, %s", ms(s.median()), mib(s.peakRSS()))
+	}
+	return s, err
+}
+
+func measureN(r *runner, scratch string, n int, c config) (*result, error) {
+	w, err := newWorkspace(scratch, n)
+	if err != nil {
+		return nil, err
+	}
+	if !c.keep {
+		defer os.RemoveAll(w.dir)
+	}
+	res := &result{n: n}
+	firstRuns := c.runs
+	if n >= 10000 {
+		firstRuns = c.bigRuns
+	}
+	logf("N=%d: first apply x%d", n, firstRuns)
+	if res.first, err = r.repeat(w.args("apply", 0), 2, 0, firstRuns, w.reset); err != nil {
+		return nil, err
+	}
+	if err := checkTree(w.root, n); err != nil {
+		return nil, fmt.Errorf("after the first apply: %v", err)
+	}
+	if res.floor, err = floor(w, c.floorRuns); err != nil {
+		return nil, err
+	}
+	logf("N=%d: no-op apply and plan x%d", n, c.runs)
+	if res.noop, err = r.repeat(w.args("apply", 0), 0, 1, c.runs, nil); err != nil {
+		return nil, err
+	}
+	if res.plan, err = r.repeat(w.args("plan", 0), 0, 1, c.runs, nil); err != nil {
+		return nil, err
+	}
+	logf("N=%d: first %v, no-op %v (%s), plan %v, floor %v",
+		n, ms(res.first.median()), ms(res.noop.median()), mib(res.noop.peakRSS()), ms(res.plan.median()), ms(res.floor))
+	if !slices.Contains(c.sweepAt, n) || len(c.sweep) == 0 {
+		return res, nil
+	}
+	res.sweep = map[int][2]series{}
+	for _, p := range c.sweep {
+		noop, err := r.repeat(w.args("apply", p), 0, 1, c.runs, nil)
+		if err != nil {
+			return nil, err
+		}
+		plan, err := r.repeat(w.args("plan", p), 0, 1, c.runs, nil)
+		if err != nil {
+			return nil, err
+		}
+		res.sweep[p] = [2]series{noop, plan}
+		logf("N=%d --parallel %d: no-op %v, plan %v", n, p, ms(noop.median()), ms(plan.median()))
+	}
+	return res, nil
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(1)
+}
