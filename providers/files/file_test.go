@@ -2,10 +2,13 @@ package files
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
@@ -171,6 +174,45 @@ func TestValidatorOutputIsBounded(t *testing.T) {
 	if f.exists("/etc/x") {
 		t.Fatal("rejected file was created")
 	}
+}
+
+func TestHungValidatorIsKilledWithItsChildren(t *testing.T) {
+	defer func(d time.Duration) { validatorTimeout = d }(validatorTimeout)
+	validatorTimeout = 300 * time.Millisecond
+	f := newFixture(t)
+	pids := f.env.StateDir + "/pids"
+	r := f.resource(attrs{"path": str("/etc/x"), "content": str("x"),
+		"validate_cmd": str("sleep 60 & echo $! > " + pids + "; cat % >/dev/null; sleep 60")})
+	start := time.Now()
+	err := f.apply(r)
+	wantErr(t, err, "did not finish within")
+	if time.Since(start) > 10*time.Second {
+		t.Fatalf("hung validator held the run for %s", time.Since(start))
+	}
+	b, rerr := os.ReadFile(pids)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	for i := 0; i < 50 && processAlive(pid); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if processAlive(pid) {
+		t.Fatalf("the validator's child %d outlived it", pid)
+	}
+	if f.exists("/etc/x") {
+		t.Fatal("unvalidated file was created")
+	}
+}
+
+// processAlive reports whether pid runs (a zombie counts as gone).
+func processAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(b))
+	return len(fields) > 2 && fields[2] != "Z"
 }
 
 func TestPrivateKeyNeverWiderThanItsMode(t *testing.T) {

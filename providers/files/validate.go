@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -14,12 +15,22 @@ const maxValidatorOutput = 4 << 10
 // validatorWaitDelay bounds waiting for output once the validator exited.
 const validatorWaitDelay = 5 * time.Second
 
+// validatorTimeout bounds a validator; a hung checker must not hang the
+// run. A variable so tests can shorten it.
+var validatorTimeout = 2 * time.Minute
+
 // runValidator runs validate_cmd on the temporary file: /bin/sh -c, with
 // every % replaced by the file's quoted path (Puppet's convention). The
 // error carries the validator's stderr, or its stdout when stderr is empty
 // (some checkers report there), trimmed and bounded.
 func runValidator(ctx context.Context, cmdline, tmp string) error {
+	ctx, cancel := context.WithTimeout(ctx, validatorTimeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
+	// Its own process group, killed whole on timeout: a validator's
+	// children must not outlive it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	stdout := &capped{max: maxValidatorOutput}
 	stderr := &capped{max: maxValidatorOutput}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -33,6 +44,9 @@ func runValidator(ctx context.Context, cmdline, tmp string) error {
 	msg := stderr.String()
 	if msg == "" {
 		msg = stdout.String()
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		return fmt.Errorf("validate_cmd did not finish within %s and was killed", validatorTimeout)
 	}
 	if msg == "" {
 		return fmt.Errorf("validate_cmd failed: %w", err)
