@@ -79,7 +79,7 @@ func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet 
 	if withHost {
 		fs.StringVar(&c.root, "root", "/", "resolve every managed path under this directory")
 		fs.StringVar(&c.stateDir, "state-dir", "/var/lib/tend", "tend's state directory (reports, backups, pending events)")
-		fs.IntVar(&c.parallel, "parallel", 8, "how many resources to work on at once")
+		fs.IntVar(&c.parallel, "parallel", 4, "how many resources to work on at once")
 	}
 	return fs
 }
