@@ -144,7 +144,7 @@ func (r *report) markdown() string {
 	p("| Load average (1 min) | %s before, %s after |\n\n", m.loadBefore, m.loadAfter)
 
 	p("## Results\n\n")
-	p("Wall time is the median of %d runs (%d for the first apply at N ≥ 10000), with tend's default --parallel 8; ", r.cfg.runs, r.cfg.bigRuns)
+	p("Wall time is the median of %d runs (%d for the first apply at N ≥ 10000), with tend's default --parallel; ", r.cfg.runs, r.cfg.bigRuns)
 	p("RSS is the highest peak resident set of those runs. Resources are the N files, their N/100 directories and the directory above them. ")
 	p("The floor is one in-process pass that lstats, reads and sha256-hashes the same tree (median of %d).\n\n", r.cfg.floorRuns)
 	p("| N | resources | first apply | RSS | no-op apply | RSS | plan | RSS | floor | no-op / floor |\n")
