@@ -76,3 +76,22 @@ func (e *AttrError) Unwrap() error { return e.Err }
 func AttrErrorf(attr, format string, args ...any) error {
 	return &AttrError{Attr: attr, Err: fmt.Errorf(format, args...)}
 }
+
+// Batcher is implemented by resources whose changes their kind makes
+// together, such as every package install of a run in one apt
+// transaction. When a Batcher's plan changes something, the engine parks
+// it; when nothing else can run, it hands every parked resource with the
+// same BatchKey to ApplyBatch of the first of them, in one call. Verify
+// and Refresh then run per resource as usual.
+type Batcher interface {
+	BatchKey() string
+	// ApplyBatch applies every item's change and returns one error per
+	// item (nil where the item succeeded).
+	ApplyBatch(ctx context.Context, items []BatchItem) []error
+}
+
+// BatchItem is one parked resource and the change planned for it.
+type BatchItem struct {
+	Resource Resource
+	Change   Change
+}

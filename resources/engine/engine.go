@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/tendhq/tend/resources"
@@ -80,6 +81,8 @@ type walk struct {
 	opts       Options
 	out        []Outcome
 	notifiedBy [][]int
+	parkMu     sync.Mutex
+	parked     []int // Batchers waiting for flush, in the order they parked
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
@@ -100,34 +103,53 @@ func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
 }
 
 // run walks the graph, calling visit for every node with a context bounded
-// by the per-resource timeout and panics turned into failures.
-func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int)) {
+// by the per-resource timeout and panics turned into failures. visit
+// returns false to park a node for flush (see graph.Walk).
+func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int) bool, flush func(ctx context.Context) []int) {
 	parallel := w.opts.Parallel
 	if parallel < 1 {
 		parallel = 4
 	}
 	done := make([]bool, len(w.nodes))
-	_ = w.g.Walk(ctx, parallel, func(i int) {
-		done[i] = true
-		start := w.opts.Now()
-		rctx, cancel := ctx, context.CancelFunc(func() {})
-		if w.opts.Timeout > 0 {
-			rctx, cancel = context.WithTimeout(ctx, w.opts.Timeout)
-		}
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				w.fail(i, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+	var flushFn func() []int
+	if flush != nil {
+		flushFn = func() []int {
+			finished := flush(ctx)
+			for _, i := range finished {
+				done[i] = true
 			}
-			w.out[i].Duration = w.opts.Now().Sub(start)
-		}()
-		visit(rctx, i)
-	})
+			return finished
+		}
+	}
+	_ = w.g.Walk(ctx, parallel, func(i int) bool {
+		complete := true
+		w.guard(ctx, i, func(rctx context.Context) { complete = visit(rctx, i) })
+		done[i] = complete
+		return complete
+	}, flushFn)
 	for i, d := range done {
-		if !d {
+		if !d && w.out[i].Status != Failed {
 			w.out[i].Status, w.out[i].SkippedBy = Skipped, "the run was interrupted"
 		}
 	}
+}
+
+// guard calls f for node i with the per-resource timeout, turns a panic
+// into a failure of that node, and adds the time taken to its duration.
+func (w *walk) guard(ctx context.Context, i int, f func(ctx context.Context)) {
+	start := w.opts.Now()
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if w.opts.Timeout > 0 {
+		rctx, cancel = context.WithTimeout(ctx, w.opts.Timeout)
+	}
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			w.fail(i, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+		w.out[i].Duration += w.opts.Now().Sub(start)
+	}()
+	f(rctx)
 }
 
 func (w *walk) fail(i int, err error) {

@@ -14,9 +14,9 @@ import (
 // as do events still pending from earlier runs.
 func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	w := newWalk(nodes, g, opts)
-	w.run(ctx, func(ctx context.Context, i int) {
+	w.run(ctx, func(ctx context.Context, i int) bool {
 		if !w.observe(ctx, i) {
-			return
+			return true
 		}
 		var from []string
 		for _, n := range w.notifiedBy[i] {
@@ -31,25 +31,39 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 		if len(from) > 0 && w.out[i].Change.Action == resources.NoOp {
 			w.out[i].Change.Action = resources.Refresh
 		}
-	})
+		return true
+	}, nil)
 	return Result{Outcomes: w.out, Dropped: w.stray()}
 }
 
 // Apply converges every resource in dependency order. A resource whose
 // dependency failed is skipped; independent resources still converge.
+// Batchers are parked and applied together when nothing else can run.
 func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	w := newWalk(nodes, g, opts)
-	w.run(ctx, func(ctx context.Context, i int) {
+	w.run(ctx, func(ctx context.Context, i int) bool {
 		if dep := w.failedDep(i); dep != "" {
 			w.out[i].Status, w.out[i].SkippedBy = Skipped, "depends on "+dep+", which did not converge"
 			w.out[i].RefreshFrom = w.opts.Pending.For(w.out[i].Addr)
-			return
+			return true
 		}
-		if !w.observe(ctx, i) || !w.change(ctx, i) {
-			return
+		if !w.observe(ctx, i) {
+			return true
 		}
-		w.refresh(ctx, i)
-	})
+		if !changes(w.out[i].Change.Action) {
+			w.refresh(ctx, i)
+			return true
+		}
+		if !w.recordNotify(i) {
+			return true
+		}
+		if _, ok := w.nodes[i].Resource.(resources.Batcher); ok {
+			w.park(i)
+			return false
+		}
+		w.finish(ctx, i, w.nodes[i].Resource.Apply(ctx, w.out[i].Change))
+		return true
+	}, w.flush)
 	dropped := w.stray()
 	for _, t := range dropped {
 		_ = w.opts.Pending.Done(t)
@@ -57,35 +71,90 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 	return Result{Outcomes: w.out, Dropped: dropped}
 }
 
-// change applies and verifies node i's planned change. Refresh events for
-// the resources it notifies are persisted before the change is made, so
-// that a crash between the change and the refresh cannot lose them.
-func (w *walk) change(ctx context.Context, i int) bool {
-	o := &w.out[i]
-	if !changes(o.Change.Action) {
+// recordNotify persists the refresh events node i will send, before its
+// change is made, so that a crash between the change and the refresh
+// cannot lose them.
+func (w *walk) recordNotify(i int) bool {
+	targets := w.notifyTargets(i)
+	if len(targets) == 0 {
 		return true
 	}
-	r := w.nodes[i].Resource
-	if targets := w.notifyTargets(i); len(targets) > 0 {
-		if err := w.opts.Pending.Add(o.Addr, targets, w.opts.Now()); err != nil {
-			w.fail(i, fmt.Errorf("recording refresh events: %w", err))
-			return false
-		}
-		o.Events = append(o.Events, "notified "+strings.Join(targets, ", "))
-	}
-	err := r.Apply(ctx, o.Change)
-	w.collectOutput(i)
-	if err != nil {
-		w.fail(i, fmt.Errorf("apply: %w", err))
+	if err := w.opts.Pending.Add(w.out[i].Addr, targets, w.opts.Now()); err != nil {
+		w.fail(i, fmt.Errorf("recording refresh events: %w", err))
 		return false
+	}
+	w.out[i].Events = append(w.out[i].Events, "notified "+strings.Join(targets, ", "))
+	return true
+}
+
+// finish completes node i after its Apply returned applyErr: output,
+// Verify, status, then the refresh events waiting for it.
+func (w *walk) finish(ctx context.Context, i int, applyErr error) {
+	o := &w.out[i]
+	w.collectOutput(i)
+	if applyErr != nil {
+		w.fail(i, fmt.Errorf("apply: %w", applyErr))
+		return
 	}
 	o.Events = append(o.Events, "applied "+o.Change.Action.String())
-	if err := r.Verify(ctx); err != nil {
+	if err := w.nodes[i].Resource.Verify(ctx); err != nil {
 		w.fail(i, fmt.Errorf("verify: %w", err))
-		return false
+		return
 	}
 	o.Status = Changed
-	return true
+	w.refresh(ctx, i)
+}
+
+func (w *walk) park(i int) {
+	w.parkMu.Lock()
+	defer w.parkMu.Unlock()
+	w.parked = append(w.parked, i)
+}
+
+// flush applies every parked Batcher, one ApplyBatch call per batch key,
+// and returns the nodes it completed.
+func (w *walk) flush(ctx context.Context) []int {
+	w.parkMu.Lock()
+	parked := w.parked
+	w.parked = nil
+	w.parkMu.Unlock()
+	var order []string
+	groups := map[string][]int{}
+	for _, i := range parked {
+		key := w.nodes[i].Resource.(resources.Batcher).BatchKey()
+		if _, seen := groups[key]; !seen {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], i)
+	}
+	for _, key := range order {
+		w.applyBatch(ctx, groups[key])
+	}
+	return parked
+}
+
+func (w *walk) applyBatch(ctx context.Context, members []int) {
+	items := make([]resources.BatchItem, len(members))
+	for k, i := range members {
+		items[k] = resources.BatchItem{Resource: w.nodes[i].Resource, Change: w.out[i].Change}
+	}
+	var errs []error
+	w.guard(ctx, members[0], func(ctx context.Context) {
+		errs = w.nodes[members[0]].Resource.(resources.Batcher).ApplyBatch(ctx, items)
+	})
+	if w.out[members[0]].Status == Failed { // the batch itself panicked
+		errs = make([]error, len(members))
+		for k := range errs {
+			errs[k] = fmt.Errorf("batch failed: %s", w.out[members[0]].Err)
+		}
+	}
+	for k, i := range members {
+		var err error
+		if k < len(errs) {
+			err = errs[k]
+		}
+		w.guard(ctx, i, func(ctx context.Context) { w.finish(ctx, i, err) })
+	}
 }
 
 // refresh delivers the refresh events waiting for node i, this run's and

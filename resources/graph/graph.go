@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Graph is a directed graph over nodes 0..Len()-1.
@@ -91,61 +90,80 @@ func cycleFrom(stack []int, start int) []int {
 	return nil
 }
 
-// Walk calls visit for every node, never before visit has returned for all
-// of the node's dependencies, with at most parallel calls at once. The
-// graph must be acyclic. Walk stops starting new nodes when ctx is done and
-// returns ctx's error then.
-func (g *Graph) Walk(ctx context.Context, parallel int, visit func(n int)) error {
-	if parallel < 1 {
-		parallel = 1
-	}
-	n := g.Len()
-	waiting := make([]int, n)
-	ready := make(chan int, n)
-	for i := range waiting {
-		waiting[i] = len(g.deps[i])
-		if waiting[i] == 0 {
-			ready <- i
+// Walk calls visit for every node, never before every dependency of the
+// node is complete, with at most parallel calls at once. The graph must be
+// acyclic.
+//
+// A node is complete when visit returns true. When visit returns false
+// the node is deferred: its dependents wait until flush, called whenever
+// nothing runs and nothing else is ready, returns it among the nodes it
+// completed. This lets the caller apply work together (all package
+// installs in one transaction) as late as dependencies allow. flush runs
+// on Walk's goroutine, never at the same time as visit.
+//
+// Walk stops starting nodes when ctx is done and returns ctx's error; it
+// also stops when deferred nodes remain and flush completes none of them.
+func (g *Graph) Walk(ctx context.Context, parallel int, visit func(n int) bool, flush func() []int) error {
+	parallel = max(parallel, 1)
+	w := &walker{g: g, waiting: make([]int, g.Len()), remaining: g.Len()}
+	for i := range w.waiting {
+		if w.waiting[i] = len(g.deps[i]); w.waiting[i] == 0 {
+			w.ready = append(w.ready, i)
 		}
 	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	remaining := n
-	finished := make(chan struct{})
-	if n == 0 {
-		close(finished)
+	type result struct {
+		n    int
+		done bool
 	}
-	worker := func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-finished:
-				return
-			case i := <-ready:
-				if ctx.Err() == nil {
-					visit(i)
-				}
-				mu.Lock()
-				for _, u := range g.users[i] {
-					waiting[u]--
-					if waiting[u] == 0 {
-						ready <- u
-					}
-				}
-				remaining--
-				if remaining == 0 {
-					close(finished)
-				}
-				mu.Unlock()
+	results := make(chan result)
+	running, deferred := 0, 0
+	for w.remaining > 0 {
+		for running < parallel && len(w.ready) > 0 && ctx.Err() == nil {
+			n := w.ready[0]
+			w.ready = w.ready[1:]
+			running++
+			go func() { results <- result{n, visit(n)} }()
+		}
+		if running == 0 {
+			if ctx.Err() != nil || deferred == 0 || flush == nil {
+				break
 			}
+			done := flush()
+			if len(done) == 0 {
+				break
+			}
+			for _, n := range done {
+				deferred--
+				w.complete(n)
+			}
+			continue
+		}
+		r := <-results
+		running--
+		if r.done {
+			w.complete(r.n)
+		} else {
+			deferred++
 		}
 	}
-	wg.Add(parallel)
-	for range parallel {
-		go worker()
-	}
-	wg.Wait()
 	return ctx.Err()
+}
+
+// walker is the bookkeeping of one Walk.
+type walker struct {
+	g         *Graph
+	waiting   []int
+	ready     []int
+	remaining int
+}
+
+func (w *walker) complete(n int) {
+	w.remaining--
+	for _, u := range w.g.users[n] {
+		if w.waiting[u]--; w.waiting[u] == 0 {
+			w.ready = append(w.ready, u)
+		}
+	}
 }
 
 // DOT renders the graph in Graphviz syntax with the given node labels.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -32,7 +33,7 @@ func TestWalkRespectsOrderAndBound(t *testing.T) {
 	var mu sync.Mutex
 	done := make([]bool, n)
 	var running, peak atomic.Int32
-	err := g.Walk(context.Background(), 3, func(i int) {
+	err := g.Walk(context.Background(), 3, func(i int) bool {
 		r := running.Add(1)
 		defer running.Add(-1)
 		for {
@@ -49,7 +50,8 @@ func TestWalkRespectsOrderAndBound(t *testing.T) {
 			}
 		}
 		done[i] = true
-	})
+		return true
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,17 +71,64 @@ func TestWalkStopsWhenCancelled(t *testing.T) {
 	g.AddEdge(1, 2, "x")
 	ctx, cancel := context.WithCancel(context.Background())
 	var visited []int
-	err := g.Walk(ctx, 1, func(i int) {
+	err := g.Walk(ctx, 1, func(i int) bool {
 		visited = append(visited, i)
 		cancel()
-	})
+		return true
+	}, nil)
 	if err == nil || !reflect.DeepEqual(visited, []int{0}) {
 		t.Fatalf("err=%v visited=%v, want cancellation after node 0", err, visited)
 	}
 }
 
 func TestEmptyGraphWalks(t *testing.T) {
-	if err := New(0).Walk(context.Background(), 4, func(int) { t.Fatal("visited") }); err != nil {
+	if err := New(0).Walk(context.Background(), 4, func(int) bool { t.Fatal("visited"); return true }, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDeferredNodesAreFlushedTogether: two independent "installs" deferred
+// by visit complete in one flush, after everything else that was ready,
+// and only then do their dependents run.
+func TestDeferredNodesAreFlushedTogether(t *testing.T) {
+	// 0 and 1 are installs; 2 needs 0; 3 is independent; 4 needs 2.
+	g := New(5)
+	g.AddEdge(0, 2, "x")
+	g.AddEdge(2, 4, "x")
+	var order []string
+	var mu sync.Mutex
+	log := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+	var parked []int
+	err := g.Walk(context.Background(), 2, func(i int) bool {
+		if i == 0 || i == 1 {
+			mu.Lock()
+			parked = append(parked, i)
+			mu.Unlock()
+			return false
+		}
+		log(fmt.Sprint(i))
+		return true
+	}, func() []int {
+		log(fmt.Sprintf("flush%d", len(parked)))
+		done := parked
+		parked = nil
+		return done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"3", "flush2", "2", "4"}
+	if !reflect.DeepEqual(order, want) {
+		t.Fatalf("order %v, want %v", order, want)
+	}
+}
+
+func TestFlushThatCompletesNothingStopsTheWalk(t *testing.T) {
+	g := New(2)
+	g.AddEdge(0, 1, "x")
+	visited := 0
+	_ = g.Walk(context.Background(), 1, func(int) bool { visited++; return false }, func() []int { return nil })
+	if visited != 1 {
+		t.Fatalf("visited %d nodes, want 1", visited)
 	}
 }
