@@ -1,8 +1,10 @@
 package report
 
 import (
-	"github.com/tendhq/tend/resources/engine"
 	"time"
+
+	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/engine"
 )
 
 // FormatVersion is written into every report.
@@ -28,9 +30,19 @@ type Report struct {
 	DurationSec   float64   `json:"duration_seconds"`
 	Resources     []Entry   `json:"resources"`
 	// Errors are run-level problems not tied to one resource.
-	Errors   []string `json:"errors,omitempty"`
-	Summary  Summary  `json:"summary"`
-	ExitCode int      `json:"exit_code"`
+	Errors  []string `json:"errors,omitempty"`
+	Summary Summary  `json:"summary"`
+	// Kinds sums time and resources per resource kind, to see which
+	// provider a run spends its time in.
+	Kinds    map[string]KindTiming `json:"kinds"`
+	ExitCode int                   `json:"exit_code"`
+}
+
+// KindTiming is the time a run spent on the resources of one kind (the
+// sum over resources, which may overlap when they ran in parallel).
+type KindTiming struct {
+	Resources int     `json:"resources"`
+	Seconds   float64 `json:"seconds"`
 }
 
 // Source identifies the configuration a run applied.
@@ -67,8 +79,14 @@ type Summary struct {
 
 // New builds a report from an engine result.
 func New(res engine.Result, started time.Time, took time.Duration) *Report {
-	r := &Report{FormatVersion: FormatVersion, Started: started.UTC(), DurationSec: took.Seconds()}
+	r := &Report{FormatVersion: FormatVersion, Started: started.UTC(), DurationSec: took.Seconds(), Kinds: map[string]KindTiming{}}
 	for _, o := range res.Outcomes {
+		if a, err := resources.ParseAddress(o.Addr); err == nil {
+			k := r.Kinds[a.Kind]
+			k.Resources++
+			k.Seconds += o.Duration.Seconds()
+			r.Kinds[a.Kind] = k
+		}
 		r.Resources = append(r.Resources, Entry{
 			Address: o.Addr, Action: o.Change.Action.String(), Reason: o.Change.Reason,
 			Status: o.Status, DurationMS: float64(o.Duration.Microseconds()) / 1000,

@@ -30,6 +30,9 @@ func TestWriteKeepsNewestAndSummarizes(t *testing.T) {
 		}
 		last = p
 	}
+	if k := New(res, start, time.Second).Kinds; k["file"].Resources != 2 || k["exec"].Resources != 1 {
+		t.Fatalf("per-kind timing %+v", k)
+	}
 	entries, _ := os.ReadDir(filepath.Join(dir, ReportsDir))
 	if len(entries) != 3 || entries[0].Name() != "20260102T030407.000Z-run2.json" {
 		t.Fatalf("kept %v", entries)
