@@ -5,8 +5,9 @@ GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 EXAMPLE_ROOT ?= build/example-root
 
-# Debian packages the tests use: git for the node repositories.
-APT_PACKAGES := git ca-certificates
+# Debian packages the tests use: git for the node repositories, postfix
+# and its map plugins for postfix_map's tests against the real postmap.
+APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb
 
 .PHONY: all build deps example test lint unit bench clean
 
@@ -19,6 +20,8 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
+		case " $$missing " in *" postfix "*) \
+			echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections;; esac; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@command -v $(GO) >/dev/null || { echo "Go is required (expected at /usr/local/go)"; exit 1; }

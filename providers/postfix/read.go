@@ -1,0 +1,212 @@
+package postfix
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// postfixMap is one bound postfix_map resource. The engine calls it from
+// one goroutine at a time.
+type postfixMap struct {
+	spec
+	env resources.Env
+	// source and table are the source and built table under the run's
+	// root; table is "" for types that build nothing.
+	source, table string
+	// record is the build record's path; "" without a state directory.
+	record string
+	output string
+	// builtSum is the source digest this instance's Apply built from, so
+	// a refresh in the same run does not build the same table twice.
+	builtSum string
+}
+
+var (
+	_ resources.Refresher = (*postfixMap)(nil)
+	_ resources.Outputter = (*postfixMap)(nil)
+)
+
+func newMap(s spec, env resources.Env) *postfixMap {
+	r := &postfixMap{spec: s, env: env, source: env.Path(s.path)}
+	if s.builds() {
+		r.table = r.source + s.suffix
+	}
+	if env.StateDir != "" {
+		r.record = recordPath(env.StateDir, s)
+	}
+	return r
+}
+
+// sourceFile is the source as one read saw it.
+type sourceFile struct {
+	content []byte
+	sum     string
+	info    fs.FileInfo
+}
+
+// readSource reads the source through one descriptor that did not follow a
+// symlink: under a root, an absolute link target points outside it. A
+// missing source is (nil, nil).
+func readSource(path string) (*sourceFile, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("source %s is a symlink; refusing to follow it", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("source %s is not a regular file", path)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return &sourceFile{content: b, sum: hex.EncodeToString(sum[:]), info: fi}, nil
+}
+
+// Read hashes the source, looks for the built table and loads the build
+// record. It changes nothing.
+func (r *postfixMap) Read(ctx context.Context) (resources.State, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	src, err := readSource(r.source)
+	if err != nil {
+		return nil, err
+	}
+	st := resources.State{"source": "absent"}
+	if src != nil {
+		st["source"], st["source_sha256"] = "file", src.sum
+	}
+	var rec *record
+	if r.record != "" {
+		if rec, err = loadRecord(r.record); err != nil {
+			return nil, err
+		}
+	}
+	if rec != nil {
+		st["built_sha256"], st["built_as"] = rec.SourceSHA256, builtAs(rec.Type, rec.Tool)
+	}
+	if !r.builds() {
+		return st, nil
+	}
+	return st, r.readTable(st, src, rec == nil)
+}
+
+// readTable records whether the table exists and, for a table tend has no
+// record of (built by hand), whether it is older than its source.
+func (r *postfixMap) readTable(st resources.State, src *sourceFile, noRecord bool) error {
+	fi, err := os.Lstat(r.table)
+	if errors.Is(err, fs.ErrNotExist) {
+		st["table"] = "absent"
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("table %s is not a regular file", r.path+r.suffix)
+	}
+	st["table"] = "present"
+	if noRecord && src != nil && fi.ModTime().Before(src.info.ModTime()) {
+		st["table_older_than_source"] = "true"
+	}
+	return nil
+}
+
+func builtAs(typ, tool string) string { return typ + " by " + tool }
+
+// Plan says whether the table must be built, from what Read observed.
+func (r *postfixMap) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	if !r.builds() {
+		return r.planChecked(st), nil
+	}
+	name := r.path + r.suffix
+	want := builtAs(r.typ, r.tool())
+	switch {
+	case st["table"] == "absent" && st["source"] == "absent":
+		return change(resources.Create, "%s does not exist, nor does its source %s yet", name, r.path), nil
+	case st["table"] == "absent":
+		return change(resources.Create, "%s does not exist", name), nil
+	case st["source"] == "absent":
+		return change(resources.Update, "source %s does not exist", r.path), nil
+	case st["built_as"] != "" && st["built_as"] != want:
+		return change(resources.Update, "the table was built as %s, want %s", st["built_as"], want), nil
+	case st["built_sha256"] != "" && st["built_sha256"] != st["source_sha256"]:
+		return change(resources.Update, "source changed since the table was built, sha256 %s → %s",
+			short(st["built_sha256"]), short(st["source_sha256"])), nil
+	case st["built_sha256"] == "" && st["table_older_than_source"] == "true":
+		return change(resources.Update, "%s is older than its source and tend has no record of building it", name), nil
+	}
+	return change(resources.NoOp, "%s is up to date, source sha256 %s", name, short(st["source_sha256"])), nil
+}
+
+// planChecked plans a type Postfix reads from the source itself: a source
+// that changed since its last successful check is checked again, and that
+// counts as a change so that a notified service reloads Postfix.
+func (r *postfixMap) planChecked(st resources.State) resources.Change {
+	want := builtAs(r.typ, r.tool())
+	switch {
+	case st["source"] == "absent":
+		return change(resources.Create, "source %s does not exist yet", r.path)
+	case st["built_sha256"] == "" || st["built_as"] != want:
+		return change(resources.Create, "%s has not been checked as %s yet", r.path, want)
+	case st["built_sha256"] != st["source_sha256"]:
+		return change(resources.Update, "source changed since it was last checked, sha256 %s → %s",
+			short(st["built_sha256"]), short(st["source_sha256"]))
+	}
+	return change(resources.NoOp, "%s was checked as it is, sha256 %s", r.path, short(st["source_sha256"]))
+}
+
+func change(a resources.Action, format string, args ...any) resources.Change {
+	return resources.Change{Action: a, Reason: fmt.Sprintf(format, args...)}
+}
+
+// short abbreviates a digest for reasons.
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}
+
+// Verify reads and plans again: after Apply, anything left to do means the
+// table did not take the change.
+func (r *postfixMap) Verify(ctx context.Context) error {
+	st, err := r.Read(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := r.Plan(ctx, st)
+	if err != nil {
+		return err
+	}
+	if c.Action != resources.NoOp {
+		return fmt.Errorf("still not built after apply: %s", c.Reason)
+	}
+	return nil
+}
+
+// Output is what postmap and postalias printed on stderr in the last Apply
+// or Refresh (warnings such as duplicate keys), with notes from tend.
+// Lookup results are never kept: a table may map keys to secrets.
+func (r *postfixMap) Output() string { return r.output }
