@@ -56,7 +56,8 @@ type Kind interface {
 
 // Outputter is implemented by resources whose Apply or Refresh produced
 // output worth keeping in the run report (a command's stdout and stderr).
-// The engine reads it after each call.
+// Output returns what the latest call printed; the engine reads it after
+// each call and keeps every call's output.
 type Outputter interface {
 	Output() string
 }

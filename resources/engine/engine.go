@@ -63,6 +63,7 @@ type Outcome struct {
 	Err         string
 	SkippedBy   string
 	Output      string
+	lastOutput  string
 	Events      []string
 	Duration    time.Duration
 }

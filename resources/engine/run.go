@@ -187,12 +187,24 @@ func (w *walk) refresh(ctx context.Context, i int) {
 	}
 }
 
+// collectOutput appends what the latest Apply or Refresh of node i
+// printed, so a report keeps both when a resource is applied and then
+// refreshed (unless the second call left the output as it was).
 func (w *walk) collectOutput(i int) {
-	if out, ok := w.nodes[i].Resource.(resources.Outputter); ok {
-		if s := out.Output(); s != "" {
-			w.out[i].Output = s
-		}
+	out, ok := w.nodes[i].Resource.(resources.Outputter)
+	if !ok {
+		return
 	}
+	s := out.Output()
+	o := &w.out[i]
+	switch {
+	case s == "" || s == o.lastOutput:
+	case o.Output == "":
+		o.Output = s
+	default:
+		o.Output += "\n" + s
+	}
+	o.lastOutput = s
 }
 
 // stray lists pending targets that are not in the configuration any more.
