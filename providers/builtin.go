@@ -1,6 +1,9 @@
 package providers
 
 import (
+	"path"
+	"reflect"
+
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/providers/postfix"
@@ -10,4 +13,22 @@ import (
 // Builtin returns a registry of every kind compiled into tend.
 func Builtin() *resources.Registry {
 	return resources.NewRegistry(files.Kind(), exec.Kind(), postfix.Kind())
+}
+
+// Builtins lists Builtin's kinds by provider, the provider being the
+// package that implements them ("files", "exec", ...). When tend runs its
+// built-in providers as subprocesses, each provider is one process.
+func Builtins() map[string][]resources.Kind {
+	reg := Builtin()
+	out := map[string][]resources.Kind{}
+	for _, name := range reg.Names() {
+		k, _ := reg.Kind(name)
+		t := reflect.TypeOf(k)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		p := path.Base(t.PkgPath())
+		out[p] = append(out[p], k)
+	}
+	return out
 }

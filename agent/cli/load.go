@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/modules"
-	"github.com/tendhq/tend/providers"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
 )
@@ -26,8 +25,12 @@ func openRepo(env *cmdEnv, c *common) (*config.Repo, bool) {
 		fmt.Fprintf(env.stderr, "tend: %v\n", err)
 		return nil, false
 	}
+	reg, ok := openProviders(env, c)
+	if !ok {
+		return nil, false
+	}
 	repo, diags := config.Open(config.Options{
-		Repo: repoDir, Library: modules.Library, Registry: providers.Builtin(),
+		Repo: repoDir, Library: modules.Library, Registry: reg,
 		Env: resources.Env{Root: root, StateDir: c.stateDir},
 	})
 	return repo, printDiags(env, repo, diags)

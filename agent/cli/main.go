@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/tendhq/tend/providers/plugin"
 )
 
 // command is one subcommand.
@@ -18,17 +20,19 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"validate": {"check the node repository without touching the host", runValidate},
-	"plan":     {"show what apply would change, and why", runPlan},
-	"apply":    {"converge the host (or apply a saved plan)", runApply},
-	"fmt":      {"rewrite the repository's HCL files in canonical style", runFmt},
-	"graph":    {"print a node's resource graph in DOT", runGraph},
-	"explain":  {"show where a resource and each of its values came from", runExplain},
+	"validate":  {"check the node repository without touching the host", runValidate},
+	"plan":      {"show what apply would change, and why", runPlan},
+	"apply":     {"converge the host (or apply a saved plan)", runApply},
+	"fmt":       {"rewrite the repository's HCL files in canonical style", runFmt},
+	"graph":     {"print a node's resource graph in DOT", runGraph},
+	"explain":   {"show where a resource and each of its values came from", runExplain},
+	"providers": {"pin the external provider binaries the repository trusts", runProviders},
 }
 
 // cmdEnv is what every command writes to.
 type cmdEnv struct {
 	stdout, stderr io.Writer
+	providers      *plugin.Set // started by openRepo, killed when Main returns
 }
 
 // Main runs tend with its arguments and returns the exit code.
@@ -46,6 +50,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer func() { env.providers.Close() }()
 	return cmd.run(ctx, env, args[1:])
 }
 
@@ -68,6 +73,7 @@ func usage(w io.Writer) {
 type common struct {
 	node, repo, root, stateDir string
 	parallel                   int
+	providers                  providerFlags
 }
 
 func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet {
@@ -76,6 +82,7 @@ func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet 
 	host, _ := os.Hostname()
 	fs.StringVar(&c.node, "node", host, "the node to work on")
 	fs.StringVar(&c.repo, "repo", ".", "the node repository")
+	c.providers.add(fs)
 	if withHost {
 		fs.StringVar(&c.root, "root", "/", "resolve every managed path under this directory")
 		fs.StringVar(&c.stateDir, "state-dir", "/var/lib/tend", "tend's state directory (reports, backups, pending events)")

@@ -1,0 +1,264 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tendhq/tend/providers/exec"
+	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// transports are the ways a test reaches a Provider: directly, and
+// through a real gRPC connection to a server holding the same provider.
+var transports = []struct {
+	name string
+	wrap func(t *testing.T, p Provider) Provider
+}{
+	{"local", func(t *testing.T, p Provider) Provider { return p }},
+	{"grpc", overGRPC},
+}
+
+// overGRPC serves p on a real gRPC connection, over a unix socket, and
+// returns the client end. (go-plugin's TestPluginGRPCConn would do too,
+// but logs every stream at debug level.)
+func overGRPC(t *testing.T, p Provider) Provider {
+	t.Helper()
+	ln, err := net.Listen("unix", filepath.Join(t.TempDir(), "provider.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := grpc.NewServer()
+	if err := (&grpcPlugin{p: p}).GRPCServer(nil, server); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = server.Serve(ln) }()
+	conn, err := grpc.NewClient("unix:"+ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Close()
+		server.Stop()
+	})
+	raw, err := (&grpcPlugin{}).GRPCClient(context.Background(), nil, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw.(Provider)
+}
+
+// forEachTransport runs test once per transport, with a provider of the
+// real file and exec kinds.
+func forEachTransport(t *testing.T, test func(t *testing.T, p Provider)) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { test(t, tr.wrap(t, Local(files.Kind(), exec.Kind()))) })
+	}
+}
+
+type attrs map[string]cty.Value
+
+func request(kind, name string, a attrs, env resources.Env) Request {
+	cfg := &resources.Config{Addr: resources.Address{Kind: kind, Name: name},
+		Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: env}
+	// Every attribute of the schema is present, null when unset, as the
+	// loader hands them over.
+	schema := files.Schema
+	if kind == exec.KindName {
+		schema = exec.Schema
+	}
+	for _, as := range schema.Attrs {
+		cfg.Values[as.Name] = cty.NullVal(as.Type)
+	}
+	for k, v := range a {
+		cfg.Values[k] = v
+	}
+	return Request{Kind: kind, Config: cfg}
+}
+
+func TestConformance(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(t *testing.T, p Provider)
+	}{
+		{"schemas survive the trip", testSchemas},
+		{"bind tells identity, needs and refresh", testBind},
+		{"attribute errors keep their attribute", testBindAttrError},
+		{"a file converges, then is unchanged", testFileConverges},
+		{"sensitive content stays masked", testSensitive},
+		{"exec output, maps and lists", testExecOutput},
+		{"a kind without refresh says so", testNoRefresh},
+		{"errors come back as errors", testErrors},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { forEachTransport(t, c.run) })
+	}
+}
+
+func testSchemas(t *testing.T, p Provider) {
+	got, err := p.Schemas(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []resources.Schema{files.Schema, exec.Schema}
+	if len(got) != len(want) {
+		t.Fatalf("%d schemas, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("schema %s came back as\n%+v\nwant\n%+v", want[i].Kind, got[i], want[i])
+		}
+	}
+}
+
+func testBind(t *testing.T, p Provider) {
+	ctx := context.Background()
+	b, err := p.Bind(ctx, request("file", "f", attrs{"path": cty.StringVal("/etc/app/app.conf")}, resources.Env{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Binding{Identity: "file:/etc/app/app.conf", Needs: []string{"file:/etc", "file:/etc/app"}}
+	if !reflect.DeepEqual(b, want) {
+		t.Errorf("file binding %+v, want %+v", b, want)
+	}
+	b, err = p.Bind(ctx, request("exec", "e", attrs{"command": cty.StringVal("true")}, resources.Env{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Refreshes || b.Identity != "exec:exec.e" {
+		t.Errorf("exec binding %+v, want identity exec:exec.e that refreshes", b)
+	}
+}
+
+func testBindAttrError(t *testing.T, p Provider) {
+	req := request("file", "f", attrs{"path": cty.StringVal("/etc/x"), "mode": cty.StringVal("rwx")}, resources.Env{})
+	b, err := p.Bind(context.Background(), req)
+	var ae *resources.AttrError
+	if !errors.As(err, &ae) || ae.Attr != "mode" {
+		t.Fatalf("Bind error %#v, want an AttrError about mode", err)
+	}
+	if b.Identity != "file:/etc/x" {
+		t.Errorf("identity %q is lost with the error", b.Identity)
+	}
+	if _, err := p.Bind(context.Background(), request("nope", "x", nil, resources.Env{})); err == nil {
+		t.Error("binding an unknown kind succeeded")
+	}
+}
+
+// converge drives one instance as the engine does and returns the
+// change it planned.
+func converge(t *testing.T, p Provider, req Request) resources.Change {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.Bind(ctx, req); err != nil {
+		t.Fatalf("Bind: %v", err)
+	}
+	st, err := p.Read(ctx, req)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	c, err := p.Plan(ctx, req, st)
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	if c.Action == resources.NoOp {
+		return c
+	}
+	if _, err := p.Apply(ctx, req, c); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := p.Verify(ctx, req); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	return c
+}
+
+func testFileConverges(t *testing.T, p Provider) {
+	root := t.TempDir()
+	env := resources.Env{Root: root, StateDir: t.TempDir()}
+	req := request("file", "f", attrs{"path": cty.StringVal("/motd"), "content": cty.StringVal("hello\n"), "mode": cty.StringVal("0640")}, env)
+	c := converge(t, p, req)
+	if c.Action != resources.Create || c.Content == nil || len(c.Content.Hunks) != 1 || c.Content.Hunks[0].Lines[0].Text != "hello" {
+		t.Fatalf("first change %+v, want a create with the content's diff", c)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, "motd")); err != nil || string(b) != "hello\n" {
+		t.Fatalf("file holds %q (%v)", b, err)
+	}
+	if c := converge(t, p, req); c.Action != resources.NoOp {
+		t.Fatalf("second change %+v, want no-op", c)
+	}
+}
+
+func testSensitive(t *testing.T, p Provider) {
+	env := resources.Env{Root: t.TempDir(), StateDir: t.TempDir()}
+	req := request("file", "secret", attrs{"path": cty.StringVal("/secret"), "content": cty.StringVal("hunter2\n")}, env)
+	req.Config.Sensitive["content"] = true
+	c := converge(t, p, req)
+	if c.Content == nil || !c.Content.Sensitive {
+		t.Fatalf("change %+v: content is not marked sensitive", c)
+	}
+	for _, h := range c.Content.Hunks {
+		for _, l := range h.Lines {
+			if strings.Contains(l.Text, "hunter2") {
+				t.Fatalf("the secret shows in the diff: %q", l.Text)
+			}
+		}
+	}
+}
+
+func testExecOutput(t *testing.T, p Provider) {
+	ctx := context.Background()
+	env := resources.Env{Root: t.TempDir()}
+	req := request("exec", "e", attrs{
+		"command":     cty.StringVal(`echo "$GREETING"; exit 3`),
+		"environment": cty.MapVal(map[string]cty.Value{"GREETING": cty.StringVal("hello from exec")}),
+		"returns":     cty.ListVal([]cty.Value{cty.NumberIntVal(0), cty.NumberIntVal(3)}),
+	}, env)
+	c := converge(t, p, req)
+	if c.Action != resources.Create {
+		t.Fatalf("change %+v, want create", c)
+	}
+	res, err := p.Apply(ctx, req, c)
+	if err != nil || !strings.Contains(res.Output, "hello from exec") {
+		t.Fatalf("Apply: output %q, err %v", res.Output, err)
+	}
+	res, err = p.Refresh(ctx, req)
+	if err != nil || !strings.Contains(res.Output, "hello from exec") {
+		t.Fatalf("Refresh: output %q, err %v", res.Output, err)
+	}
+}
+
+func testNoRefresh(t *testing.T, p Provider) {
+	req := request("file", "f", attrs{"path": cty.StringVal("/x")}, resources.Env{Root: t.TempDir()})
+	if _, err := p.Bind(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Refresh(context.Background(), req); !errors.Is(err, ErrNoRefresh) {
+		t.Fatalf("Refresh of a file: %v, want ErrNoRefresh", err)
+	}
+}
+
+func testErrors(t *testing.T, p Provider) {
+	ctx := context.Background()
+	req := request("exec", "fails", attrs{"command": cty.StringVal("echo broken; exit 1")}, resources.Env{Root: t.TempDir()})
+	if _, err := p.Bind(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Apply(ctx, req, resources.Change{Action: resources.Create})
+	if err == nil || !strings.Contains(err.Error(), "exited 1") || !strings.Contains(res.Output, "broken") {
+		t.Fatalf("Apply of a failing command: output %q, err %v", res.Output, err)
+	}
+	// A request the provider cannot use fails that call only.
+	if _, err := p.Read(ctx, Request{Kind: "file"}); err == nil {
+		t.Fatal("a request without configuration was read")
+	}
+}
