@@ -4,15 +4,17 @@ import (
 	"path"
 	"reflect"
 
+	"github.com/tendhq/tend/providers/accounts"
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/providers/postfix"
+	"github.com/tendhq/tend/providers/systemd"
 	"github.com/tendhq/tend/resources"
 )
 
 // Builtin returns a registry of every kind compiled into tend.
 func Builtin() *resources.Registry {
-	return resources.NewRegistry(files.Kind(), exec.Kind(), postfix.Kind())
+	return resources.NewRegistry(files.Kind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), systemd.Kind())
 }
 
 // Builtins lists Builtin's kinds by provider, the provider being the

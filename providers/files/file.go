@@ -2,6 +2,7 @@ package files
 
 import (
 	"path/filepath"
+	"strconv"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
@@ -55,17 +56,31 @@ func (kind) Identity(cfg *resources.Config) string {
 }
 
 // Needs names every ancestor directory, so a managed parent directory is
-// converged before the things inside it.
+// converged before the things inside it, and the owner and group when
+// given by name, so a managed account exists before its files.
 func (kind) Needs(cfg *resources.Config) []string {
+	var out []string
+	if v := cfg.String("owner", ""); isAccountName(v) {
+		out = append(out, "user:"+v)
+	}
+	if v := cfg.String("group", ""); isAccountName(v) {
+		out = append(out, "group:"+v)
+	}
 	p := filepath.Clean(cfg.String("path", ""))
 	if !filepath.IsAbs(p) {
-		return nil
+		return out
 	}
-	var out []string
 	for _, d := range ancestors(p) {
 		out = append(out, "file:"+d)
 	}
 	return out
+}
+
+// isAccountName tells a configured owner or group name from a numeric id,
+// which names no account resource.
+func isAccountName(v string) bool {
+	_, err := strconv.Atoi(v)
+	return v != "" && err != nil
 }
 
 // New checks the configuration and binds a resource to it.

@@ -308,4 +308,13 @@ func TestIdentityAndNeeds(t *testing.T) {
 	if !slices.Equal(needs, []string{"file:/etc", "file:/etc/postfix"}) {
 		t.Fatalf("needs %v", needs)
 	}
+	// Accounts named as owner or group are needed; numeric ids name none.
+	cfg = f.config(attrs{"path": str("/etc/opendkim.conf"), "owner": str("opendkim"), "group": str("0")})
+	if needs := Kind().Needs(cfg); !slices.Equal(needs, []string{"user:opendkim", "file:/etc"}) {
+		t.Fatalf("needs %v", needs)
+	}
+	cfg = f.config(attrs{"path": str("/etc/x"), "owner": str("1000"), "group": str("mail")})
+	if needs := Kind().Needs(cfg); !slices.Equal(needs, []string{"group:mail", "file:/etc"}) {
+		t.Fatalf("needs %v", needs)
+	}
 }

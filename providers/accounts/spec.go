@@ -1,0 +1,90 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// maxNameLen is the longest account name the shadow utilities accept.
+const maxNameLen = 32
+
+// checkName rejects names that cannot be a field of /etc/passwd or
+// /etc/group, or that a utility would read as an option. The utilities'
+// own stricter rules (NAME_REGEX) still apply when they run.
+func checkName(attr, v string) error {
+	switch {
+	case v == "":
+		return resources.AttrErrorf(attr, "%s must not be empty", attr)
+	case len(v) > maxNameLen:
+		return resources.AttrErrorf(attr, "%s %q is longer than %d characters", attr, v, maxNameLen)
+	case strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+"):
+		return resources.AttrErrorf(attr, "%s %q must not start with %q", attr, v, v[:1])
+	case strings.ContainsAny(v, ":,/ \t\n"):
+		return resources.AttrErrorf(attr, "%s %q must not contain ':', ',', '/' or white space", attr, v)
+	}
+	return nil
+}
+
+// parseEnsure reads ensure: "present" (the default) or "absent".
+func parseEnsure(cfg *resources.Config) (present bool, err error) {
+	switch v := cfg.String("ensure", "present"); v {
+	case "present":
+		return true, nil
+	case "absent":
+		return false, nil
+	default:
+		return false, resources.AttrErrorf("ensure", `ensure must be "present" or "absent", not %q`, v)
+	}
+}
+
+// parseID reads an optional uid or gid; -1 means unset.
+func parseID(cfg *resources.Config, attr string) (int, error) {
+	if !cfg.IsSet(attr) {
+		return -1, nil
+	}
+	n, err := cfg.Int(attr, -1)
+	if err != nil {
+		return 0, &resources.AttrError{Attr: attr, Err: err}
+	}
+	// 2^32-1 is (uid_t)-1, which means "no change" to chown.
+	if n < 0 || n >= math.MaxUint32 {
+		return 0, resources.AttrErrorf(attr, "%s %d is out of range", attr, n)
+	}
+	return n, nil
+}
+
+// onlyPresent rejects attributes that describe an account which is to be
+// removed.
+func onlyPresent(cfg *resources.Config, attrs ...string) error {
+	for _, a := range attrs {
+		if cfg.IsSet(a) {
+			return resources.AttrErrorf(a, "%s does not apply to ensure = \"absent\"", a)
+		}
+	}
+	return nil
+}
+
+// verify is Verify for both kinds: Read and Plan must now find nothing to
+// do.
+func verify(ctx context.Context, r resources.Resource, what string) error {
+	st, err := r.Read(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := r.Plan(ctx, st)
+	if err != nil {
+		return err
+	}
+	if c.Action == resources.NoOp {
+		return nil
+	}
+	msg := fmt.Sprintf("%s still differs after apply (%s)", what, c.Reason)
+	for _, a := range c.Attrs {
+		msg += fmt.Sprintf("; %s %q, want %q", a.Name, a.Old, a.New)
+	}
+	return fmt.Errorf("%s", msg)
+}
