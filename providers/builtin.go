@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"github.com/tendhq/tend/providers/accounts"
+	"github.com/tendhq/tend/providers/debian"
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/providers/postfix"
@@ -14,7 +15,7 @@ import (
 
 // Builtin returns a registry of every kind compiled into tend.
 func Builtin() *resources.Registry {
-	return resources.NewRegistry(files.Kind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), systemd.Kind())
+	return resources.NewRegistry(files.Kind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), debian.Kind(), systemd.Kind())
 }
 
 // Builtins lists Builtin's kinds by provider, the provider being the

@@ -1,7 +1,7 @@
-# There is no "package" kind (only file and exec).
+# There is no "no_such_kind" kind.
 node "web" {
-  # expect-error: 4:12 Unknown resource kind; There is no resource kind "package"; known kinds: exec, file.
-  resource "package" "nginx" {
+  # expect-error: 4:12 Unknown resource kind; There is no resource kind "no_such_kind"; known kinds: ... exec, file
+  resource "no_such_kind" "nginx" {
     ensure = "installed"
   }
 }

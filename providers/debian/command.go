@@ -1,0 +1,122 @@
+package debian
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	osexec "os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// execHook, when set, sees the argument vector of every command this
+// package starts, before it starts. Tests set it to count commands; it is
+// nil otherwise.
+var execHook func(argv []string)
+
+// baseEnv is the whole environment of every command: nothing is inherited
+// from the agent, the locale is C so messages can be parsed, and every
+// known way a package could ask a question is switched off.
+var baseEnv = []string{
+	"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+	"LC_ALL=C",
+	"LANG=C",
+	"HOME=/root",
+	"DEBIAN_FRONTEND=noninteractive",
+	"DEBCONF_NONINTERACTIVE_SEEN=true",
+	"APT_LISTCHANGES_FRONTEND=none",
+	"APT_LISTBUGS_FRONTEND=none",
+	"UCF_FORCE_CONFFOLD=1",
+	"NEEDRESTART_SUSPEND=1",
+}
+
+// chrootScript runs a command chrooted into a root filesystem, inside the
+// private mount namespace unshare(1) gives it: /proc and /dev are mounted
+// there for maintainer scripts and vanish with the namespace, so nothing
+// is left mounted whatever happens. Mount points that do not exist are
+// skipped rather than created.
+const chrootScript = `set -e
+r=$1; shift
+if [ -d "$r/proc" ]; then mount -t proc proc "$r/proc"; fi
+if [ -d "$r/dev" ]; then mount --rbind /dev "$r/dev"; fi
+exec chroot "$r" "$@"`
+
+// waitDelay bounds how long a finished command's leftover children may
+// hold its output pipes open.
+const waitDelay = 5 * time.Second
+
+// command is one program to run for a root.
+type command struct {
+	argv  []string
+	stdin string
+	// chroot runs argv inside the root rather than on the host; ignored
+	// for the real root.
+	chroot bool
+	// out receives stdout and stderr together, when set; stdout and
+	// stderr are kept separately in the result as well.
+	out io.Writer
+}
+
+// result is how a command ended.
+type result struct {
+	stdout, stderr string
+	code           int // -1 when killed by a signal
+}
+
+// text is stdout and stderr, for error messages.
+func (r result) text() string {
+	return strings.TrimSpace(r.stdout + "\n" + r.stderr)
+}
+
+// run starts c for root ("/" or a directory) in its own process group and
+// waits for it. The error is for a command that could not start or was
+// interrupted; a non-zero exit is in result.code.
+func run(ctx context.Context, root string, c command) (result, error) {
+	argv := c.argv
+	if c.chroot && !isHostRoot(root) {
+		argv = append([]string{"unshare", "--mount", "--propagation", "private", "--",
+			"/bin/sh", "-c", chrootScript, "tend-chroot", root}, argv...)
+	}
+	if execHook != nil {
+		execHook(argv)
+	}
+	cmd := osexec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = baseEnv
+	cmd.Dir = "/"
+	cmd.Stdin = strings.NewReader(c.stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if c.out != nil {
+		cmd.Stdout, cmd.Stderr = io.MultiWriter(&stdout, c.out), io.MultiWriter(&stderr, c.out)
+	}
+	// A group of its own lets cancellation stop dpkg and the maintainer
+	// scripts apt started, not only apt.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	cmd.WaitDelay = waitDelay
+	err := cmd.Run()
+	res := result{stdout: stdout.String(), stderr: stderr.String()}
+	ps := cmd.ProcessState
+	if ctx.Err() != nil && (ps == nil || !ps.Exited()) {
+		return res, fmt.Errorf("%s was interrupted and killed: %w", argv[0], ctx.Err())
+	}
+	if ps == nil {
+		return res, fmt.Errorf("%s could not start: %w", argv[0], err)
+	}
+	res.code = ps.ExitCode()
+	return res, nil
+}
+
+func killGroup(pgid int) error {
+	err := syscall.Kill(-pgid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return os.ErrProcessDone
+	}
+	return err
+}
+
+func isHostRoot(root string) bool { return root == "" || root == "/" }

@@ -1,0 +1,106 @@
+package debian_test
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/tendhq/tend/providers/debian"
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// attrs is a test's configured values: strings, bools, ints and
+// map[string]string.
+type attrs map[string]any
+
+func config(t testing.TB, name string, a attrs, env resources.Env) *resources.Config {
+	t.Helper()
+	cfg := &resources.Config{
+		Addr:      resources.Address{Kind: debian.KindName, Name: name},
+		Values:    map[string]cty.Value{},
+		Sensitive: map[string]bool{},
+		Env:       env,
+	}
+	for k, v := range a {
+		switch v := v.(type) {
+		case string:
+			cfg.Values[k] = cty.StringVal(v)
+		case bool:
+			cfg.Values[k] = cty.BoolVal(v)
+		case int:
+			cfg.Values[k] = cty.NumberIntVal(int64(v))
+		case float64:
+			cfg.Values[k] = cty.NumberFloatVal(v)
+		case map[string]string:
+			m := map[string]cty.Value{}
+			for mk, mv := range v {
+				m[mk] = cty.StringVal(mv)
+			}
+			cfg.Values[k] = cty.MapVal(m)
+		default:
+			t.Fatalf("no cty conversion for %T", v)
+		}
+	}
+	return cfg
+}
+
+// bind makes a resource of kind k, as the config loader does.
+func bind(t testing.TB, k resources.Kind, name string, a attrs, env resources.Env) resources.Resource {
+	t.Helper()
+	r, err := k.New(config(t, name, a, env))
+	if err != nil {
+		t.Fatalf("New %s: %v", name, err)
+	}
+	return r
+}
+
+// plan runs Read and Plan as `tend plan` does.
+func plan(t testing.TB, r resources.Resource) resources.Change {
+	t.Helper()
+	c, err := planErr(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func planErr(r resources.Resource) (resources.Change, error) {
+	ctx := context.Background()
+	st, err := r.Read(ctx)
+	if err != nil {
+		return resources.Change{}, err
+	}
+	return r.Plan(ctx, st)
+}
+
+func attr(c resources.Change, name string) (resources.AttrChange, bool) {
+	for _, a := range c.Attrs {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return resources.AttrChange{}, false
+}
+
+func wantAction(t testing.TB, c resources.Change, want resources.Action, reason string) {
+	t.Helper()
+	if c.Action != want || !strings.Contains(c.Reason, reason) {
+		t.Fatalf("change %+v, want %s with a reason containing %q", c, want, reason)
+	}
+}
+
+// dpkgStatus is the host's dpkg status of a package, "" when dpkg does
+// not know it.
+func dpkgStatus(t testing.TB, admindir, name string) string {
+	t.Helper()
+	out, _ := exec.Command("dpkg-query", "--admindir="+admindir, "-W", "-f=${Status}", name).Output()
+	return string(out)
+}
+
+// aptKnows reports whether the host's apt lists have a package.
+func aptKnows(name string) bool {
+	out, err := exec.Command("apt-cache", "show", "--no-all-versions", name).Output()
+	return err == nil && len(out) > 0
+}
