@@ -12,8 +12,8 @@ import (
 
 // settleTime is how long a just started simple service is watched: systemd
 // reports its start job done once the process is forked, before it could
-// fail to execute or exit at once. A variable so tests can change it.
-var settleTime = time.Second
+// fail to execute or exit at once.
+const settleTime = time.Second
 
 // Apply carries out the plan in the order that keeps each step possible:
 // daemon-reload, unmask, enable or disable, stop, mask, start. Every step

@@ -34,6 +34,8 @@ func connect(ctx context.Context) (*sdbus.Conn, error) {
 	if _, err := os.Stat(runningSystemd); err != nil {
 		return nil, errors.New("systemd is not running here (no " + runningSystemd + "); to prepare a tree that has not booted, use --root")
 	}
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
 	type dialed struct {
 		conn *sdbus.Conn
 		err  error

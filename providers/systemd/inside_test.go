@@ -295,3 +295,27 @@ func TestInsideParallel(t *testing.T) {
 		}
 	}
 }
+
+// noBus is a system bus address where no bus listens.
+const noBus = "unix:path=/nonexistent/system_bus_socket"
+
+// TestInsidePrivateSocket reads a unit without a D-Bus daemon to talk
+// through: the connection falls back to systemd's private socket. It runs
+// itself again in a process that cannot reach the bus, since the
+// connection is shared by the whole process.
+func TestInsidePrivateSocket(t *testing.T) {
+	inside(t)
+	if os.Getenv("DBUS_SYSTEM_BUS_ADDRESS") != noBus {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestInsidePrivateSocket$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), "DBUS_SYSTEM_BUS_ADDRESS="+noBus)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestInsidePrivateSocket") {
+			t.Fatalf("without a bus: %v\n%s", err, out)
+		}
+		return
+	}
+	st, err := bind(t, live, attrs{"name": str("dbus")}).Read(context.Background())
+	if err != nil || st["load"] != "loaded" || st["active"] != "active" {
+		t.Fatalf("state %v, %v", st, err)
+	}
+}
