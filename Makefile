@@ -6,8 +6,11 @@ STATICCHECK_VERSION ?= v0.8.2
 EXAMPLE_ROOT ?= build/example-root
 
 # Debian packages the tests use: git for the node repositories, postfix
-# and its map plugins for postfix_map's tests against the real postmap.
-APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb
+# and its map plugins for postfix_map's tests against the real postmap,
+# debootstrap and systemd-container for the Debian 11 test containers
+# (testfixtures/container).
+APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb \
+	debootstrap systemd-container
 
 .PHONY: all build deps example test lint unit bench clean
 

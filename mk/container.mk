@@ -1,0 +1,19 @@
+# container: the Debian 11 containers that the integration tests boot
+# (package testfixtures/container). container-cache builds the cached root
+# file system and downloads the .debs of the package sets the tests ask
+# for, so that the test run needs no network and its timings leave the
+# build out. A set is the exact Options.Packages of a test (order does not
+# matter); a set missing here is downloaded by the first test that needs it.
+# Needs root and network. The cache is in $TEND_TEST_CACHE, default
+# /var/cache/tend-test; delete it to rebuild everything.
+CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
+	"postfix opendkim" "postfix" "hello"
+
+.PHONY: container-cache
+container-cache: deps
+	$(GO) run ./testfixtures/container/warmcache $(CONTAINER_PACKAGE_SETS)
+
+# The unit tests boot containers: warm the cache first, and make a test
+# that cannot boot one fail instead of skipping.
+unit: container-cache
+unit: export TEND_TEST_REQUIRE_CONTAINERS := 1

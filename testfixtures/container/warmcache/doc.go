@@ -1,0 +1,10 @@
+// Command warmcache fills the container test cache ahead of the tests: the
+// Debian 11 root file system and the .debs of each package set named on
+// its command line, one set per argument, packages separated by spaces:
+//
+//	go run ./testfixtures/container/warmcache "postfix postfix-pcre" "hello"
+//
+// A set must be spelt as the tests spell Options.Packages (order and
+// duplicates do not matter) for them to find it cached. `make
+// container-cache` runs it; it needs root and network.
+package main
