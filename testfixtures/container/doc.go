@@ -56,9 +56,10 @@
 // # Timings
 //
 // On a 2-core machine: building the root file system takes 40-60 s (once
-// per cache), New about 1 s (a 200 MB copy; several seconds when the
-// machine is busy), Boot 0.3-0.8 s, the shutdown 0.1 s, installing postfix
-// and opendkim with their dependencies 15-30 s.
+// per cache), New 0.5-1 s on an idle machine (a copy of 200 MB in 8,300
+// files) but up to 8 s while other tests write to the disk, Boot 0.3-0.8 s,
+// the shutdown 0.1 s (3 s with postfix and opendkim running), installing
+// postfix and opendkim with their dependencies 15-30 s.
 //
 // # Network
 //
