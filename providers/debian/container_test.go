@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -53,34 +52,17 @@ func skipShort(t *testing.T) {
 	}
 }
 
-var built struct {
-	once sync.Once
-	path string
-	err  error
-}
-
 // testBinary builds this package's tests as a static binary that runs in
 // the container.
 func testBinary(t *testing.T) string {
 	t.Helper()
-	built.once.Do(func() {
-		dir, err := os.MkdirTemp("", "tend-debian-test-")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.path = filepath.Join(dir, "debian.test")
-		cmd := exec.Command("go", "test", "-c", "-o", built.path, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			built.err = err
-			t.Logf("go test -c: %s", out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
+	path := filepath.Join(t.TempDir(), "debian.test")
+	cmd := exec.Command("go", "test", "-c", "-o", path, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
 	}
-	return built.path
+	return path
 }
 
 func TestInside(t *testing.T) {
