@@ -38,10 +38,10 @@ example: build
 		--root $(EXAMPLE_ROOT) --state-dir build/example-state; \
 	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 2 ]
 
-test: deps lint unit
+test: deps lint unit e2e
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -short -count=1 ./...
 
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$bad" ] || { echo "gofmt needed:"; echo "$$bad"; exit 1; }

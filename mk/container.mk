@@ -13,7 +13,11 @@ CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
 container-cache: deps
 	$(GO) run ./testfixtures/container/warmcache $(CONTAINER_PACKAGE_SETS)
 
-# The unit tests boot containers: warm the cache first, and make a test
-# that cannot boot one fail instead of skipping.
-unit: container-cache
-unit: export TEND_TEST_REQUIRE_CONTAINERS := 1
+# e2e runs every test, the ones that boot containers included, without
+# the race detector (unit runs the rest with it): warm the cache first,
+# and make a test that cannot boot a container fail instead of skipping.
+.PHONY: e2e
+e2e: container-cache
+e2e: export TEND_TEST_REQUIRE_CONTAINERS := 1
+e2e:
+	$(GO) test -count=1 -timeout 25m ./...

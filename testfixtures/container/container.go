@@ -40,6 +40,9 @@ type Container struct {
 // machine cannot run containers (not root, tools missing).
 func New(t testing.TB, opts Options) *Container {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("containers are not booted in -short mode (make unit); make e2e runs them")
+	}
 	if reason := unavailable(); reason != "" {
 		if os.Getenv("TEND_TEST_REQUIRE_CONTAINERS") != "" {
 			t.Fatalf("container tests are required ($TEND_TEST_REQUIRE_CONTAINERS) but cannot run: %s", reason)
