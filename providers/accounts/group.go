@@ -127,5 +127,5 @@ func (g *group) Apply(ctx context.Context, c resources.Change) error {
 
 // Verify reads and plans again: anything left to do is a failure.
 func (g *group) Verify(ctx context.Context) error {
-	return verify(ctx, g, "group "+g.name)
+	return resources.Converged(ctx, g, "group "+g.name)
 }

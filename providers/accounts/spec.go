@@ -1,8 +1,6 @@
 package accounts
 
 import (
-	"context"
-	"fmt"
 	"math"
 	"strings"
 
@@ -68,23 +66,3 @@ func onlyPresent(cfg *resources.Config, attrs ...string) error {
 	return nil
 }
 
-// verify is Verify for both kinds: Read and Plan must now find nothing to
-// do.
-func verify(ctx context.Context, r resources.Resource, what string) error {
-	st, err := r.Read(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := r.Plan(ctx, st)
-	if err != nil {
-		return err
-	}
-	if c.Action == resources.NoOp {
-		return nil
-	}
-	msg := fmt.Sprintf("%s still differs after apply (%s)", what, c.Reason)
-	for _, a := range c.Attrs {
-		msg += fmt.Sprintf("; %s %q, want %q", a.Name, a.Old, a.New)
-	}
-	return fmt.Errorf("%s", msg)
-}

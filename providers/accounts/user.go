@@ -330,5 +330,5 @@ func (u *user) groupArgs(a resources.AttrChange) []string {
 
 // Verify reads and plans again: anything left to do is a failure.
 func (u *user) Verify(ctx context.Context) error {
-	return verify(ctx, u, "user "+u.name)
+	return resources.Converged(ctx, u, "user "+u.name)
 }

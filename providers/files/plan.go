@@ -174,23 +174,5 @@ func emptyDir(path string) (bool, error) {
 // Verify reads and plans again: after Apply, anything left to do means the
 // host did not take the change.
 func (r *file) Verify(ctx context.Context) error {
-	st, err := r.Read(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := r.Plan(ctx, st)
-	if err != nil {
-		return err
-	}
-	if c.Action == resources.NoOp {
-		return nil
-	}
-	var what []string
-	for _, a := range c.Attrs {
-		what = append(what, fmt.Sprintf("%s %q, want %q", a.Name, a.Old, a.New))
-	}
-	if c.Content != nil {
-		what = append(what, "content")
-	}
-	return fmt.Errorf("%s still differs after apply (%s): %s", r.spec.path, c.Reason, strings.Join(what, "; "))
+	return resources.Converged(ctx, r, r.spec.path)
 }

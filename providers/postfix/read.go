@@ -192,18 +192,7 @@ func short(sum string) string {
 // Verify reads and plans again: after Apply, anything left to do means the
 // table did not take the change.
 func (r *postfixMap) Verify(ctx context.Context) error {
-	st, err := r.Read(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := r.Plan(ctx, st)
-	if err != nil {
-		return err
-	}
-	if c.Action != resources.NoOp {
-		return fmt.Errorf("still not built after apply: %s", c.Reason)
-	}
-	return nil
+	return resources.Converged(ctx, r, "table of "+r.path)
 }
 
 // Output is what postmap and postalias printed on stderr in the last Apply

@@ -218,19 +218,7 @@ func (r *service) planEnsure(p *planner, o observation, masked bool) error {
 // Verify reads and plans again: after Apply, anything left to do means
 // systemd did not take the change.
 func (r *service) Verify(ctx context.Context) error {
-	st, err := r.Read(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := r.Plan(ctx, st)
-	if err != nil || c.Action == resources.NoOp {
-		return err
-	}
-	msg := fmt.Sprintf("%s still differs after apply (%s)", r.unit, c.Reason)
-	for _, a := range c.Attrs {
-		msg += fmt.Sprintf("; %s %q, want %q", a.Name, a.Old, a.New)
-	}
-	return fmt.Errorf("%s", msg)
+	return resources.Converged(ctx, r, r.unit)
 }
 
 // Output says what the last Apply or Refresh did, for the run report.
