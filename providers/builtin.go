@@ -8,6 +8,7 @@ import (
 	"github.com/tendhq/tend/providers/debian"
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/pki"
 	"github.com/tendhq/tend/providers/postfix"
 	"github.com/tendhq/tend/providers/systemd"
 	"github.com/tendhq/tend/resources"
@@ -15,7 +16,7 @@ import (
 
 // Builtin returns a registry of every kind compiled into tend.
 func Builtin() *resources.Registry {
-	return resources.NewRegistry(files.Kind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), debian.Kind(), systemd.Kind())
+	return resources.NewRegistry(files.Kind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), debian.Kind(), systemd.Kind(), pki.TLSCertificate())
 }
 
 // Builtins lists Builtin's kinds by provider, the provider being the

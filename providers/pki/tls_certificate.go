@@ -1,0 +1,207 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/tendhq/tend/resources"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TLSCertificateSchema describes the tls_certificate kind's attributes to the config
+// loader.
+var TLSCertificateSchema = resources.Schema{
+	Kind: "tls_certificate",
+	Doc:  "A certificate chain and its private key, checked (key matches, chain in order and complete, valid now, names covered) and installed together.",
+	Attrs: []resources.AttrSchema{
+		{Name: "chain", Type: cty.String, Required: true,
+			Doc: "PEM certificates: the leaf first, then each intermediate in order, each signed by the next."},
+		{Name: "key", Type: cty.String, Required: true, Sensitive: true,
+			Doc: "PEM private key of the leaf (RSA, ECDSA or Ed25519; PKCS#1, PKCS#8 or SEC 1). Always sensitive."},
+		{Name: "chain_path", Type: cty.String, Required: true,
+			Doc: "Absolute path the chain is written to, resolved under the run's root."},
+		{Name: "key_path", Type: cty.String, Required: true,
+			Doc: "Absolute path the key is written to, resolved under the run's root."},
+		{Name: "names", Type: cty.List(cty.String), Required: true,
+			Doc: "Host names (or IP addresses) the leaf must cover, wildcards matching as in X.509; at least one."},
+		{Name: "root", Type: cty.String,
+			Doc: "PEM trust anchor: when set, the chain's last certificate must be signed by it. Unset: the chain must end with a certificate whose issuer is not in the chain."},
+		{Name: "expiry_warning_days", Type: cty.Number,
+			Doc: "The plan warns when the leaf expires within this many days. Default 30."},
+		{Name: "chain_owner", Type: cty.String,
+			Doc: "Owner of the chain file, by name or id (root's /etc/passwd). Unset: not managed."},
+		{Name: "chain_group", Type: cty.String,
+			Doc: "Group of the chain file, by name or id (root's /etc/group). Unset: not managed."},
+		{Name: "chain_mode", Type: cty.String,
+			Doc: `Octal permissions of the chain file. Default "0644".`},
+		{Name: "key_owner", Type: cty.String,
+			Doc: "Owner of the key file, by name or id. Unset: not managed."},
+		{Name: "key_group", Type: cty.String,
+			Doc: "Group of the key file, by name or id. Unset: not managed."},
+		{Name: "key_mode", Type: cty.String,
+			Doc: `Octal permissions of the key file. Default "0600".`},
+	},
+}
+
+// TLSCertificate returns the tls_certificate kind, for the provider registry.
+func TLSCertificate() resources.Kind { return tlsKind{} }
+
+type tlsKind struct{}
+
+func (tlsKind) Schema() resources.Schema { return TLSCertificateSchema }
+
+// Identity is the key file as a file resource would name it: a file
+// resource managing the key path conflicts with this one. (A kind has one
+// identity; a file resource on chain_path alone is not caught.)
+func (tlsKind) Identity(cfg *resources.Config) string {
+	return "file:" + filepath.Clean(cfg.String("key_path", ""))
+}
+
+// Needs names both files' ancestor directories and the owners and groups
+// given by name, as the file kind does.
+func (tlsKind) Needs(cfg *resources.Config) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, f := range []string{"chain", "key"} {
+		if v := cfg.String(f+"_owner", ""); tlsIsName(v) {
+			add("user:" + v)
+		}
+		if v := cfg.String(f+"_group", ""); tlsIsName(v) {
+			add("group:" + v)
+		}
+		p := filepath.Clean(cfg.String(f+"_path", ""))
+		for d := filepath.Dir(p); filepath.IsAbs(p) && d != "/"; d = filepath.Dir(d) {
+			add("file:" + d)
+		}
+	}
+	return out
+}
+
+func tlsIsName(v string) bool {
+	_, err := strconv.Atoi(v)
+	return v != "" && err != nil
+}
+
+// tlsTarget is one of the two managed files as configured.
+type tlsTarget struct {
+	// path is the configured absolute path; full is it under the root.
+	path, full   string
+	data         []byte
+	owner, group string
+	mode         fs.FileMode
+}
+
+// spec is a tls_certificate's configuration, parsed by New. The semantic
+// checks (match, order, validity, names) run in Plan, where time is now.
+type tlsSpec struct {
+	chainFile, keyFile tlsTarget
+	certs              []*x509.Certificate
+	key                crypto.Signer
+	root               *x509.Certificate
+	names              []string
+	warnDays           int
+}
+
+// New parses the configuration; the checks of the certificates run in
+// Plan.
+func (tlsKind) New(cfg *resources.Config) (resources.Resource, error) {
+	s, err := parseTLSSpec(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &tlsCertificate{spec: s, env: cfg.Env}, nil
+}
+
+func parseTLSSpec(cfg *resources.Config) (tlsSpec, error) {
+	var s tlsSpec
+	var err error
+	if s.chainFile, err = parseTLSTarget(cfg, "chain", 0644); err != nil {
+		return s, err
+	}
+	if s.keyFile, err = parseTLSTarget(cfg, "key", 0600); err != nil {
+		return s, err
+	}
+	if s.chainFile.path == s.keyFile.path {
+		return s, resources.AttrErrorf("key_path", "key_path and chain_path must differ")
+	}
+	if s.certs, err = parseTLSCerts(s.chainFile.data); err != nil {
+		return s, &resources.AttrError{Attr: "chain", Err: err}
+	}
+	if s.key, err = parseTLSKey(s.keyFile.data); err != nil {
+		return s, &resources.AttrError{Attr: "key", Err: err}
+	}
+	if cfg.IsSet("root") {
+		roots, err := parseTLSCerts([]byte(cfg.String("root", "")))
+		if err == nil && len(roots) != 1 {
+			err = fmt.Errorf("root must hold exactly one certificate, not %d", len(roots))
+		}
+		if err != nil {
+			return s, &resources.AttrError{Attr: "root", Err: err}
+		}
+		s.root = roots[0]
+	}
+	return s, s.setNames(cfg)
+}
+
+func (s *tlsSpec) setNames(cfg *resources.Config) error {
+	for _, n := range cfg.Strings("names") {
+		if n == "" || strings.ContainsAny(n, " \t\n") {
+			return resources.AttrErrorf("names", "names: %q is not a host name", n)
+		}
+		s.names = append(s.names, n)
+	}
+	if len(s.names) == 0 {
+		return resources.AttrErrorf("names", "names must list at least one host name the leaf covers")
+	}
+	days, err := cfg.Int("expiry_warning_days", 30)
+	if err == nil && days < 0 {
+		err = fmt.Errorf("expiry_warning_days must not be negative")
+	}
+	if err != nil {
+		return &resources.AttrError{Attr: "expiry_warning_days", Err: err}
+	}
+	s.warnDays = days
+	return nil
+}
+
+// parseTLSTarget reads prefix_path, _owner, _group and _mode and the content
+// attribute named prefix.
+func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (tlsTarget, error) {
+	t := tlsTarget{
+		path:  cfg.String(prefix+"_path", ""),
+		data:  []byte(cfg.String(prefix, "")),
+		owner: cfg.String(prefix+"_owner", ""),
+		group: cfg.String(prefix+"_group", ""),
+		mode:  defMode,
+	}
+	if !filepath.IsAbs(t.path) || filepath.Clean(t.path) == "/" {
+		return t, resources.AttrErrorf(prefix+"_path", "%s_path %q must be an absolute file path", prefix, t.path)
+	}
+	t.path = filepath.Clean(t.path)
+	t.full = cfg.Env.Path(t.path)
+	for _, a := range []string{"_owner", "_group"} {
+		if v := cfg.String(prefix+a, "x"); v == "" || strings.ContainsAny(v, ": \t\n") {
+			return t, resources.AttrErrorf(prefix+a, "%s%s %q is not a valid name or id", prefix, a, v)
+		}
+	}
+	if cfg.IsSet(prefix + "_mode") {
+		v := cfg.String(prefix+"_mode", "")
+		n, err := strconv.ParseUint(v, 8, 32)
+		if err != nil || len(v) < 3 || len(v) > 4 || n > 0777 {
+			return t, resources.AttrErrorf(prefix+"_mode", "%s_mode %q must be octal permissions, like \"0640\"", prefix, v)
+		}
+		t.mode = fs.FileMode(n)
+	}
+	return t, nil
+}
