@@ -14,6 +14,10 @@ type Change struct {
 	Attrs []AttrChange `json:"attrs,omitempty"`
 	// Content is the difference of the managed content, when it has one.
 	Content *ContentDiff `json:"content,omitempty"`
+	// Warnings are things a reader should know whatever the action, such
+	// as a certificate close to expiry; plans show them for no-ops too.
+	// Like everything in a Change they must hold no secret.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // AttrChange is one attribute whose observed value differs from the

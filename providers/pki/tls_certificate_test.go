@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,17 +159,24 @@ func TestExpiryWithinTheWindowIsWarnedEvenWhenNothingChanges(t *testing.T) {
 	leaf, key := ca.leaf(t, leafOpts{notAfter: time.Now().Add(10*24*time.Hour + time.Hour)})
 	a := pair(certsPEM(leaf, ca.inter), pkcs8PEM(t, key))
 	r := f.resource(a)
-	warning := "warning: the certificate expires in 10 days (" + tlsStamp(leaf.NotAfter) + ")"
-	if c := f.converge(r); !strings.HasSuffix(c.Reason, "; "+warning) {
-		t.Errorf("create reason %q lacks %q", c.Reason, warning)
+	warning := "the certificate expires in 10 days (" + tlsStamp(leaf.NotAfter) + ")"
+	if c := f.converge(r); !slices.Equal(c.Warnings, []string{warning}) || strings.Contains(c.Reason, "expires") {
+		t.Errorf("create: warnings %q, reason %q; want the warning %q apart", c.Warnings, c.Reason, warning)
 	}
 	c, err := f.plan(r)
-	if err != nil || c.Action != resources.NoOp || c.Reason != warning {
-		t.Errorf("no-op plan: %+v, %v; want reason %q", c, err, warning)
+	if err != nil || c.Action != resources.NoOp || c.Reason != "" || !slices.Equal(c.Warnings, []string{warning}) {
+		t.Errorf("no-op plan: %+v, %v; want the warning %q", c, err, warning)
+	}
+	p := &plan.Plan{Node: "mx", Resources: []plan.Resource{{Address: "tls_certificate.mail", Change: c}}}
+	p.Summarize()
+	var b strings.Builder
+	plan.Render(&b, p)
+	if !strings.Contains(b.String(), "  # tls_certificate.mail has nothing to do\n      warning: "+warning+"\n") {
+		t.Errorf("the rendered no-op plan does not warn:\n%s", b.String())
 	}
 	a["expiry_warning_days"] = cty.NumberIntVal(7)
-	if c, _ := f.plan(f.resource(a)); c.Reason != "" {
-		t.Errorf("with a 7-day window: reason %q, want none", c.Reason)
+	if c, _ := f.plan(f.resource(a)); c.Warnings != nil {
+		t.Errorf("with a 7-day window: warnings %q, want none", c.Warnings)
 	}
 }
 

@@ -63,7 +63,7 @@ func (r *tlsCertificate) Plan(ctx context.Context, st resources.State) (resource
 		c.Action = resources.Update
 	}
 	if w := r.expiryWarning(now); w != "" {
-		why = append(why, w)
+		c.Warnings = []string{w}
 	}
 	c.Reason = strings.Join(why, "; ")
 	return c, nil
@@ -118,14 +118,14 @@ func (r *tlsCertificate) canonical(v string, lookup func(resources.Env, int) str
 }
 
 // expiryWarning says how soon the leaf expires when that is within the
-// configured window.
+// configured window; plans show it even when nothing changes.
 func (r *tlsCertificate) expiryWarning(now time.Time) string {
 	left := r.spec.certs[0].NotAfter.Sub(now)
 	if left > time.Duration(r.spec.warnDays)*24*time.Hour {
 		return ""
 	}
 	days := int(left / (24 * time.Hour))
-	return fmt.Sprintf("warning: the certificate expires in %d days (%s)", days, tlsStamp(r.spec.certs[0].NotAfter))
+	return fmt.Sprintf("the certificate expires in %d days (%s)", days, tlsStamp(r.spec.certs[0].NotAfter))
 }
 
 func tlsMissingOr(missing bool, ifMissing, otherwise string) string {

@@ -25,6 +25,7 @@ func RenderResources(w io.Writer, p *Plan) int {
 	shown := 0
 	for _, r := range p.Resources {
 		if r.Action == resources.NoOp && r.Error == "" && r.SkippedBy == "" {
+			renderNoOpWarnings(w, r)
 			continue
 		}
 		shown++
@@ -72,6 +73,7 @@ func renderResource(w io.Writer, r Resource) {
 	if r.Content != nil {
 		fmt.Fprint(w, r.Content.Unified("      "))
 	}
+	renderWarnings(w, r.Warnings)
 	if r.Action != resources.Refresh && len(r.RefreshFrom) > 0 {
 		fmt.Fprintf(w, "      then refreshed (notified by %s)\n", strings.Join(r.RefreshFrom, ", "))
 	}
@@ -79,6 +81,23 @@ func renderResource(w io.Writer, r Resource) {
 		fmt.Fprintf(w, "      notifies %s\n", n)
 	}
 	fmt.Fprintln(w)
+}
+
+// renderNoOpWarnings shows the warnings of a resource with nothing to
+// do; it does not count as shown, so "No changes" still holds.
+func renderNoOpWarnings(w io.Writer, r Resource) {
+	if len(r.Warnings) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  # %s has nothing to do\n", r.Address)
+	renderWarnings(w, r.Warnings)
+	fmt.Fprintln(w)
+}
+
+func renderWarnings(w io.Writer, warnings []string) {
+	for _, m := range warnings {
+		fmt.Fprintf(w, "      warning: %s\n", indentRest(m, "               "))
+	}
 }
 
 func renderAttrs(w io.Writer, attrs []resources.AttrChange) {

@@ -95,3 +95,48 @@ func TestStaleNamesTheResource(t *testing.T) {
 		t.Fatalf("identical plan reported stale: %q", got)
 	}
 }
+
+// Warnings show in a changing resource's block and, on their own, for a
+// resource with nothing to do, which still leaves "No changes".
+func TestRenderWarnings(t *testing.T) {
+	p := &Plan{Node: "mx", Resources: []Resource{
+		{Address: "tls_certificate.a", Change: resources.Change{Action: resources.Update, Reason: "chain differs",
+			Attrs:    []resources.AttrChange{resources.NewAttrChange("not_after", "2026-01-01", "2026-04-01", false)},
+			Warnings: []string{"expires in 9 days"}}},
+		{Address: "file.same"},
+	}}
+	p.Summarize()
+	var b strings.Builder
+	Render(&b, p)
+	want := `  # tls_certificate.a will be updated in place (chain differs)
+  ~ tls_certificate.a
+      ~ not_after = "2026-01-01" -> "2026-04-01"
+      warning: expires in 9 days
+
+Plan: 0 to create, 1 to change, 0 to delete, 0 to refresh.
+`
+	if got := b.String(); got != want {
+		t.Fatalf("rendered plan:\n%s\nwant:\n%s", got, want)
+	}
+
+	p = &Plan{Node: "mx", Resources: []Resource{
+		{Address: "tls_certificate.a", Change: resources.Change{Warnings: []string{"expires in 9 days", "second\nline"}}},
+		{Address: "file.same"},
+	}}
+	p.Summarize()
+	b.Reset()
+	Render(&b, p)
+	want = `  # tls_certificate.a has nothing to do
+      warning: expires in 9 days
+      warning: second
+               line
+
+No changes. Node mx matches its configuration (2 resources).
+`
+	if got := b.String(); got != want {
+		t.Fatalf("rendered plan:\n%s\nwant:\n%s", got, want)
+	}
+	if p.HasChanges() {
+		t.Fatal("warnings made a no-op plan have changes")
+	}
+}
