@@ -1,0 +1,288 @@
+package pki
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/tendhq/tend/resources"
+)
+
+// dkimPrivateMode is the private key's mode: opendkim refuses keys others
+// can read.
+const dkimPrivateMode fs.FileMode = 0o600
+
+// dkimTxtMode is the record file's: it holds only the public key.
+const dkimTxtMode fs.FileMode = 0o644
+
+// dkimKey is one bound dkim_key resource. The engine calls it from one
+// goroutine at a time.
+type dkimKey struct {
+	dkimSpec
+	env resources.Env
+	// private and txt are the key files under the run's root.
+	private, txt string
+	// lookupTXT answers DNS TXT queries for dns_check; tests replace it
+	// only to inject faults.
+	lookupTXT func(ctx context.Context, name string) ([]string, error)
+}
+
+func newDKIMKey(s dkimSpec, env resources.Env) *dkimKey {
+	r := &dkimKey{
+		dkimSpec: s,
+		env:      env,
+		private:  env.Path(dkimPrivatePath(s.dir, s.selector)),
+		txt:      env.Path(filepath.Join(s.dir, s.selector+".txt")),
+	}
+	r.lookupTXT = r.dnsLookup
+	return r
+}
+
+// privateName and txtName are what messages call the files.
+func (r *dkimKey) privateName() string { return dkimPrivatePath(r.dir, r.selector) }
+func (r *dkimKey) txtName() string     { return filepath.Join(r.dir, r.selector+".txt") }
+
+// dkimFile is one key file as one open saw it; data is nil when absent.
+type dkimFile struct {
+	data     []byte
+	mode     fs.FileMode
+	uid, gid int
+}
+
+// readDKIMFile reads a regular file without following a final symlink.
+func readDKIMFile(path string) (*dkimFile, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symlink; refusing to follow it", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	return &dkimFile{data: data, mode: fi.Mode().Perm(), uid: int(st.Uid), gid: int(st.Gid)}, err
+}
+
+// Read observes both files and, with dns_check, the published record. It
+// changes nothing. State holds digests and words, never key material.
+func (r *dkimKey) Read(ctx context.Context) (resources.State, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st := resources.State{"key": "absent", "txt": "absent"}
+	key, err := r.readKey(st)
+	if err != nil {
+		return nil, err
+	}
+	var pub *dkimPublic
+	if key != nil {
+		p, err := dkimPublicOf(key)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", r.privateName(), err)
+		}
+		pub = &p
+	}
+	if err := r.readTxt(st, pub); err != nil {
+		return nil, err
+	}
+	if r.dnsCheck {
+		st["dns"] = r.readDNS(ctx, pub)
+	}
+	return st, nil
+}
+
+// readKey records the private key's algorithm, digest, owner, group and
+// mode, and returns the key; nil when there is none.
+func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
+	f, err := readDKIMFile(r.private)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	key, err := parseDKIMPrivateKey(f.data)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", r.privateName(), err)
+	}
+	st["key"] = dkimAlgorithmOf(key)
+	st["key_sha256"] = dkimSum(f.data)
+	st["owner"] = dkimUsers(r.env).name(f.uid)
+	st["group"] = dkimGroups(r.env).name(f.gid)
+	st["mode"] = fmt.Sprintf("%04o", f.mode)
+	return key, nil
+}
+
+// readTxt records whether SELECTOR.txt holds the key's public half:
+// "matches", "differs (why)" or "unreadable (why)".
+func (r *dkimKey) readTxt(st resources.State, pub *dkimPublic) error {
+	f, err := readDKIMFile(r.txt)
+	if err != nil || f == nil {
+		return err
+	}
+	st["txt_sha256"] = dkimSum(f.data)
+	rec, err := parseDKIMRecordFile(f.data)
+	switch {
+	case err != nil:
+		st["txt"] = "unreadable (" + err.Error() + ")"
+	case pub == nil:
+		st["txt"] = "differs (there is no key)"
+	default:
+		if ok, why := pub.matchRecord(rec.value); ok {
+			st["txt"] = "matches"
+		} else {
+			st["txt"] = "differs (" + why + ")"
+		}
+	}
+	return nil
+}
+
+func dkimSum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Plan says what Apply would do. A key is only ever created; an existing
+// one is kept and its .txt, owner, group and mode brought in line. What
+// DNS serves is reported, and never makes a change.
+func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return resources.Change{}, err
+	}
+	if st["key"] == "absent" {
+		return r.planCreate(st), nil
+	}
+	c := resources.Change{Action: resources.Update}
+	var reasons []string
+	if st["txt"] != "matches" {
+		reasons = append(reasons, r.txtName()+" "+txtProblem(st["txt"])+": rewritten from the existing key, which is kept")
+		d, err := r.txtDiff()
+		if err != nil {
+			return resources.Change{}, err
+		}
+		c.Content = d
+	}
+	c.Attrs = r.ownership(st)
+	for _, a := range c.Attrs {
+		reasons = append(reasons, a.Name+" of "+r.privateName()+" differs")
+	}
+	if len(reasons) == 0 {
+		c.Action = resources.NoOp
+		reasons = append(reasons, fmt.Sprintf("%s key and %s match", st["key"], r.txtName()))
+	}
+	if st["key"] != r.algorithm {
+		reasons = append(reasons, fmt.Sprintf("the existing %s key is kept (algorithm %q applies to a new key only)", st["key"], r.algorithm))
+	}
+	c.Attrs = append(c.Attrs, r.dnsNote(st, &reasons)...)
+	c.Reason = strings.Join(reasons, "; ")
+	return c, nil
+}
+
+func txtProblem(s string) string {
+	if s == "absent" {
+		return "does not exist"
+	}
+	return s
+}
+
+func (r *dkimKey) planCreate(st resources.State) resources.Change {
+	reasons := []string{fmt.Sprintf("%s does not exist: a new %s key will be generated", r.privateName(), r.algorithm)}
+	if st["txt"] != "absent" {
+		reasons = append(reasons, r.txtName()+" will be replaced")
+	}
+	attrs := []resources.AttrChange{
+		resources.NewAttrChange("key", "", r.algorithm, false),
+		resources.NewAttrChange("owner", "", dkimUsers(r.env).canonical(r.owner), false),
+		resources.NewAttrChange("group", "", dkimGroups(r.env).canonical(r.group), false),
+		resources.NewAttrChange("mode", "", fmt.Sprintf("%04o", dkimPrivateMode), false),
+	}
+	attrs = append(attrs, r.dnsNote(st, &reasons)...)
+	return resources.Change{Action: resources.Create, Reason: strings.Join(reasons, "; "), Attrs: attrs}
+}
+
+// ownership lists the private key's owner, group and mode where they
+// differ from the configured ones.
+func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
+	var out []resources.AttrChange
+	for _, a := range [][2]string{
+		{"owner", dkimUsers(r.env).canonical(r.owner)},
+		{"group", dkimGroups(r.env).canonical(r.group)},
+		{"mode", fmt.Sprintf("%04o", dkimPrivateMode)},
+	} {
+		if st[a[0]] != a[1] {
+			out = append(out, resources.NewAttrChange(a[0], st[a[0]], a[1], false))
+		}
+	}
+	return out
+}
+
+// dnsNote reports a published record that does not match, as an
+// attribute and a reason; it is for people, Apply ignores it.
+func (r *dkimKey) dnsNote(st resources.State, reasons *[]string) []resources.AttrChange {
+	d, ok := st["dns"]
+	if !ok || d == "matches" {
+		return nil
+	}
+	what := "the published record must be replaced"
+	switch {
+	case d == "missing":
+		what = "the record must be published"
+	case strings.HasPrefix(d, "unknown"):
+		what = "the published record could not be checked"
+	}
+	*reasons = append(*reasons, fmt.Sprintf("dns: %s._domainkey.%s %s: %s", r.selector, r.domain, d, what))
+	return []resources.AttrChange{resources.NewAttrChange("dns", d, "matches", false)}
+}
+
+// txtDiff shows how the .txt file will change. It holds only the public
+// key, but a file that somehow holds a private key is masked.
+func (r *dkimKey) txtDiff() (*resources.ContentDiff, error) {
+	old, err := readDKIMFile(r.txt)
+	if err != nil {
+		return nil, err
+	}
+	f, err := readDKIMFile(r.private)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	key, err := parseDKIMPrivateKey(f.data)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", r.privateName(), err)
+	}
+	want, err := r.recordFor(key)
+	if err != nil {
+		return nil, err
+	}
+	var oldData []byte
+	if old != nil {
+		oldData = old.data
+	}
+	sensitive := strings.Contains(string(oldData), "PRIVATE KEY")
+	return resources.DiffText(r.txtName(), oldData, want, sensitive), nil
+}
+
+// recordFor renders the .txt file for key.
+func (r *dkimKey) recordFor(key crypto.Signer) ([]byte, error) {
+	pub, err := dkimPublicOf(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", r.privateName(), err)
+	}
+	return formatDKIMRecord(r.selector, r.domain, pub.k, pub.p), nil
+}
