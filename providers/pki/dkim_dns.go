@@ -53,7 +53,13 @@ func (r *dkimKey) dnsLookup(ctx context.Context, name string) ([]string, error) 
 		var d net.Dialer
 		return d.DialContext(ctx, network, server)
 	}}
-	return res.LookupTXT(ctx, name)
+	txts, err := res.LookupTXT(ctx, name)
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		// Go names the host's resolver, which Dial never used.
+		dnsErr.Server = server
+	}
+	return txts, err
 }
 
 // rootNameserver reads the first nameserver of the root's resolv.conf.

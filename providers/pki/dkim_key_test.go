@@ -176,8 +176,8 @@ func TestDKIMExistingKeyKept(t *testing.T) {
 	os.Chmod(f.path("/etc/dkim/2015.private"), 0o640)
 	r := f.resource(dkimAttrs{"algorithm": cty.StringVal("ed25519")})
 	c := f.wantPlan(r, resources.Update, "/etc/dkim/2015.txt does not exist: rewritten from the existing key, which is kept")
-	if !strings.Contains(c.Reason, `the existing rsa-2048 key is kept (algorithm "ed25519" applies to a new key only)`) {
-		t.Fatalf("reason does not tell the algorithm is not applied: %s", c.Reason)
+	if len(c.Warnings) != 1 || c.Warnings[0] != `the existing rsa-2048 key is kept: algorithm "ed25519" applies to a new key only` {
+		t.Fatalf("no warning that the algorithm is not applied: %q", c.Warnings)
 	}
 	f.converge(r)
 	if f.read("/etc/dkim/2015.private") != orig {
@@ -232,19 +232,27 @@ func TestDKIMDNSCheck(t *testing.T) {
 		}
 		return c
 	}
-	if c := check(stub.addr, "matches"); len(c.Attrs) != 0 {
-		t.Fatalf("matching DNS reported: %+v", c.Attrs)
+	if c := check(stub.addr, "matches"); len(c.Warnings) != 0 {
+		t.Fatalf("matching DNS reported: %q", c.Warnings)
 	}
 	stub.set(name, dnsStrings("v=DKIM1; h=sha256; k=rsa; p="+op.p))
 	c := check(stub.addr, "differs")
-	if !strings.Contains(c.Reason, "dns: 2015._domainkey.example.org differs: the published record must be replaced") ||
-		len(c.Attrs) != 1 || c.Attrs[0] != resources.NewAttrChange("dns", "differs", "matches", false) {
-		t.Fatalf("DNS mismatch not reported: %s %+v", c.Reason, c.Attrs)
+	if len(c.Warnings) != 1 || c.Warnings[0] != "dns: 2015._domainkey.example.org differs: the published record must be replaced" || len(c.Attrs) != 0 {
+		t.Fatalf("DNS mismatch not reported as a warning: %q %+v", c.Warnings, c.Attrs)
+	}
+	// The rendered plan shows it, though the key has nothing to do.
+	p := &plan.Plan{Node: "n", Resources: []plan.Resource{{Address: "dkim_key.test", Change: c}}}
+	p.Summarize()
+	var out bytes.Buffer
+	plan.Render(&out, p)
+	if !strings.Contains(out.String(), "warning: dns: 2015._domainkey.example.org differs") || !strings.Contains(out.String(), "No changes.") {
+		t.Fatalf("rendered plan:\n%s", out.String())
 	}
 	stub.set(name, nil)
 	check(stub.addr, "missing")
 	// A resolver that does not answer is "unknown", and the run goes on.
-	check(closedUDPPort(t), "unknown (")
+	closed := closedUDPPort(t)
+	check(closed, "unknown (lookup 2015._domainkey.example.org. on "+closed+": ")
 	// The default resolver is the root's resolv.conf's.
 	f.write("/etc/resolv.conf", "# stub\nnameserver 127.0.0.1\n", 0o644)
 	r := f.resource(dkimAttrs{"dns_check": cty.True})

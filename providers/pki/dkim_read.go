@@ -188,9 +188,9 @@ func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Chang
 		reasons = append(reasons, fmt.Sprintf("%s key and %s match", st["key"], r.txtName()))
 	}
 	if st["key"] != r.algorithm {
-		reasons = append(reasons, fmt.Sprintf("the existing %s key is kept (algorithm %q applies to a new key only)", st["key"], r.algorithm))
+		c.Warnings = append(c.Warnings, fmt.Sprintf("the existing %s key is kept: algorithm %q applies to a new key only", st["key"], r.algorithm))
 	}
-	c.Attrs = append(c.Attrs, r.dnsNote(st, &reasons)...)
+	c.Warnings = append(c.Warnings, r.dnsWarnings(st)...)
 	c.Reason = strings.Join(reasons, "; ")
 	return c, nil
 }
@@ -213,8 +213,7 @@ func (r *dkimKey) planCreate(st resources.State) resources.Change {
 		resources.NewAttrChange("group", "", dkimGroups(r.env).canonical(r.group), false),
 		resources.NewAttrChange("mode", "", fmt.Sprintf("%04o", dkimPrivateMode), false),
 	}
-	attrs = append(attrs, r.dnsNote(st, &reasons)...)
-	return resources.Change{Action: resources.Create, Reason: strings.Join(reasons, "; "), Attrs: attrs}
+	return resources.Change{Action: resources.Create, Reason: strings.Join(reasons, "; "), Attrs: attrs, Warnings: r.dnsWarnings(st)}
 }
 
 // ownership lists the private key's owner, group and mode where they
@@ -233,9 +232,9 @@ func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 	return out
 }
 
-// dnsNote reports a published record that does not match, as an
-// attribute and a reason; it is for people, Apply ignores it.
-func (r *dkimKey) dnsNote(st resources.State, reasons *[]string) []resources.AttrChange {
+// dnsWarnings reports a published record that does not match the key.
+// It is for people, shown even when nothing changes; Apply ignores it.
+func (r *dkimKey) dnsWarnings(st resources.State) []string {
 	d, ok := st["dns"]
 	if !ok || d == "matches" {
 		return nil
@@ -247,8 +246,7 @@ func (r *dkimKey) dnsNote(st resources.State, reasons *[]string) []resources.Att
 	case strings.HasPrefix(d, "unknown"):
 		what = "the published record could not be checked"
 	}
-	*reasons = append(*reasons, fmt.Sprintf("dns: %s._domainkey.%s %s: %s", r.selector, r.domain, d, what))
-	return []resources.AttrChange{resources.NewAttrChange("dns", d, "matches", false)}
+	return []string{fmt.Sprintf("dns: %s._domainkey.%s %s: %s", r.selector, r.domain, d, what)}
 }
 
 // txtDiff shows how the .txt file will change. It holds only the public
