@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
@@ -51,11 +52,11 @@ func (r *dkimKey) Apply(ctx context.Context, c resources.Change) error {
 }
 
 func (r *dkimKey) ids() (int, int, error) {
-	uid, err := dkimUsers(r.env).id(r.owner)
+	uid, err := files.UserID(r.env, r.owner)
 	if err != nil {
 		return 0, 0, err
 	}
-	gid, err := dkimGroups(r.env).id(r.group)
+	gid, err := files.GroupID(r.env, r.group)
 	return uid, gid, err
 }
 

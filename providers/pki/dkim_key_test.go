@@ -416,3 +416,28 @@ func TestDKIMKeyAppearedSincePlan(t *testing.T) {
 		t.Fatal("a key that appeared since the plan was replaced")
 	}
 }
+
+// TestDKIMOwnershipRepaired: a key made readable to others, or owned by
+// someone else, is fixed in place; owner given as a numeric id compares
+// by name.
+func TestDKIMOwnershipRepaired(t *testing.T) {
+	f := newDKIMFixture(t)
+	a := dkimAttrs{"owner": cty.StringVal(fmt.Sprint(f.uid))}
+	f.converge(f.resource(a))
+	key := f.read("/etc/dkim/2015.private")
+	os.Chmod(f.path("/etc/dkim/2015.private"), 0o644)
+	c := f.wantPlan(f.resource(a), resources.Update, "mode of /etc/dkim/2015.private differs")
+	if len(c.Attrs) != 1 || c.Attrs[0] != resources.NewAttrChange("mode", "0644", "0600", false) || c.Content != nil {
+		t.Fatalf("attrs %+v, content %+v", c.Attrs, c.Content)
+	}
+	f.converge(f.resource(a))
+	if _, _, mode := fileOwnerMode(t, f.path("/etc/dkim/2015.private")); mode != 0o600 || f.read("/etc/dkim/2015.private") != key {
+		t.Fatalf("mode %04o after repair, or the key changed", mode)
+	}
+	if os.Getuid() == 0 {
+		os.Chown(f.path("/etc/dkim/2015.private"), 0, 0)
+		f.wantPlan(f.resource(a), resources.Update, "owner of /etc/dkim/2015.private differs; group of /etc/dkim/2015.private differs")
+		f.converge(f.resource(a))
+		f.wantPlan(f.resource(nil), resources.NoOp, "match")
+	}
+}

@@ -11,9 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -124,8 +126,8 @@ func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
 	}
 	st["key"] = dkimAlgorithmOf(key)
 	st["key_sha256"] = dkimSum(f.data)
-	st["owner"] = dkimUsers(r.env).name(f.uid)
-	st["group"] = dkimGroups(r.env).name(f.gid)
+	st["owner"] = files.UserName(r.env, f.uid)
+	st["group"] = files.GroupName(r.env, f.gid)
 	st["mode"] = fmt.Sprintf("%04o", f.mode)
 	return key, nil
 }
@@ -209,8 +211,8 @@ func (r *dkimKey) planCreate(st resources.State) resources.Change {
 	}
 	attrs := []resources.AttrChange{
 		resources.NewAttrChange("key", "", r.algorithm, false),
-		resources.NewAttrChange("owner", "", dkimUsers(r.env).canonical(r.owner), false),
-		resources.NewAttrChange("group", "", dkimGroups(r.env).canonical(r.group), false),
+		resources.NewAttrChange("owner", "", r.canonical(r.owner, files.UserName), false),
+		resources.NewAttrChange("group", "", r.canonical(r.group, files.GroupName), false),
 		resources.NewAttrChange("mode", "", fmt.Sprintf("%04o", dkimPrivateMode), false),
 	}
 	return resources.Change{Action: resources.Create, Reason: strings.Join(reasons, "; "), Attrs: attrs, Warnings: r.dnsWarnings(st)}
@@ -221,8 +223,8 @@ func (r *dkimKey) planCreate(st resources.State) resources.Change {
 func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 	var out []resources.AttrChange
 	for _, a := range [][2]string{
-		{"owner", dkimUsers(r.env).canonical(r.owner)},
-		{"group", dkimGroups(r.env).canonical(r.group)},
+		{"owner", r.canonical(r.owner, files.UserName)},
+		{"group", r.canonical(r.group, files.GroupName)},
 		{"mode", fmt.Sprintf("%04o", dkimPrivateMode)},
 	} {
 		if st[a[0]] != a[1] {
@@ -230,6 +232,15 @@ func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 		}
 	}
 	return out
+}
+
+// canonical is how a configured owner or group compares with State:
+// numeric ids show as names when the root knows them.
+func (r *dkimKey) canonical(v string, name func(resources.Env, int) string) string {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return name(r.env, n)
+	}
+	return v
 }
 
 // dnsWarnings reports a published record that does not match the key.
