@@ -65,4 +65,3 @@ func onlyPresent(cfg *resources.Config, attrs ...string) error {
 	}
 	return nil
 }
-
