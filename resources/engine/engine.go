@@ -53,6 +53,17 @@ func (s Status) String() string { return statusNames[s] }
 // MarshalText makes statuses readable in JSON reports.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads what MarshalText wrote, so reports can be read back.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if n == string(b) {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q", b)
+}
+
 // Outcome is what happened to one resource.
 type Outcome struct {
 	Addr        string

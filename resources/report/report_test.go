@@ -61,3 +61,18 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestReportReadsBack(t *testing.T) {
+	res := engine.Result{Outcomes: []engine.Outcome{{Addr: "file.a", Status: engine.Skipped, SkippedBy: "x"}}}
+	b, err := json.Marshal(New(res, time.Now(), time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Resources[0].Status != engine.Skipped {
+		t.Fatalf("status read back as %s", back.Resources[0].Status)
+	}
+}
