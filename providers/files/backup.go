@@ -1,6 +1,7 @@
 package files
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,14 +22,18 @@ const (
 )
 
 // backupCurrent keeps the live file's content before it is replaced or
-// deleted.
+// deleted, unless either side is sensitive: tend keeps no copy of a
+// secret anywhere but where the configuration puts it.
 func (r *file) backupCurrent() error {
-	if !r.spec.backup {
+	if !r.spec.backup || r.spec.sensitive {
 		return nil
 	}
 	old, err := readContent(r.full)
 	if err != nil {
 		return fmt.Errorf("back up %s: %w", r.spec.path, err)
+	}
+	if bytes.Contains(old, keyMarker) {
+		return nil
 	}
 	return r.backup(old)
 }

@@ -185,6 +185,28 @@ func TestNoBackupWhenDisabled(t *testing.T) {
 	}
 }
 
+// TestSecretsAreNeverBackedUp: replacing sensitive content, or a file
+// that holds a private key, leaves no copy of either in the state
+// directory.
+func TestSecretsAreNeverBackedUp(t *testing.T) {
+	f := newFixture(t)
+	f.write("/etc/secret", "password = old-secret\n", 0600)
+	f.converge(f.resource(attrs{"path": str("/etc/secret"), "content": str("password = new-secret\n")}, "content"))
+	f.write("/etc/key.pem", "-----BEGIN PRIVATE KEY-----\nold\n-----END PRIVATE KEY-----\n", 0600)
+	f.converge(f.resource(attrs{"path": str("/etc/key.pem"), "content": str("not a key any more\n")}))
+	for _, p := range []string{"/etc/secret", "/etc/key.pem"} {
+		if b := f.backups(p); len(b) != 0 {
+			t.Fatalf("%s backed up: %v", p, b)
+		}
+	}
+	// plain content still is
+	f.write("/etc/plain", "old\n", 0644)
+	f.converge(f.resource(attrs{"path": str("/etc/plain"), "content": str("new\n")}))
+	if b := f.backups("/etc/plain"); len(b) != 1 {
+		t.Fatalf("plain file backups %v, want 1", b)
+	}
+}
+
 func TestVerifyNamesWhatDiffers(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(attrs{"path": str("/etc/f"), "content": str("x"), "mode": str("0600")})
