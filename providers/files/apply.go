@@ -70,7 +70,7 @@ func (r *file) applyFile(ctx context.Context, o observation) error {
 // change leaves no trace.
 func (r *file) beforeRename(ctx context.Context, o observation, tmp string) error {
 	if r.spec.validateCmd != "" {
-		if err := runValidator(ctx, r.spec.validateCmd, tmp); err != nil {
+		if err := runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive); err != nil {
 			return fmt.Errorf("%s: %w", r.spec.path, err)
 		}
 	}

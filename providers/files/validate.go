@@ -22,8 +22,9 @@ var validatorTimeout = 2 * time.Minute
 // runValidator runs validate_cmd on the temporary file: /bin/sh -c, with
 // every % replaced by the file's quoted path (Puppet's convention). The
 // error carries the validator's stderr, or its stdout when stderr is empty
-// (some checkers report there), trimmed and bounded.
-func runValidator(ctx context.Context, cmdline, tmp string) error {
+// (some checkers report there), trimmed and bounded — unless the content
+// is sensitive, when the output is withheld.
+func runValidator(ctx context.Context, cmdline, tmp string, sensitive bool) error {
 	ctx, cancel := context.WithTimeout(ctx, validatorTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
@@ -44,6 +45,10 @@ func runValidator(ctx context.Context, cmdline, tmp string) error {
 	msg := stderr.String()
 	if msg == "" {
 		msg = stdout.String()
+	}
+	if sensitive && msg != "" {
+		// A checker may quote the offending line, and with it the secret.
+		msg = "its output is withheld because the content is sensitive"
 	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return fmt.Errorf("validate_cmd did not finish within %s and was killed", validatorTimeout)
