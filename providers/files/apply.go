@@ -35,7 +35,7 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 	if r.spec.ensure == ensureAbsent {
 		return r.remove(o)
 	}
-	if ok, err := checkParents(r.env, r.spec.path); err != nil || !ok {
+	if missing, err := CheckParents(r.env, r.spec.path); err != nil || missing != "" {
 		if err == nil {
 			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", filepath.Dir(r.spec.path))
 		}

@@ -60,13 +60,7 @@ func (kind) Identity(cfg *resources.Config) string {
 // converged before the things inside it, and the owner and group when
 // given by name, so a managed account exists before its files.
 func (kind) Needs(cfg *resources.Config) []string {
-	var out []string
-	if v := cfg.String("owner", ""); isAccountName(v) {
-		out = append(out, "user:"+v)
-	}
-	if v := cfg.String("group", ""); isAccountName(v) {
-		out = append(out, "group:"+v)
-	}
+	out := AccountNeeds(cfg.String("owner", ""), cfg.String("group", ""))
 	p := filepath.Clean(cfg.String("path", ""))
 	if !filepath.IsAbs(p) {
 		return out
@@ -77,8 +71,21 @@ func (kind) Needs(cfg *resources.Config) []string {
 	return out
 }
 
-// isAccountName tells a configured owner or group name from a numeric id,
-// which names no account resource.
+// AccountNeeds names what a file owned by owner and group needs: the
+// user and the group when given by name (ids need nothing), so a managed
+// account exists before its files. Kinds that write files share it.
+func AccountNeeds(owner, group string) []string {
+	var out []string
+	if isAccountName(owner) {
+		out = append(out, "user:"+owner)
+	}
+	if isAccountName(group) {
+		out = append(out, "group:"+group)
+	}
+	return out
+}
+
+// isAccountName tells a configured owner or group name from a numeric id.
 func isAccountName(v string) bool {
 	_, err := strconv.Atoi(v)
 	return v != "" && err != nil

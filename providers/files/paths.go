@@ -24,26 +24,27 @@ func ancestors(p string) []string {
 	return out
 }
 
-// checkParents walks the directories between the root (exclusive) and p.
-// A symlink among them is an error: writing through it would put the file
-// wherever the link points, possibly outside the root. It reports whether
-// every parent exists; a missing one ends the walk, since nothing below it
-// exists either.
-func checkParents(env resources.Env, p string) (bool, error) {
+// CheckParents walks the directories between the root (exclusive) and p,
+// outermost first. A symlink among them is an error: writing through it
+// would put the file wherever the link points, possibly outside the root.
+// It returns the outermost missing directory, or "" when every parent
+// exists; nothing below a missing one exists either. Kinds that write
+// beside a path (tls_certificate, postfix_map) share it.
+func CheckParents(env resources.Env, p string) (missing string, err error) {
 	for _, d := range ancestors(p) {
 		fi, err := os.Lstat(env.Path(d))
 		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
+			return d, nil
 		}
 		if err != nil {
-			return false, err
+			return "", err
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return false, fmt.Errorf("parent directory %s is a symlink; refusing to write through it", d)
+			return "", fmt.Errorf("parent directory %s is a symlink; refusing to write through it", d)
 		}
 		if !fi.IsDir() {
-			return false, fmt.Errorf("parent %s is not a directory", d)
+			return "", fmt.Errorf("parent %s is not a directory", d)
 		}
 	}
-	return true, nil
+	return "", nil
 }

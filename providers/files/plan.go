@@ -27,7 +27,7 @@ func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, 
 	if !ok {
 		return resources.Change{}, fmt.Errorf("%s: observed state has no valid ensure (%q)", r.spec.path, st["ensure"])
 	}
-	if _, err := checkParents(r.env, r.spec.path); err != nil {
+	if _, err := CheckParents(r.env, r.spec.path); err != nil {
 		return resources.Change{}, err
 	}
 	switch {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -157,4 +158,39 @@ func readContent(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(f)
+}
+
+// ReadRegular reads a regular file through one descriptor opened without
+// following a final symlink (under a root, an absolute link target points
+// outside it) and without blocking on a fifo, so content and info describe
+// the same inode. A missing file is (nil, nil, nil). With limit > 0, at
+// most limit bytes are read. Kinds that read what they manage share it.
+func ReadRegular(path string, limit int64) ([]byte, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, noFollow, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, nil, fmt.Errorf("%s is a symlink; refusing to follow it", path)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	var r io.Reader = f
+	if limit > 0 {
+		r = io.LimitReader(f, limit)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, fi, nil
 }

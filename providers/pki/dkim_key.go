@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -61,13 +61,7 @@ func (dkimKind) Identity(cfg *resources.Config) string {
 // Needs names the directory and its ancestors, and the owner and group
 // when given by name, so they converge before the key is written.
 func (dkimKind) Needs(cfg *resources.Config) []string {
-	var out []string
-	if v := cfg.String("owner", "opendkim"); dkimIsName(v) {
-		out = append(out, "user:"+v)
-	}
-	if v := cfg.String("group", "opendkim"); dkimIsName(v) {
-		out = append(out, "group:"+v)
-	}
+	out := files.AccountNeeds(cfg.String("owner", "opendkim"), cfg.String("group", "opendkim"))
 	d := filepath.Clean(cfg.String("directory", ""))
 	if !filepath.IsAbs(d) {
 		return out
@@ -76,11 +70,6 @@ func (dkimKind) Needs(cfg *resources.Config) []string {
 		out = append(out, "file:"+d)
 	}
 	return out
-}
-
-func dkimIsName(v string) bool {
-	_, err := strconv.Atoi(v)
-	return v != "" && err != nil
 }
 
 func dkimPrivatePath(dir, selector string) string {

@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -60,29 +58,19 @@ type dkimFile struct {
 	uid, gid int
 }
 
-// readDKIMFile reads a regular file without following a final symlink.
+// readDKIMFile reads a regular file without following a final symlink
+// (files.ReadRegular); a missing file, or one under a missing directory,
+// is nil.
 func readDKIMFile(path string) (*dkimFile, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	data, fi, err := files.ReadRegular(path, 1<<20)
+	if errors.Is(err, syscall.ENOTDIR) || (err == nil && fi == nil) {
 		return nil, nil
 	}
-	if errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("%s is a symlink; refusing to follow it", path)
-	}
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	st := fi.Sys().(*syscall.Stat_t)
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
-	return &dkimFile{data: data, mode: fi.Mode().Perm(), uid: int(st.Uid), gid: int(st.Gid)}, err
+	return &dkimFile{data: data, mode: fi.Mode().Perm(), uid: int(st.Uid), gid: int(st.Gid)}, nil
 }
 
 // Read observes both files and, with dns_check, the published record. It

@@ -2,7 +2,6 @@ package pki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,8 +31,12 @@ func (r *tlsCertificate) Apply(ctx context.Context, c resources.Change) error {
 		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.keyFile.path, c.Action, now.Action, now.Reason)
 	}
 	for _, t := range []tlsTarget{r.spec.keyFile, r.spec.chainFile} {
-		if err := r.checkParents(t.path); err != nil {
+		missing, err := files.CheckParents(r.env, t.path)
+		if err != nil {
 			return err
+		}
+		if missing != "" {
+			return fmt.Errorf("parent directory %s does not exist; manage it with a file resource (ensure = \"directory\")", missing)
 		}
 	}
 	return r.replacePair()
@@ -150,29 +153,6 @@ func (r *tlsCertificate) ids(t tlsTarget) (uid, gid int, err error) {
 		}
 	}
 	return uid, gid, nil
-}
-
-// checkParents refuses a missing parent directory (a file resource makes
-// it) and a symlink among the parents, which could lead outside the root.
-func (r *tlsCertificate) checkParents(p string) error {
-	var dirs []string
-	for d := filepath.Dir(p); d != "/"; d = filepath.Dir(d) {
-		dirs = append([]string{d}, dirs...)
-	}
-	for _, d := range dirs {
-		fi, err := os.Lstat(r.env.Path(d))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("parent directory %s does not exist; manage it with a file resource (ensure = \"directory\")", d)
-		case err != nil:
-			return err
-		case fi.Mode()&fs.ModeSymlink != 0:
-			return fmt.Errorf("parent directory %s is a symlink; refusing to write through it", d)
-		case !fi.IsDir():
-			return fmt.Errorf("parent %s is not a directory", d)
-		}
-	}
-	return nil
 }
 
 // Verify reads both files again and plans: anything left to do is a

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -74,11 +75,8 @@ func (tlsKind) Needs(cfg *resources.Config) []string {
 		}
 	}
 	for _, f := range []string{"chain", "key"} {
-		if v := cfg.String(f+"_owner", ""); tlsIsName(v) {
-			add("user:" + v)
-		}
-		if v := cfg.String(f+"_group", ""); tlsIsName(v) {
-			add("group:" + v)
+		for _, id := range files.AccountNeeds(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")) {
+			add(id)
 		}
 		p := filepath.Clean(cfg.String(f+"_path", ""))
 		for d := filepath.Dir(p); filepath.IsAbs(p) && d != "/"; d = filepath.Dir(d) {
@@ -86,11 +84,6 @@ func (tlsKind) Needs(cfg *resources.Config) []string {
 		}
 	}
 	return out
-}
-
-func tlsIsName(v string) bool {
-	_, err := strconv.Atoi(v)
-	return v != "" && err != nil
 }
 
 // tlsTarget is one of the two managed files as configured.

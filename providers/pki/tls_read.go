@@ -5,11 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -92,38 +89,18 @@ func tlsDescribe(certs []*x509.Certificate) map[string]string {
 	}
 }
 
-// tlsNoFollow opens without following a final symlink or blocking on a fifo.
-const tlsNoFollow = os.O_RDONLY | syscall.O_NOFOLLOW | syscall.O_NONBLOCK
-
-// observe reads one file through one descriptor, so owner, mode and
-// content describe the same inode. Anything but a regular file is an
-// error: tend does not write through or over it.
+// observe reads one file through one descriptor (files.ReadRegular), so
+// owner, mode and content describe the same inode. Anything but a regular
+// file is an error: tend does not write through or over it.
 func (r *tlsCertificate) observe(t tlsTarget) (tlsFileState, error) {
-	f, err := os.OpenFile(t.full, tlsNoFollow, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return tlsFileState{}, nil
-	}
-	if errors.Is(err, syscall.ELOOP) {
-		return tlsFileState{}, fmt.Errorf("%s is a symbolic link; refusing to replace it", t.path)
-	}
-	if err != nil {
+	data, fi, err := files.ReadRegular(t.full, 0)
+	if err != nil || fi == nil {
 		return tlsFileState{}, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return tlsFileState{}, err
-	}
-	if !fi.Mode().IsRegular() {
-		return tlsFileState{}, fmt.Errorf("%s is not a regular file", t.path)
-	}
-	o := tlsFileState{exists: true, mode: fi.Mode().Perm(), uid: -1, gid: -1}
+	o := tlsFileState{exists: true, data: data, mode: fi.Mode().Perm(), uid: -1, gid: -1}
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
 		o.uid, o.gid = int(sys.Uid), int(sys.Gid)
 	}
 	o.owner, o.group = files.UserName(r.env, o.uid), files.GroupName(r.env, o.gid)
-	if o.data, err = io.ReadAll(f); err != nil {
-		return tlsFileState{}, err
-	}
 	return o, nil
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
@@ -76,7 +77,12 @@ func (r *postfixMap) build(ctx context.Context) error {
 	if r.record == "" {
 		return errors.New("no state directory is configured: postfix_map records there what each table was built from")
 	}
-	if err := checkParents(r.env, r.path); err != nil {
+	// Building beside a source reached through a symlinked directory
+	// would put the table wherever the link points.
+	if missing, err := files.CheckParents(r.env, r.path); err != nil || missing != "" {
+		if err == nil {
+			err = fmt.Errorf("directory %s does not exist", missing)
+		}
 		return err
 	}
 	src, err := readSource(r.source)
@@ -212,25 +218,6 @@ func syncFile(path string) error {
 		err = cerr
 	}
 	return err
-}
-
-// checkParents refuses to build beside a source reached through a
-// symlinked directory: under a root, the table would land wherever the
-// link points.
-func checkParents(env resources.Env, p string) error {
-	for d := filepath.Dir(p); d != "/" && d != "."; d = filepath.Dir(d) {
-		fi, err := os.Lstat(env.Path(d))
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("directory %s does not exist", d)
-		}
-		if err != nil {
-			return err
-		}
-		if !fi.IsDir() {
-			return fmt.Errorf("parent directory %s is a symlink or not a directory; refusing to build through it", d)
-		}
-	}
-	return nil
 }
 
 // ownerOf is a file's owner and group; -1 when the system does not say.

@@ -6,11 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"syscall"
 
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -54,29 +53,10 @@ type sourceFile struct {
 }
 
 // readSource reads the source through one descriptor that did not follow a
-// symlink: under a root, an absolute link target points outside it. A
-// missing source is (nil, nil).
+// symlink (files.ReadRegular). A missing source is (nil, nil).
 func readSource(path string) (*sourceFile, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("source %s is a symlink; refusing to follow it", path)
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("source %s is not a regular file", path)
-	}
-	b, err := io.ReadAll(f)
-	if err != nil {
+	b, fi, err := files.ReadRegular(path, 0)
+	if err != nil || fi == nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(b)
