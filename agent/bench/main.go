@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tendhq/tend/agent/bench/sysinfo"
 )
 
 // config is what the flags ask for.
@@ -122,7 +124,7 @@ func measure(c config) (*report, error) {
 		}
 		rep.results = append(rep.results, res)
 	}
-	rep.machine.loadAfter = loadAvg()
+	rep.machine.loadAfter = sysinfo.LoadAvg()
 	return rep, nil
 }
 

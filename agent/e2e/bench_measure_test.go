@@ -286,12 +286,3 @@ func ms(d time.Duration) string {
 func mib(kib int64) string {
 	return strconv.FormatFloat(float64(kib)/1024, 'f', 1, 64) + " MiB"
 }
-
-// loadAvg is the host's 1-minute load average.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "unknown"
-}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tendhq/tend/agent/bench/sysinfo"
 )
 
 // systemBench is what TestSystemCatalogBenchmark measured.
@@ -142,7 +143,7 @@ func (b *systemBench) targets(w *strings.Builder) {
 func (b *systemBench) machine(w *strings.Builder) {
 	fmt.Fprintf(w, "| Machine | |\n|---|---|\n")
 	fmt.Fprintf(w, "| CPU | %s |\n| Cores | %d |\n| Memory | %s |\n| Kernel | %s |\n",
-		cpuModel(), runtime.NumCPU(), memTotal(), kernelRelease())
+		sysinfo.CPUModel(), runtime.NumCPU(), sysinfo.MemTotal(), sysinfo.KernelRelease())
 	fmt.Fprintf(w, "| Container | Debian %s, systemd-nspawn --boot, private network |\n", b.debian)
 	fmt.Fprintf(w, "| Go | %s |\n| tend | commit %s |\n", runtime.Version(), gitDescribe())
 	fmt.Fprintf(w, "| Load average (1 min) | %s before, %s after |\n\n", b.loadBefore, b.loadAfter)
@@ -196,42 +197,6 @@ func writeSection(path, section string) error {
 		text += "\n\n" + section
 	}
 	return os.WriteFile(path, []byte(text), 0o644)
-}
-
-// cpuModel is the first "model name" of /proc/cpuinfo.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
-
-func memTotal() string {
-	b, _ := os.ReadFile("/proc/meminfo")
-	for line := range strings.Lines(string(b)) {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
-			if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-				return fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
-			}
-		}
-	}
-	return "unknown"
-}
-
-func kernelRelease() string {
-	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return runtime.GOOS
-	}
-	return "Linux " + strings.TrimSpace(string(b))
 }
 
 // gitDescribe names the work tree tend was built from: the commit, and

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tendhq/tend/agent/bench/sysinfo"
 )
 
 // The system-catalog benchmark: a no-op run of 20 packages, 5 services and
@@ -148,7 +150,7 @@ func TestSystemCatalogBenchmark(t *testing.T) {
 	if out == "" {
 		t.Skip("the system-catalog benchmark runs when $TEND_BENCH_OUT names its output file (make bench)")
 	}
-	loadBefore := loadAvg()
+	loadBefore := sysinfo.LoadAvg()
 	h := newHost(t, []string{"postfix", "opendkim"}, catalogRepo())
 	h.c.CopyIn(t, timerunBinary(t), "/usr/local/bin/timerun")
 	h.apply(catalogNode, 2)
@@ -164,7 +166,7 @@ func TestSystemCatalogBenchmark(t *testing.T) {
 	b.applyCalls = h.countDpkgQuery("apply", countRuns)
 	b.planCalls = h.countDpkgQuery("plan", countRuns)
 	b.debian = h.sh("cat /etc/debian_version")
-	b.loadAfter = loadAvg()
+	b.loadAfter = sysinfo.LoadAvg()
 
 	if err := writeSection(out, b.markdown()); err != nil {
 		t.Fatal(err)
