@@ -42,9 +42,13 @@ func (r *service) withLogs(ctx context.Context, err error, since time.Time) erro
 }
 
 // journal returns the unit's last log lines, read with journalctl (the
-// journal's C library would need cgo). journald writes asynchronously, so
-// an empty answer is asked again a few times.
+// journal's C library would need cgo). journald writes asynchronously: a
+// sync first makes every line logged so far (a forked child's "failed to
+// execute" among them) readable, and an empty answer is asked again a few
+// times.
 func journal(ctx context.Context, unit string, since time.Time) string {
+	// Best effort: without privileges the sync fails and the read may lag.
+	_ = exec.CommandContext(ctx, "journalctl", "--sync").Run()
 	args := []string{"--unit", unit, "--lines", strconv.Itoa(logLines), "--no-pager", "--quiet", "--output", "cat"}
 	if !since.IsZero() {
 		// A second early: the journal and this clock round differently.

@@ -52,6 +52,14 @@ type Source struct {
 	// "+dirty" when it has uncommitted changes.
 	ID     string `json:"id,omitempty"`
 	Digest string `json:"digest"`
+	// Signer names the allowed key that signed the applied commit (agent
+	// runs only).
+	Signer string `json:"signer,omitempty"`
+	// LastKnownGood is set when the agent applied its last known good
+	// commit instead of the source's tip; Why says what was wrong with the
+	// tip (unreachable, bad signature, rollback, invalid configuration).
+	LastKnownGood bool   `json:"last_known_good,omitempty"`
+	Why           string `json:"last_known_good_reason,omitempty"`
 }
 
 // Entry is one resource in a report.
