@@ -27,6 +27,8 @@ var commands = map[string]command{
 	"graph":     {"print a node's resource graph in DOT", runGraph},
 	"explain":   {"show where a resource and each of its values came from", runExplain},
 	"providers": {"pin the external provider binaries the repository trusts", runProviders},
+	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
+	"enable":    {"let scheduled runs converge the host again", runEnable},
 }
 
 // cmdEnv is what every command writes to.
