@@ -2,9 +2,12 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +77,26 @@ func TestReportReadsBack(t *testing.T) {
 	}
 	if back.Resources[0].Status != engine.Skipped {
 		t.Fatalf("status read back as %s", back.Resources[0].Status)
+	}
+}
+
+func TestReadSummary(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadSummary(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing summary: %v", err)
+	}
+	r := New(engine.Result{}, time.Now(), time.Second)
+	r.RunID = "x"
+	if _, err := Write(dir, r, 1); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := ReadSummary(dir); err != nil || s.RunID != "x" {
+		t.Fatalf("ReadSummary = %+v, %v", s, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, SummaryFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSummary(dir); err == nil || !strings.Contains(err.Error(), SummaryFile) {
+		t.Fatalf("corrupt summary: %v", err)
 	}
 }

@@ -1,0 +1,10 @@
+// Package metrics writes the agent's state for Prometheus, in the text
+// format node_exporter's textfile collector reads: the last run's time,
+// duration, resource counts and exit code, whether it applied the last
+// known good instead of the source's tip, whether the agent is disabled,
+// and the applied commit as a label of an info metric.
+//
+// The file is replaced atomically (a temporary file in the same directory,
+// then a rename), so the collector never reads half of it. It formats
+// what it is given; the agent command decides when to write.
+package metrics
