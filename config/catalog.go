@@ -17,6 +17,9 @@ type Catalog struct {
 	// Digest summarizes every file the catalog was built from; a saved
 	// plan is refused when it no longer matches.
 	Digest string
+	// Computed holds the computed attribute values the evaluation used,
+	// as "ADDRESS.ATTR" => value read from the host.
+	Computed map[string]string
 }
 
 // Instance is one resource instance with its evaluated configuration,
@@ -38,6 +41,11 @@ type Instance struct {
 	// ModuleCalls lists the module blocks leading to the instance,
 	// outermost first.
 	ModuleCalls []hcl.Range
+	// Deferred is set when the configuration depends on a computed
+	// attribute not read yet: the instance is not bound (Resource is nil)
+	// until the catalog is built again with what the host showed (see
+	// Repo.CatalogObserved).
+	Deferred bool
 
 	block *resBlock
 }
@@ -50,4 +58,33 @@ func (c *Catalog) Find(addr string) (*Instance, int, bool) {
 		}
 	}
 	return nil, -1, false
+}
+
+// Deferred lists the instances waiting for computed attributes.
+func (c *Catalog) Deferred() []*Instance {
+	var out []*Instance
+	for _, inst := range c.Instances {
+		if inst.Deferred {
+			out = append(out, inst)
+		}
+	}
+	return out
+}
+
+// Producers lists the bound instances whose kinds have computed
+// attributes: reading them tells the deferred instances their values.
+func (c *Catalog) Producers() []*Instance {
+	var out []*Instance
+	for _, inst := range c.Instances {
+		if inst.Deferred {
+			continue
+		}
+		for _, a := range inst.Kind.Schema().Attrs {
+			if a.Computed {
+				out = append(out, inst)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -60,6 +60,9 @@ func (ld *loader) link(cat *Catalog) hcl.Diagnostics {
 func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, inst := range cat.Instances {
+		if inst.Deferred {
+			continue
+		}
 		inst.Identity = inst.Kind.Identity(inst.Config)
 		r, err := inst.Kind.New(inst.Config)
 		if err != nil {
@@ -89,6 +92,9 @@ func implicitEdges(cat *Catalog) hcl.Diagnostics {
 		owner[inst.Identity] = i
 	}
 	for i, inst := range cat.Instances {
+		if inst.Deferred {
+			continue
+		}
 		for _, need := range inst.Kind.Needs(inst.Config) {
 			if j, ok := owner[need]; ok && j != i {
 				cat.Graph.AddEdge(j, i, "needs "+need)

@@ -97,6 +97,11 @@ type loader struct {
 	layers        []dataLayer
 	stack         []string
 	root          *scope
+	// observed holds, by instance address, what Read returned for
+	// instances with computed attributes.
+	observed map[string]resources.State
+	// computed records the computed values the evaluation used.
+	computed map[string]string
 }
 
 func (ld *loader) nodeValue() cty.Value {
@@ -112,8 +117,16 @@ func (ld *loader) nodeValue() cty.Value {
 }
 
 // Catalog evaluates the configuration of one node. A node without a block
-// of its own gets the "default" node block, when there is one.
+// of its own gets the "default" node block, when there is one. Instances
+// that depend on computed attributes are left Deferred.
 func (r *Repo) Catalog(node string) (*Catalog, hcl.Diagnostics) {
+	return r.CatalogObserved(node, nil)
+}
+
+// CatalogObserved evaluates the node with computed attributes taken from
+// observed: what Read returned, by instance address, for the catalog's
+// Producers.
+func (r *Repo) CatalogObserved(node string, observed map[string]resources.State) (*Catalog, hcl.Diagnostics) {
 	block, ok := r.nodes[node]
 	if !ok {
 		block, ok = r.nodes["default"]
@@ -123,7 +136,8 @@ func (r *Repo) Catalog(node string) (*Catalog, hcl.Diagnostics) {
 			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
 	}
 	r.files.track()
-	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node}
+	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
+		observed: observed, computed: map[string]string{}}
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
 	}
@@ -132,7 +146,7 @@ func (r *Repo) Catalog(node string) (*Catalog, hcl.Diagnostics) {
 		return nil, diags
 	}
 	diags = append(diags, ld.root.evaluateAll()...)
-	cat := &Catalog{Node: node, Roles: ld.roles}
+	cat := &Catalog{Node: node, Roles: ld.roles, Computed: ld.computed}
 	cat.Instances = ld.root.collectInstances(nil)
 	if diags.HasErrors() {
 		return nil, diags

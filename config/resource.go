@@ -135,14 +135,50 @@ func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance,
 	obj := map[string]cty.Value{}
 	var diags hcl.Diagnostics
 	for _, as := range rb.schema.Attrs {
-		val, d := rb.attribute(inst, as, each)
+		var val cty.Value
+		var d hcl.Diagnostics
+		if as.Computed {
+			val, d = rb.computed(addr, as)
+		} else {
+			val, d = rb.attribute(inst, as, each)
+		}
 		diags = append(diags, d...)
 		obj[as.Name] = val
 	}
 	if diags.HasErrors() {
 		return nil, cty.DynamicVal, diags
 	}
+	for _, v := range inst.Config.Values {
+		if !v.IsWhollyKnown() {
+			inst.Deferred = true
+		}
+	}
 	return inst, cty.ObjectVal(obj), diags
+}
+
+// computed is the value of a computed attribute: what the host showed
+// when it was read before planning, unknown until then. Configuration
+// cannot set it.
+func (rb *resBlock) computed(addr resources.Address, as resources.AttrSchema) (cty.Value, hcl.Diagnostics) {
+	if a, set := rb.content.Attributes[as.Name]; set {
+		return cty.DynamicVal, hcl.Diagnostics{errorAt(a.NameRange, "Computed attribute",
+			as.Name+" is read from the host by "+addr.Kind+"; it cannot be set. Other resources may refer to it as "+addr.String()+"."+as.Name+".")}
+	}
+	observed, ok := rb.scope.ld.observed[addr.String()]
+	if !ok {
+		return cty.UnknownVal(as.Type), nil
+	}
+	raw, ok := observed[as.Name]
+	if !ok {
+		return cty.NullVal(as.Type), nil
+	}
+	val, err := convert.Convert(cty.StringVal(raw), as.Type)
+	if err != nil {
+		return cty.DynamicVal, hcl.Diagnostics{errorAt(rb.block.DefRange, "Invalid computed value",
+			addr.String()+"."+as.Name+": the host's value "+quote(raw)+" is not a "+as.Type.FriendlyName()+".")}
+	}
+	rb.scope.ld.computed[addr.String()+"."+as.Name] = raw
+	return val, nil
 }
 
 // attribute evaluates one attribute into the instance's Config and returns

@@ -16,7 +16,11 @@ import (
 // (LoadFile) or its rendering as a template (LoadTemplate).
 func (rb *resBlock) load(as resources.AttrSchema, a *hcl.Attribute, name cty.Value, each *cty.Value) (cty.Value, hcl.Diagnostics) {
 	plain, marks := name.Unmark()
-	if plain.Type() != cty.String || !plain.IsKnown() {
+	if !plain.IsKnown() {
+		// Named by a computed attribute: loaded once it is read.
+		return cty.UnknownVal(cty.String).WithMarks(marks), nil
+	}
+	if plain.Type() != cty.String {
 		return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid file name", as.Name+" must be a file name.")}
 	}
 	s := rb.scope
@@ -74,6 +78,9 @@ func (s *scope) renderTemplate(name string, vars cty.Value, rng hcl.Range) (cty.
 	}
 	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: s.functions()}
 	vars, marks := vars.Unmark()
+	if !vars.IsKnown() {
+		return cty.UnknownVal(cty.String).WithMarks(marks), diags
+	}
 	if !vars.IsNull() && vars.IsKnown() && vars.CanIterateElements() {
 		for it := vars.ElementIterator(); it.Next(); {
 			k, v := it.Element()

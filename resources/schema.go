@@ -28,6 +28,12 @@ type AttrSchema struct {
 	// Vars names the attribute holding template variables when Load is
 	// LoadTemplate.
 	Vars string `json:"vars,omitempty"`
+	// Computed attributes are not set in configuration: their value is
+	// what Read observed, the State entry of the same name (converted to
+	// Type), so that other resources can depend on a fact of the host
+	// ("the DKIM record DNS serves matches the key"). It is read before
+	// the run plans anything and reflects the host as the run found it.
+	Computed bool `json:"computed,omitempty"`
 }
 
 // Load says how the config loader resolves an attribute that names a file

@@ -37,7 +37,7 @@ func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 		adoptSaved(fs, &c, saved)
 	}
-	cat, ok := loadCatalog(env, &c)
+	cat, ok := loadObserved(ctx, env, &c)
 	if !ok {
 		return exitUsage
 	}

@@ -25,7 +25,7 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend plan: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cat, ok := loadCatalog(env, &c)
+	cat, ok := loadObserved(ctx, env, &c)
 	if !ok {
 		return exitUsage
 	}
@@ -58,5 +58,7 @@ func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, 
 	}
 	nodes, notifies := engineNodes(cat)
 	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
-	return plan.FromResult(cat.Node, cat.Digest, res, notifies), nil
+	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
+	p.Computed = cat.Computed
+	return p, nil
 }

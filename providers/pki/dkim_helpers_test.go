@@ -7,15 +7,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
-	"golang.org/x/net/dns/dnsmessage"
 )
 
 // dkimFixture is a throwaway root with /etc/dkim and an opendkim account
@@ -152,93 +149,4 @@ func (f *dkimFixture) writeKey(p string, key crypto.Signer, pkcs1 bool) string {
 	s := string(pem.EncodeToMemory(blk))
 	f.write(p, s, 0o600)
 	return s
-}
-
-// dnsStub is a tiny authoritative DNS server on loopback answering TXT
-// queries from a map; names not in it are NXDOMAIN.
-type dnsStub struct {
-	addr    string
-	mu      sync.Mutex
-	records map[string][]string // name with final dot -> one record's strings
-}
-
-// set serves strs as the one TXT record of name; nil removes the name.
-func (s *dnsStub) set(name string, strs []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if strs == nil {
-		delete(s.records, name)
-		return
-	}
-	s.records[name] = strs
-}
-
-func startDNSStub(t *testing.T, records map[string][]string) *dnsStub {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	s := &dnsStub{addr: pc.LocalAddr().String(), records: records}
-	go func() {
-		buf := make([]byte, 1500)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if resp, err := s.answer(buf[:n]); err == nil {
-				pc.WriteTo(resp, from)
-			}
-		}
-	}()
-	return s
-}
-
-func (s *dnsStub) answer(query []byte) ([]byte, error) {
-	var p dnsmessage.Parser
-	h, err := p.Start(query)
-	if err != nil {
-		return nil, err
-	}
-	q, err := p.Question()
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	strs, ok := s.records[strings.ToLower(q.Name.String())]
-	s.mu.Unlock()
-	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionAvailable: true}
-	if !ok {
-		rh.RCode = dnsmessage.RCodeNameError
-	}
-	b := dnsmessage.NewBuilder(nil, rh)
-	if err := b.StartQuestions(); err != nil {
-		return nil, err
-	}
-	if err := b.Question(q); err != nil {
-		return nil, err
-	}
-	if ok && q.Type == dnsmessage.TypeTXT {
-		if err := b.StartAnswers(); err != nil {
-			return nil, err
-		}
-		hdr := dnsmessage.ResourceHeader{Name: q.Name, Type: dnsmessage.TypeTXT, Class: dnsmessage.ClassINET, TTL: 60}
-		if err := b.TXTResource(hdr, dnsmessage.TXTResource{TXT: strs}); err != nil {
-			return nil, err
-		}
-	}
-	return b.Finish()
-}
-
-// dnsStrings splits a record value into the at most 255-byte strings a
-// TXT record holds.
-func dnsStrings(v string) []string {
-	var out []string
-	for len(v) > 255 {
-		out = append(out, v[:255])
-		v = v[255:]
-	}
-	return append(out, v)
 }

@@ -39,6 +39,9 @@ var DKIMKeySchema = resources.Schema{
 			Doc: "Also look up the TXT record DNS serves for SELECTOR._domainkey.DOMAIN and report whether it matches the key. A mismatch or a failed lookup is reported, never fails the run. Default false."},
 		{Name: "resolver", Type: cty.String,
 			Doc: `DNS server for dns_check, as "IP:port" such as "127.0.0.1:53". Default: the first nameserver in the root's /etc/resolv.conf.`},
+		{Name: "dns_matches", Type: cty.Bool, Computed: true,
+			Doc: "Computed: true when dns_check is on and the record DNS serves matches the key on the host, as read before the run plans; false otherwise (no key yet, no record, a different record, a failed lookup). " +
+				"Other resources refer to it as dkim_key.NAME.dns_matches, to keep a milter off until DNS is right."},
 	},
 }
 

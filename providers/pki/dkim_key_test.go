@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tendhq/tend/testfixtures/dnsstub"
 	"os"
 	"regexp"
 	"strings"
@@ -222,7 +223,8 @@ func TestDKIMDNSCheck(t *testing.T) {
 	other, _ := generateDKIMKey("rsa-2048")
 	op, _ := dkimPublicOf(other)
 	name := "2015._domainkey.example.org."
-	stub := startDNSStub(t, map[string][]string{name: dnsStrings(rec.value)})
+	stub := dnsstub.Start(t)
+	stub.SetTXT(name, rec.value)
 	check := func(resolver, want string) resources.Change {
 		t.Helper()
 		r := f.resource(dkimAttrs{"dns_check": cty.True, "resolver": cty.StringVal(resolver)})
@@ -232,11 +234,11 @@ func TestDKIMDNSCheck(t *testing.T) {
 		}
 		return c
 	}
-	if c := check(stub.addr, "matches"); len(c.Warnings) != 0 {
+	if c := check(stub.Addr(), "matches"); len(c.Warnings) != 0 {
 		t.Fatalf("matching DNS reported: %q", c.Warnings)
 	}
-	stub.set(name, dnsStrings("v=DKIM1; h=sha256; k=rsa; p="+op.p))
-	c := check(stub.addr, "differs")
+	stub.SetTXT(name, "v=DKIM1; h=sha256; k=rsa; p="+op.p)
+	c := check(stub.Addr(), "differs")
 	if len(c.Warnings) != 1 || c.Warnings[0] != "dns: 2015._domainkey.example.org differs: the published record must be replaced" || len(c.Attrs) != 0 {
 		t.Fatalf("DNS mismatch not reported as a warning: %q %+v", c.Warnings, c.Attrs)
 	}
@@ -248,8 +250,8 @@ func TestDKIMDNSCheck(t *testing.T) {
 	if !strings.Contains(out.String(), "warning: dns: 2015._domainkey.example.org differs") || !strings.Contains(out.String(), "No changes.") {
 		t.Fatalf("rendered plan:\n%s", out.String())
 	}
-	stub.set(name, nil)
-	check(stub.addr, "missing")
+	stub.SetStrings(name, nil)
+	check(stub.Addr(), "missing")
 	// A resolver that does not answer is "unknown", and the run goes on.
 	closed := closedUDPPort(t)
 	check(closed, "unknown (lookup 2015._domainkey.example.org. on "+closed+": ")
@@ -263,8 +265,8 @@ func TestDKIMDNSCheck(t *testing.T) {
 
 // closedUDPPort is a loopback address nothing listens on.
 func closedUDPPort(t *testing.T) string {
-	stub := startDNSStub(t, nil)
-	return stub.addr[:strings.LastIndexByte(stub.addr, ':')] + ":1"
+	stub := dnsstub.Start(t)
+	return stub.Addr()[:strings.LastIndexByte(stub.Addr(), ':')] + ":1"
 }
 
 // TestDKIMKeyNeverPrinted: no plan, JSON plan, rendered plan or error

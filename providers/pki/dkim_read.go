@@ -98,6 +98,7 @@ func (r *dkimKey) Read(ctx context.Context) (resources.State, error) {
 	if r.dnsCheck {
 		st["dns"] = r.readDNS(ctx, pub)
 	}
+	st["dns_matches"] = strconv.FormatBool(st["dns"] == "matches")
 	return st, nil
 }
 

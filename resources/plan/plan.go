@@ -13,9 +13,12 @@ type Plan struct {
 	FormatVersion int    `json:"format_version"`
 	Node          string `json:"node"`
 	// Digest identifies the configuration files the plan was made from.
-	Digest    string     `json:"config_digest"`
-	Resources []Resource `json:"resources"`
-	Summary   Summary    `json:"summary"`
+	Digest string `json:"config_digest"`
+	// Computed lists the computed attribute values ("ADDRESS.ATTR") the
+	// configuration used, as read from the host before planning.
+	Computed  map[string]string `json:"computed,omitempty"`
+	Resources []Resource        `json:"resources"`
+	Summary   Summary           `json:"summary"`
 }
 
 // Resource is the plan for one resource instance.

@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/tendhq/tend/resources"
@@ -12,6 +14,7 @@ import (
 // something, Terraform-style markers, attribute changes, content diffs,
 // reasons and refresh events, then the summary line.
 func Render(w io.Writer, p *Plan) {
+	renderComputed(w, p.Computed)
 	if RenderResources(w, p) == 0 {
 		fmt.Fprintf(w, "No changes. Node %s matches its configuration (%d resources).\n", p.Node, len(p.Resources))
 		return
@@ -126,4 +129,17 @@ func quoteValue(v string) string {
 
 func indentRest(s, indent string) string {
 	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}
+
+// renderComputed lists the host facts the configuration depended on, so
+// that a plan says why, say, the DKIM milter stays off.
+func renderComputed(w io.Writer, computed map[string]string) {
+	if len(computed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Read from the host before planning:")
+	for _, k := range slices.Sorted(maps.Keys(computed)) {
+		fmt.Fprintf(w, "  %s = %s\n", k, computed[k])
+	}
+	fmt.Fprintln(w)
 }

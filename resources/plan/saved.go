@@ -50,6 +50,11 @@ func (s *Saved) Stale(fresh *Plan) string {
 	if s.Digest != fresh.Digest {
 		return "the configuration changed since the plan was made"
 	}
+	for k, v := range fresh.Computed {
+		if was, ok := s.Computed[k]; !ok || was != v {
+			return fmt.Sprintf("%s is %s on the host now, not %q as when the plan was made", k, v, was)
+		}
+	}
 	old := map[string]Resource{}
 	for _, r := range s.Resources {
 		old[r.Address] = r
