@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"providers": {"pin the external provider binaries the repository trusts", runProviders},
 	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
 	"enable":    {"let scheduled runs converge the host again", runEnable},
+	"check":     {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
 }
 
 // cmdEnv is what every command writes to.
