@@ -46,6 +46,9 @@ type Instance struct {
 	// until the catalog is built again with what the host showed (see
 	// Repo.CatalogObserved).
 	Deferred bool
+	// Undecryptable says, for a deferred instance, which attribute holds
+	// an encrypted value this host cannot decrypt, and why.
+	Undecryptable string
 
 	block *resBlock
 }

@@ -65,13 +65,14 @@ func (s *scope) functions() map[string]function.Function {
 	if s.funcs != nil {
 		return s.funcs
 	}
-	s.funcs = make(map[string]function.Function, len(stdFunctions)+3)
+	s.funcs = make(map[string]function.Function, len(stdFunctions)+4)
 	for n, f := range stdFunctions {
 		s.funcs[n] = f
 	}
 	s.funcs["file"] = s.fileFunc()
 	s.funcs["fileexists"] = s.fileExistsFunc()
 	s.funcs["templatefile"] = s.templateFileFunc()
+	s.funcs["decrypt"] = s.decryptFunc()
 	return s.funcs
 }
 

@@ -21,6 +21,9 @@ type Options struct {
 	Registry *resources.Registry
 	// Env is handed to every resource instance.
 	Env resources.Env
+	// Identity is the age identity file decrypt() uses; empty: none. It
+	// must be readable by its owner (root) only.
+	Identity string
 }
 
 // Repo is an opened node repository: its node and role blocks, parsed.
@@ -29,12 +32,14 @@ type Repo struct {
 	files *files
 	nodes map[string]*hcl.Block
 	roles map[string]*hcl.Block
+	keys  *identities
 }
 
 // Open parses the repository's node and role files. Problems in any of
 // them are reported; the repository is usable for the nodes that parsed.
 func Open(opts Options) (*Repo, hcl.Diagnostics) {
-	r := &Repo{opts: opts, files: newFiles(), nodes: map[string]*hcl.Block{}, roles: map[string]*hcl.Block{}}
+	r := &Repo{opts: opts, files: newFiles(), nodes: map[string]*hcl.Block{}, roles: map[string]*hcl.Block{},
+		keys: &identities{path: opts.Identity}}
 	repo := r.repoTree()
 	if _, err := fs.Stat(repo.fsys, "nodes"); err != nil {
 		return r, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not a node repository",
@@ -102,6 +107,7 @@ type loader struct {
 	observed map[string]resources.State
 	// computed records the computed values the evaluation used.
 	computed map[string]string
+	keys     *identities
 }
 
 func (ld *loader) nodeValue() cty.Value {
@@ -137,7 +143,7 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 	}
 	r.files.track()
 	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
-		observed: observed, computed: map[string]string{}}
+		observed: observed, computed: map[string]string{}, keys: r.keys}
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
 	}

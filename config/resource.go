@@ -212,6 +212,9 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 			"Inappropriate value for attribute "+quote(as.Name)+": "+err.Error()+"."))
 	}
 	plain, _ := conv.UnmarkDeep()
+	if why := undecryptableWhy(conv); why != "" {
+		inst.Undecryptable = as.Name + ": " + why
+	}
 	inst.Config.Values[as.Name] = plain
 	inst.Config.Sensitive[as.Name] = as.Sensitive || conv.ContainsMarked()
 	if as.Sensitive {

@@ -15,9 +15,13 @@ const (
 	// Refresh: nothing differs, but a notify event asks the resource to act
 	// (reload a service, rebuild a map, run a command).
 	Refresh
+	// Unknown: the configuration cannot be completed on this host (a value
+	// encrypted to identities it does not hold), so what would change is
+	// not known. A plan shows it; an apply fails the resource.
+	Unknown
 )
 
-var actionNames = [...]string{"no-op", "create", "update", "delete", "refresh"}
+var actionNames = [...]string{"no-op", "create", "update", "delete", "refresh", "unknown"}
 
 // String is the action's name as JSON plans and reports spell it.
 func (a Action) String() string {
@@ -38,6 +42,8 @@ func (a Action) Symbol() string {
 		return "-"
 	case Refresh:
 		return "*"
+	case Unknown:
+		return "?"
 	}
 	return " "
 }

@@ -42,7 +42,13 @@ func loadObserved(ctx context.Context, env *cmdEnv, c *common) (*config.Catalog,
 		}
 	}
 	for _, inst := range cat.Deferred() {
-		inst.Resource = unresolved{why: waitingFor(cat, inst, unreadable)}
+		why := waitingFor(inst, unreadable)
+		if inst.Undecryptable != "" {
+			why = "unknown (no identity): " + inst.Undecryptable
+		} else {
+			why = "unknown: " + why
+		}
+		inst.Resource = unresolved{why: why}
 	}
 	return cat, true
 }
@@ -74,7 +80,7 @@ func readProducers(ctx context.Context, cat *config.Catalog, observed map[string
 }
 
 // waitingFor says why an instance is still deferred.
-func waitingFor(cat *config.Catalog, inst *config.Instance, unreadable map[string]string) string {
+func waitingFor(inst *config.Instance, unreadable map[string]string) string {
 	var why []string
 	for _, addr := range slices.Sorted(maps.Keys(unreadable)) {
 		why = append(why, addr+" could not be read ("+unreadable[addr]+")")
@@ -86,15 +92,16 @@ func waitingFor(cat *config.Catalog, inst *config.Instance, unreadable map[strin
 }
 
 // unresolved stands in for an instance whose configuration could not be
-// completed: it fails, and the engine skips what depends on it.
+// completed: a plan shows it as unknown, an apply fails it and skips what
+// depends on it.
 type unresolved struct{ why string }
 
 func (u unresolved) Read(context.Context) (resources.State, error) {
-	return nil, fmt.Errorf("%s", u.why)
+	return resources.State{}, nil
 }
 
 func (u unresolved) Plan(context.Context, resources.State) (resources.Change, error) {
-	return resources.Change{}, fmt.Errorf("%s", u.why)
+	return resources.Change{Action: resources.Unknown, Reason: u.why}, nil
 }
 
 func (u unresolved) Apply(context.Context, resources.Change) error { return fmt.Errorf("%s", u.why) }

@@ -31,7 +31,8 @@ func openRepo(env *cmdEnv, c *common) (*config.Repo, bool) {
 	}
 	repo, diags := config.Open(config.Options{
 		Repo: repoDir, Library: modules.Library, Registry: reg,
-		Env: resources.Env{Root: root, StateDir: c.stateDir},
+		Env:      resources.Env{Root: root, StateDir: c.stateDir},
+		Identity: c.identity,
 	})
 	return repo, printDiags(env, repo, diags)
 }

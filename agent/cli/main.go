@@ -30,6 +30,8 @@ var commands = map[string]command{
 	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
 	"enable":    {"let scheduled runs converge the host again", runEnable},
 	"check":     {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
+	"encrypt":   {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
+	"identity":  {"create this host's age identity (once) and print its recipient", runIdentity},
 }
 
 // cmdEnv is what every command writes to.
@@ -75,6 +77,7 @@ func usage(w io.Writer) {
 // common are the flags most commands share.
 type common struct {
 	node, repo, root, stateDir string
+	identity                   string
 	parallel                   int
 	providers                  providerFlags
 }
@@ -85,6 +88,7 @@ func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet 
 	host, _ := os.Hostname()
 	fs.StringVar(&c.node, "node", host, "the node to work on")
 	fs.StringVar(&c.repo, "repo", ".", "the node repository")
+	fs.StringVar(&c.identity, "identity", defaultIdentity, "the age identity file decrypt() uses (root-only)")
 	c.providers.add(fs)
 	if withHost {
 		fs.StringVar(&c.root, "root", "/", "resolve every managed path under this directory")

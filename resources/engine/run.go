@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,6 +49,11 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 			return true
 		}
 		if !w.observe(ctx, i) {
+			return true
+		}
+		if w.out[i].Change.Action == resources.Unknown {
+			// What it would change is not known: nothing may be applied.
+			w.fail(i, errors.New(w.out[i].Change.Reason))
 			return true
 		}
 		if !changes(w.out[i].Change.Action) {

@@ -45,6 +45,7 @@ type Summary struct {
 	Update  int `json:"update"`
 	Delete  int `json:"delete"`
 	Refresh int `json:"refresh"`
+	Unknown int `json:"unknown,omitempty"`
 	Errors  int `json:"errors"`
 	NoOp    int `json:"no_op"`
 }
@@ -64,6 +65,8 @@ func (p *Plan) Summarize() {
 			s.Delete++
 		case r.Action == resources.Refresh:
 			s.Refresh++
+		case r.Action == resources.Unknown:
+			s.Unknown++
 		default:
 			s.NoOp++
 		}

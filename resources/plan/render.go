@@ -41,6 +41,9 @@ func RenderResources(w io.Writer, p *Plan) int {
 func SummaryLine(s Summary) string {
 	line := fmt.Sprintf("Plan: %d to create, %d to change, %d to delete, %d to refresh.",
 		s.Create, s.Update, s.Delete, s.Refresh)
+	if s.Unknown > 0 {
+		line += fmt.Sprintf(" %d unknown.", s.Unknown)
+	}
 	if s.Errors > 0 {
 		line += fmt.Sprintf(" %d could not be planned.", s.Errors)
 	}
@@ -61,6 +64,10 @@ func renderResource(w io.Writer, r Resource) {
 		return
 	case r.SkippedBy != "":
 		fmt.Fprintf(w, "  # %s was not planned: %s\n\n", r.Address, r.SkippedBy)
+		return
+	}
+	if r.Action == resources.Unknown {
+		fmt.Fprintf(w, "  # %s: %s\n  %s %s\n\n", r.Address, r.Reason, r.Action.Symbol(), r.Address)
 		return
 	}
 	why := r.Reason
