@@ -20,6 +20,10 @@ type Catalog struct {
 	// Computed holds the computed attribute values the evaluation used,
 	// as "ADDRESS.ATTR" => value read from the host.
 	Computed map[string]string
+	// Secrets are the sensitive texts the configuration holds (values of
+	// sensitive(), decrypt(), sensitive variables and attributes), for
+	// resources.NewRedactor. They must never be printed.
+	Secrets []string
 }
 
 // Instance is one resource instance with its evaluated configuration,

@@ -121,6 +121,7 @@ func (ld *loader) decrypt(ciphertext string) (cty.Value, error) {
 	case !utf8.Valid(plain) || bytes.IndexByte(plain, 0) >= 0:
 		return cty.DynamicVal, errors.New("the decrypted value is not text; encrypt text such as a PEM key or a password")
 	}
+	ld.secrets[string(plain)] = true
 	return cty.StringVal(string(plain)).Mark(sensitiveMark), nil
 }
 

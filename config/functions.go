@@ -43,29 +43,33 @@ var stdFunctions = map[string]function.Function{
 	"trimspace": stdlib.TrimSpaceFunc, "trimsuffix": stdlib.TrimSuffixFunc,
 	"upper": stdlib.UpperFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
 	"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
-	"tostring":  stdlib.MakeToFunc(cty.String),
-	"tolist":    stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
-	"toset":     stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-	"tomap":     stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-	"sensitive": sensitiveFunc,
+	"tostring": stdlib.MakeToFunc(cty.String),
+	"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+	"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+	"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 }
 
 // sensitiveFunc marks its argument: plans, reports and logs print it as
 // "(sensitive)", and diffs of content built from it show no line text.
-var sensitiveFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowMarked: true, AllowNull: true}},
-	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		return args[0].Mark(sensitiveMark), nil
-	},
-})
+// The loader remembers the value, so that it is redacted wherever a
+// resource or provider echoes it.
+func (s *scope) sensitiveFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowMarked: true, AllowNull: true}},
+		Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s.ld.noteSecret(args[0])
+			return args[0].Mark(sensitiveMark), nil
+		},
+	})
+}
 
 // functions returns the scope's function table, built once.
 func (s *scope) functions() map[string]function.Function {
 	if s.funcs != nil {
 		return s.funcs
 	}
-	s.funcs = make(map[string]function.Function, len(stdFunctions)+4)
+	s.funcs = make(map[string]function.Function, len(stdFunctions)+5)
 	for n, f := range stdFunctions {
 		s.funcs[n] = f
 	}
@@ -73,6 +77,7 @@ func (s *scope) functions() map[string]function.Function {
 	s.funcs["fileexists"] = s.fileExistsFunc()
 	s.funcs["templatefile"] = s.templateFileFunc()
 	s.funcs["decrypt"] = s.decryptFunc()
+	s.funcs["sensitive"] = s.sensitiveFunc()
 	return s.funcs
 }
 

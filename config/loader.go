@@ -2,7 +2,9 @@ package config
 
 import (
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,6 +110,8 @@ type loader struct {
 	// computed records the computed values the evaluation used.
 	computed map[string]string
 	keys     *identities
+	// secrets are the sensitive texts the evaluation met, for redaction.
+	secrets map[string]bool
 }
 
 func (ld *loader) nodeValue() cty.Value {
@@ -143,7 +147,8 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 	}
 	r.files.track()
 	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
-		observed: observed, computed: map[string]string{}, keys: r.keys}
+		observed: observed, computed: map[string]string{}, keys: r.keys,
+		secrets: map[string]bool{}}
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
 	}
@@ -162,6 +167,7 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 		return nil, diags
 	}
 	cat.Digest = r.files.digest()
+	cat.Secrets = slices.Sorted(maps.Keys(ld.secrets))
 	return cat, diags
 }
 

@@ -212,6 +212,9 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 			"Inappropriate value for attribute "+quote(as.Name)+": "+err.Error()+"."))
 	}
 	plain, _ := conv.UnmarkDeep()
+	if as.Sensitive {
+		rb.scope.ld.noteSecret(plain)
+	}
 	if why := undecryptableWhy(conv); why != "" {
 		inst.Undecryptable = as.Name + ": " + why
 	}

@@ -71,6 +71,7 @@ func (s *scope) variableValue(name string, rng hcl.Range) (value, hcl.Diagnostic
 		}
 		v.val = conv
 		if decl.sensitive {
+			s.ld.noteSecret(v.val)
 			v.val = v.val.Mark(sensitiveMark)
 		}
 		diags = append(diags, s.checkValidations(decl, v.val, at)...)

@@ -89,6 +89,7 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) int
 	nodes, _ := engineNodes(cat)
 	start := time.Now()
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
+	res.Redact(resources.NewRedactor(cat.Secrets))
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = newRunID(), cat.Node, c.root
 	rep.Source = report.Source{Repo: c.repo, ID: sourceID(c.repo), Digest: cat.Digest}

@@ -209,3 +209,16 @@ func (w *walk) notifyTargets(i int) []string {
 	}
 	return out
 }
+
+// Redact replaces the run's secrets in everything the result will print
+// or store: errors, outputs, events and changes.
+func (r *Result) Redact(red *resources.Redactor) {
+	for i := range r.Outcomes {
+		o := &r.Outcomes[i]
+		o.Err = red.String(o.Err)
+		o.Output = red.String(o.Output)
+		o.SkippedBy = red.String(o.SkippedBy)
+		red.Strings(o.Events)
+		red.Change(&o.Change)
+	}
+}

@@ -1,6 +1,7 @@
 package motd
 
 import (
+	"fmt"
 	"os"
 	"syscall"
 	"time"
@@ -25,15 +26,17 @@ func crashMode(cfg *resources.Config) (string, error) {
 	return mode, nil
 }
 
-// misbehave does what crash asks. The message for exit goes straight to
-// file descriptor 2: the plugin server has redirected os.Stderr into a
-// stream that an exiting process may not flush.
-func misbehave(mode string) {
+// misbehave does what crash asks, quoting the line as a careless
+// provider might: tend must redact it when the line is sensitive. The
+// message for exit goes straight to file descriptor 2: the plugin server
+// has redirected os.Stderr into a stream that an exiting process may not
+// flush.
+func misbehave(mode, line string) {
 	switch mode {
 	case "panic":
-		panic("motd_line: crashing on purpose (crash = \"panic\")")
+		panic(fmt.Sprintf("motd_line: crashing on purpose (crash = \"panic\") with line %q", line))
 	case "exit":
-		_, _ = syscall.Write(2, []byte("motd_line: exiting on purpose (crash = \"exit\")\n"))
+		_, _ = syscall.Write(2, []byte(fmt.Sprintf("motd_line: exiting on purpose (crash = \"exit\") with line %q\n", line)))
 		os.Exit(3)
 	case "hang":
 		for {

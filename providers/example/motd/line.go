@@ -124,7 +124,7 @@ func (l *line) change(a resources.Action, reason, old, new string) resources.Cha
 // Apply adds or removes the line, rewriting the file atomically with its
 // owner and mode (0644 for a new file).
 func (l *line) Apply(ctx context.Context, c resources.Change) error {
-	misbehave(l.crash)
+	misbehave(l.crash, l.text)
 	data, err := os.ReadFile(l.full)
 	if err != nil && !os.IsNotExist(err) {
 		return err

@@ -1,0 +1,27 @@
+package resources
+
+import "testing"
+
+func TestRedactor(t *testing.T) {
+	key := "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\nAwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
+	r := NewRedactor([]string{"CANARY-123", "CANARY-123-long", "abc", key})
+	for in, want := range map[string]string{
+		"password CANARY-123-long and CANARY-123": "password (sensitive) and (sensitive)",
+		"panic: bad line \"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49\"": "panic: bad line \"(sensitive)\"",
+		"abc is too short to redact":                          "abc is too short to redact",
+		"":                                                    "",
+	} {
+		if got := r.String(in); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+	var none *Redactor
+	if none.String("x") != "x" || NewRedactor(nil).String("CANARY-123") != "CANARY-123" {
+		t.Fatal("an empty redactor changed text")
+	}
+	c := Change{Reason: "differs from CANARY-123", Warnings: []string{"CANARY-123"}, Attrs: []AttrChange{{Name: "a", Old: "CANARY-123"}}}
+	r.Change(&c)
+	if c.Reason != "differs from (sensitive)" || c.Warnings[0] != Masked || c.Attrs[0].Old != Masked {
+		t.Fatalf("change not redacted: %+v", c)
+	}
+}
