@@ -2,6 +2,7 @@ package dnsstub
 
 import (
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ type Server struct {
 	addr    string
 	mu      sync.Mutex
 	records map[string][]string // lower-case name with final dot -> strings of its one TXT record
+	zone    string              // when set, records are read from this file for every query
 }
 
 // Start serves on 127.0.0.1 on a free port; it stops in t.Cleanup.
@@ -25,8 +27,16 @@ func Start(t testing.TB) *Server {
 	}
 	t.Cleanup(func() { pc.Close() })
 	s := &Server{addr: pc.LocalAddr().String(), records: map[string][]string{}}
-	go s.serve(pc)
+	go s.Serve(pc)
 	return s
+}
+
+// NewFromZone returns a server whose records are read from a zone file
+// before every answer, so that a test can publish a record by writing
+// the file. Each line is "NAME VALUE" (VALUE may hold spaces); blank
+// lines and lines starting with # are ignored.
+func NewFromZone(zone string) *Server {
+	return &Server{records: map[string][]string{}, zone: zone}
 }
 
 // Addr is the server's "IP:port".
@@ -61,7 +71,8 @@ func Strings(v string) []string {
 	return append(out, v)
 }
 
-func (s *Server) serve(pc net.PacketConn) {
+// Serve answers queries on pc until it is closed.
+func (s *Server) Serve(pc net.PacketConn) {
 	buf := make([]byte, 1500)
 	for {
 		n, from, err := pc.ReadFrom(buf)
@@ -83,6 +94,9 @@ func (s *Server) answer(query []byte) ([]byte, error) {
 	q, err := p.Question()
 	if err != nil {
 		return nil, err
+	}
+	if s.zone != "" {
+		s.loadZone()
 	}
 	s.mu.Lock()
 	strs, ok := s.records[strings.ToLower(q.Name.String())]
@@ -108,4 +122,22 @@ func (s *Server) answer(query []byte) ([]byte, error) {
 		}
 	}
 	return b.Finish()
+}
+
+// loadZone replaces the records with the zone file's; a missing file
+// serves nothing.
+func (s *Server) loadZone() {
+	data, _ := os.ReadFile(s.zone)
+	records := map[string][]string{}
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimSpace(line)
+		name, value, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		records[strings.ToLower(strings.TrimSuffix(name, ".")+".")] = Strings(strings.TrimSpace(value))
+	}
+	s.mu.Lock()
+	s.records = records
+	s.mu.Unlock()
 }
