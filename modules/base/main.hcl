@@ -1,4 +1,4 @@
-# base: what every mail host has: its mail name and the admin aliases.
+# base: what every mail host has: its packages, mail name and admin aliases.
 
 variable "mailname" {
   type        = string
@@ -13,6 +13,17 @@ variable "aliases" {
   type        = map(string)
   default     = {}
   description = "Local aliases, name => destination, written to /etc/aliases."
+}
+
+variable "packages" {
+  type        = list(string)
+  default     = []
+  description = "Debian packages every host of this kind has (admin tools, syslog...), installed in one apt run."
+}
+
+resource "package" "base" {
+  for_each = toset(var.packages)
+  name     = each.key
 }
 
 resource "file" "mailname" {
@@ -34,4 +45,8 @@ resource "file" "aliases" {
 
 output "aliases_path" {
   value = file.aliases.path
+}
+
+output "mailname_path" {
+  value = file.mailname.path
 }

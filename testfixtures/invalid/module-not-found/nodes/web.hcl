@@ -1,6 +1,6 @@
-# Neither modules/postfix nor the library's postfix exists.
+# Neither modules/exim nor the library's exim exists.
 node "web" {
   module "mail" {
-    source = "postfix" # expect-error: 4:14 Module not found; No module "postfix" in this repository's modules/ nor in the module library
+    source = "exim" # expect-error: 4:14 Module not found; No module "exim" in this repository's modules/ nor in the module library
   }
 }

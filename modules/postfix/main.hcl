@@ -1,0 +1,160 @@
+# postfix: Postfix from typed inputs: main.cf and master.cf, lookup tables
+# of any type, the packages and the service, reloaded on every change.
+
+locals {
+  # The package each table type needs beyond postfix itself.
+  plugin_of = { pcre = "postfix-pcre", cdb = "postfix-cdb", lmdb = "postfix-lmdb", mysql = "postfix-mysql" }
+  table_types = concat([for m in values(var.maps) : m.type], length(var.mysql_maps) > 0 ? ["mysql"] : [])
+  plugins = distinct(compact(concat(
+    [for t in local.table_types : local.plugin_of[t] if contains(keys(local.plugin_of), t)],
+    var.packages,
+  )))
+
+  # Every table a main.cf parameter lists, grouped by parameter (tables of
+  # one parameter in name order).
+  table_refs = concat(
+    [for name, m in var.maps : { parameter = m.parameter, ref = "${m.type}:/etc/postfix/${name}" } if m.parameter != ""],
+    [for name, m in var.mysql_maps : { parameter = m.parameter, ref = "mysql:/etc/postfix/mysql-${name}.cf" } if m.parameter != ""],
+  )
+  tables = { for t in local.table_refs : t.parameter => t.ref... }
+
+  # Types Postfix reads from the source itself: the map is only checked.
+  built = ["hash", "btree", "cdb", "lmdb"]
+
+  # The check both configuration files pass before going live: postconf
+  # must read the pair without a warning (an unknown or repeated parameter
+  # is one) and `postfix check` must accept it. NEW is the file under test.
+  # postfix reports to syslog unless its stderr is a terminal: script(1)
+  # gives it one, so the complaint reaches tend's error.
+  check = <<-EOT
+    d=$(mktemp -d) || exit 1
+    trap 'rm -rf "$d"' EXIT
+    live=$(dirname %)
+    for f in main.cf master.cf; do [ ! -f "$live/$f" ] || cp "$live/$f" "$d/" || exit 1; done
+    cp % "$d/NEW" || exit 1
+    w=$(postconf -c "$d" -n 2>&1 >/dev/null); rc=$?
+    if [ $rc -ne 0 ] || [ -n "$w" ]; then echo "$w" >&2; exit 1; fi
+    out=$(script -qec "postfix -c '$d' check" /dev/null 2>&1) || { echo "$out" | tr -d '\r' >&2; exit 1; }
+  EOT
+}
+
+resource "package" "postfix" {
+  name = "postfix"
+  # Debian's postinst must not write a main.cf of its own.
+  debconf = { "postfix/main_mailer_type" = "select No configuration" }
+}
+
+# No depends_on: every package of a run then goes into one apt run.
+resource "package" "plugins" {
+  for_each = toset(local.plugins)
+  name     = each.key
+}
+
+# Memberships Postfix needs, such as opendkim's group for its socket.
+resource "user" "postfix" {
+  for_each   = toset(compact([length(var.groups) > 0 ? "postfix" : ""]))
+  name       = each.key
+  groups     = var.groups
+  depends_on = [package.postfix]
+  notify     = [service.postfix]
+}
+
+resource "file" "master_cf" {
+  path         = "/etc/postfix/master.cf"
+  template     = "templates/master.cf.tpl"
+  vars         = { services = var.services }
+  owner        = "root"
+  group        = "root"
+  mode         = "0644"
+  validate_cmd = replace(local.check, "NEW", "master.cf")
+  depends_on   = [package.postfix]
+  notify       = [service.postfix]
+}
+
+resource "file" "main_cf" {
+  path     = "/etc/postfix/main.cf"
+  template = "templates/main.cf.tpl"
+  vars = {
+    myhostname               = var.myhostname
+    mydomain                 = var.mydomain
+    myorigin                 = var.myorigin
+    mydestination            = var.mydestination
+    mynetworks               = var.mynetworks
+    relayhost                = var.relayhost
+    inet_interfaces          = var.inet_interfaces
+    inet_protocols           = var.inet_protocols
+    smtp_helo_name           = var.smtp_helo_name
+    tls_cert_file            = var.tls_cert_file
+    tls_key_file             = var.tls_key_file
+    smtpd_tls_security_level = var.smtpd_tls_security_level
+    smtp_tls_security_level  = var.smtp_tls_security_level
+    tls_protocols            = var.tls_protocols
+    milters                  = var.milters
+    milter_default_action    = var.milter_default_action
+    tables                   = local.tables
+    local_transport          = var.local_transport
+    parameters               = var.parameters
+  }
+  owner        = "root"
+  group        = "root"
+  mode         = "0644"
+  validate_cmd = replace(local.check, "NEW", "main.cf")
+  # postconf reads the MySQL tables' files while checking main.cf.
+  depends_on = [package.plugins, file.master_cf, file.mysql_map]
+  notify       = [service.postfix]
+}
+
+resource "file" "map_source" {
+  for_each = var.maps
+  path     = "/etc/postfix/${each.key}"
+  content  = templatefile("templates/map.tpl", { entries = each.value.entries })
+  owner    = "root"
+  group    = "root"
+  mode     = "0644"
+  # /etc/postfix comes with the package.
+  depends_on = [package.postfix]
+}
+
+resource "postfix_map" "map" {
+  for_each   = var.maps
+  path       = file.map_source[each.key].path
+  type       = each.value.type
+  depends_on = [package.plugins]
+  notify     = [service.postfix]
+}
+
+resource "file" "mysql_map" {
+  for_each = var.mysql_maps
+  path     = "/etc/postfix/mysql-${each.key}.cf"
+  content = templatefile("templates/mysql.cf.tpl", {
+    hosts = each.value.hosts, user = each.value.user, dbname = each.value.dbname,
+    query = each.value.query, password = sensitive(each.value.password),
+  })
+  owner      = "root"
+  group      = "postfix"
+  mode       = "0640"
+  depends_on = [package.postfix]
+  notify     = [service.postfix]
+}
+
+resource "postfix_map" "aliases" {
+  for_each   = toset(compact([var.aliases_file]))
+  path       = each.key
+  alias      = true
+  depends_on = [package.postfix]
+}
+
+resource "service" "postfix" {
+  name    = "postfix"
+  ensure  = "running"
+  enable  = true
+  refresh = "reload"
+}
+
+output "main_cf_path" {
+  value = file.main_cf.path
+}
+
+output "service" {
+  value = "postfix"
+}

@@ -1,0 +1,91 @@
+package modulefixtures
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tendhq/tend/agent/cli"
+	"github.com/tendhq/tend/testfixtures/scratchroot"
+)
+
+// fixture is one module's repository, the node it declares, and lines its
+// plan must show.
+type fixture struct {
+	dir, node string
+	// secrets are certificates the test writes under secrets/ first:
+	// file stem => names.
+	secrets map[string][]string
+	want    []string
+}
+
+var fixtures = []fixture{
+	{dir: "base", node: "host", want: []string{
+		"+cacert.example",
+		"+root: admins@cacert.example",
+	}},
+	{dir: "postfix", node: "relay", want: []string{
+		"+canonical_maps = pcre:/etc/postfix/canonical_maps",
+		"+virtual_alias_maps = mysql:/etc/postfix/mysql-aliases.cf",
+		"+smtpd_milters = inet:127.0.0.1:8891",
+		"+submission inet  n       -       y       -       -       smtpd",
+		"(sensitive line 3)",
+	}},
+	{dir: "opendkim", node: "signer", want: []string{
+		"module.opendkim.dkim_key.key.dns_matches = false",
+		"+Socket\t\t\tlocal:/var/spool/postfix/opendkim/opendkim.sock",
+		"~ module.postfix.user.postfix[\"postfix\"]",
+	}},
+	{dir: "tls", node: "web", secrets: map[string][]string{"www": {"www.example.org"}}, want: []string{
+		"+ module.tls.tls_certificate.cert[\"www\"]",
+		`+{"www":"/etc/ssl/public/www.chain.pem"}`,
+	}},
+}
+
+// TestModulesPlan plans every module's fixture against a scratch root on
+// which the node's packages are recorded as installed: the plan must
+// succeed (exit 2: changes, no failures) and show the expected lines.
+func TestModulesPlan(t *testing.T) {
+	for _, f := range fixtures {
+		t.Run(f.dir, func(t *testing.T) {
+			repo := filepath.Join(t.TempDir(), "repo")
+			if err := os.CopyFS(repo, os.DirFS(f.dir)); err != nil {
+				t.Fatal(err)
+			}
+			for stem, names := range f.secrets {
+				base := filepath.Join(repo, "secrets", stem)
+				if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := plan(t, repo, f.node)
+			for _, w := range f.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the plan lacks %q", w)
+				}
+			}
+			if t.Failed() {
+				t.Logf("plan:\n%s", out)
+			}
+		})
+	}
+}
+
+// plan prepares a scratch root for node and runs `tend plan` on it,
+// failing the test unless it exits 2.
+func plan(t *testing.T, repo, node string) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "root")
+	if err := scratchroot.PrepareFor(root, repo, node); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Main([]string{"plan", "--repo", repo, "--node", node, "--root", root,
+		"--state-dir", filepath.Join(t.TempDir(), "state")}, &stdout, &stderr)
+	if code != 2 {
+		t.Fatalf("tend plan exited %d, want 2\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
