@@ -1,0 +1,75 @@
+# tls: X.509 certificates and their keys, checked (key matches, chain in
+# order and complete, valid now, names covered) before they are written.
+
+variable "certificates" {
+  type = map(object({
+    chain      = string
+    key        = string
+    chain_path = string
+    key_path   = string
+    names      = list(string)
+  }))
+  default     = {}
+  description = "Certificates by name: the PEM chain (leaf first), its PEM key (always treated as sensitive), where both go, and the host names the leaf must cover."
+}
+
+variable "root" {
+  type        = string
+  default     = ""
+  description = "PEM trust anchor every chain must end at. Empty: each chain must end with a certificate whose issuer is not in it."
+}
+
+variable "owner" {
+  type        = string
+  default     = "root"
+  description = "Owner of the chain and key files."
+}
+
+variable "key_group" {
+  type        = string
+  default     = "root"
+  description = "Group of the key files, such as ssl-cert for daemons that read keys as that group."
+}
+
+variable "key_mode" {
+  type        = string
+  default     = "0600"
+  description = "Mode of the key files (0640 when key_group must read them)."
+}
+
+variable "chain_mode" {
+  type        = string
+  default     = "0644"
+  description = "Mode of the chain files."
+}
+
+variable "expiry_warning_days" {
+  type        = number
+  default     = 30
+  description = "Plans warn when a certificate expires within this many days."
+}
+
+resource "tls_certificate" "cert" {
+  for_each            = var.certificates
+  chain               = each.value.chain
+  key                 = each.value.key
+  chain_path          = each.value.chain_path
+  key_path            = each.value.key_path
+  names               = each.value.names
+  root                = var.root == "" ? null : var.root
+  chain_owner         = var.owner
+  chain_group         = "root"
+  chain_mode          = var.chain_mode
+  key_owner           = var.owner
+  key_group           = var.key_group
+  key_mode            = var.key_mode
+  expiry_warning_days = var.expiry_warning_days
+}
+
+output "chain_paths" {
+  value = { for name, c in tls_certificate.cert : name => c.chain_path }
+}
+
+output "key_paths" {
+  value = { for name, c in tls_certificate.cert : name => c.key_path }
+}
