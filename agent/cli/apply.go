@@ -48,7 +48,7 @@ func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend apply: state directory: %v\n", err)
 		return exitUsage
 	}
-	return apply(ctx, env, cat, &c)
+	return apply(ctx, env, cat, &c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
 }
 
 // adoptSaved takes the repository, root and node from a saved plan unless
@@ -80,7 +80,9 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 	return true
 }
 
-func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) int {
+// apply converges the host to the catalog and writes the report; src
+// says where the configuration came from.
+func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src report.Source) int {
 	pending, err := engine.OpenPending(c.stateDir)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
@@ -92,12 +94,16 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) int
 	res.Redact(resources.NewRedactor(cat.Secrets))
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = newRunID(), cat.Node, c.root
-	rep.Source = report.Source{Repo: c.repo, ID: sourceID(c.repo), Digest: cat.Digest}
+	src.Digest = cat.Digest
+	rep.Source = src
+	if src.LastKnownGood {
+		rep.ExitCode |= report.ExitLastKnownGood
+	}
 	printOutcomes(env.stdout, res)
 	path, err := report.Write(c.stateDir, rep, report.DefaultKeep)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: writing the report: %v\n", err)
-		return report.ExitCode(rep.Summary.Changed > 0, true)
+		return report.ExitCode(rep.Summary.Changed > 0, true) | rep.ExitCode&report.ExitLastKnownGood
 	}
 	s := rep.Summary
 	fmt.Fprintf(env.stdout, "Apply: %d changed, %d failed, %d skipped, %d unchanged. Report: %s\n",

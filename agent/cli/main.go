@@ -30,6 +30,7 @@ var commands = map[string]command{
 	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
 	"enable":    {"let scheduled runs converge the host again", runEnable},
 	"check":     {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
+	"agent":     {"fetch the signed node repository and converge the host (one run)", runAgent},
 	"encrypt":   {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
 	"identity":  {"create this host's age identity (once) and print its recipient", runIdentity},
 }

@@ -95,21 +95,40 @@ func (s *Source) run(ctx context.Context, c call) (stdout, stderr []byte, err er
 	return out.Bytes(), errOut.Bytes(), err
 }
 
+// firstArg is the command's subcommand or first operand, for messages:
+// the first argument that is neither an option nor an option's value.
 func firstArg(args []string) string {
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-c" || a == "--git-dir" || a == "--work-tree":
+			i++
+		case !strings.HasPrefix(a, "-"):
 			return a
 		}
 	}
 	return ""
 }
 
+// lastLine picks what explains a failure from a command's stderr: up to
+// two error lines of git or ssh, else the last line.
 func lastLine(b []byte) string {
+	var picked []string
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
-		return ": " + l
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		for _, p := range []string{"fatal: ", "error: ", "ssh: "} {
+			if strings.HasPrefix(l, p) && len(picked) < 2 {
+				picked = append(picked, l)
+			}
+		}
 	}
-	return ""
+	if len(picked) == 0 {
+		picked = []string{strings.TrimSpace(lines[len(lines)-1])}
+	}
+	if picked[0] == "" {
+		return ""
+	}
+	return ": " + strings.Join(picked, "; ")
 }
 
 // git runs git on the mirror.

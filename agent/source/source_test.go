@@ -222,6 +222,7 @@ func TestUnreachable(t *testing.T) {
 			t.Errorf("%s: Fetch error = %v, want an UnreachableError", url, err)
 			continue
 		}
+		t.Log(err)
 		if !strings.Contains(err.Error(), "unreachable") {
 			t.Errorf("%s: %v", url, err)
 		}

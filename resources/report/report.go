@@ -17,6 +17,9 @@ const (
 	ExitChanges   = 2
 	ExitFailures  = 4
 	ExitBoth      = 6
+	// ExitLastKnownGood is added to the code of an agent run that applied
+	// its last known good commit instead of the source's tip (8 to 14).
+	ExitLastKnownGood = 8
 )
 
 // Report is one run of `tend apply`.

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tendhq/tend/agent/runlock"
+	"github.com/tendhq/tend/agent/source"
+	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/resources/report"
+)
+
+// runAgent is one agent run: take the run lock, fetch the source, verify
+// the tip's signature, refuse a rollback, check it out, validate it and
+// apply it; when any of that fails, apply the last known good commit
+// instead and say so.
+func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
+	a, code, ok := parseAgent(env, args)
+	if !ok {
+		return code
+	}
+	return a.run(ctx, env)
+}
+
+// run is one run, in the order the steps happen.
+func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
+	if err := ensureStateDir(a.stateDir); err != nil {
+		fmt.Fprintf(env.stderr, "tend agent: state directory: %v\n", err)
+		return exitUsage
+	}
+	lock, err := runlock.Wait(ctx, a.stateDir, a.waitForLock)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend agent: %v; not running\n", err)
+		if errors.As(err, new(*runlock.HeldError)) {
+			return runlock.ExitLocked
+		}
+		return exitUsage
+	}
+	defer lock.Release()
+	// A disabled agent stops here, holding the lock.
+	src, err := a.openSource(ctx)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
+		return exitUsage
+	}
+	defer src.Close()
+	co, cat, why := a.tip(ctx, env, src)
+	if why != nil {
+		fmt.Fprintf(env.stderr, "tend agent: %v\n", why)
+		if co, cat, err = a.lastKnownGood(ctx, env, src); err != nil {
+			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
+			return exitUsage
+		}
+	}
+	code := apply(ctx, env, cat, &a.common, reportSource(src, co, why))
+	if why == nil {
+		if err := src.MarkGood(ctx, co); err != nil {
+			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
+		}
+	}
+	// The run's metrics and log record are written here, from code.
+	return code
+}
+
+func (a *agentOpts) openSource(ctx context.Context) (*source.Source, error) {
+	signers, err := source.LoadSigners(a.signers)
+	if err != nil {
+		return nil, err
+	}
+	return source.Open(ctx, a.sourceConfig(signers))
+}
+
+// tip fetches, verifies, checks out and validates the source's tip. An
+// error says why it cannot be applied.
+func (a *agentOpts) tip(ctx context.Context, env *cmdEnv, src *source.Source) (source.Checkout, *config.Catalog, error) {
+	commit, err := src.Fetch(ctx)
+	if err != nil {
+		return source.Checkout{}, nil, err
+	}
+	v, err := src.Verify(ctx, commit)
+	if err != nil {
+		return source.Checkout{}, nil, err
+	}
+	if err := src.CheckRollback(ctx, commit); err != nil {
+		return source.Checkout{}, nil, err
+	}
+	co, err := src.Checkout(ctx, v)
+	if err != nil {
+		return source.Checkout{}, nil, err
+	}
+	fmt.Fprintf(env.stdout, "Source: %s %s at commit %s, signed by %s.\n", src.URL(), src.Ref(), co.Commit, co.Signer)
+	cat, err := a.load(env, co)
+	return co, cat, err
+}
+
+// lastKnownGood loads the last known good checkout, the fallback.
+func (a *agentOpts) lastKnownGood(ctx context.Context, env *cmdEnv, src *source.Source) (source.Checkout, *config.Catalog, error) {
+	co, ok, err := src.LastKnownGood(ctx)
+	switch {
+	case err != nil:
+		return co, nil, fmt.Errorf("%w; nothing was applied", err)
+	case !ok:
+		return co, nil, errors.New("there is no last known good commit to fall back on; nothing was applied")
+	}
+	fmt.Fprintf(env.stdout, "Applying the LAST KNOWN GOOD commit %s instead, signed by %s.\n", co.Commit, co.Signer)
+	env.providers.Close() // the tip's, if it got that far
+	env.providers = nil
+	cat, err := a.load(env, co)
+	if err != nil {
+		return co, nil, fmt.Errorf("the last known good commit: %w; nothing was applied", err)
+	}
+	return co, cat, nil
+}
+
+// load validates a checkout for the node; the diagnostics go to stderr,
+// and the first of them into the error.
+func (a *agentOpts) load(env *cmdEnv, co source.Checkout) (*config.Catalog, error) {
+	c := a.common
+	c.repo = co.Dir
+	var diags bytes.Buffer
+	sub := *env
+	sub.stderr = io.MultiWriter(env.stderr, &diags)
+	cat, ok := loadCatalog(&sub, &c)
+	env.providers = sub.providers
+	if !ok {
+		first, _, _ := strings.Cut(strings.TrimSpace(diags.String()), "\n")
+		return nil, fmt.Errorf("commit %s does not validate for node %s: %s", co.Commit, a.node, first)
+	}
+	return cat, nil
+}
+
+// reportSource is what the report says about the applied configuration.
+func reportSource(src *source.Source, co source.Checkout, why error) report.Source {
+	s := report.Source{Repo: src.URL(), ID: co.Commit, Signer: co.Signer.String()}
+	if why != nil {
+		s.LastKnownGood, s.Why = true, why.Error()
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/tendhq/tend/agent/settings"
+	"github.com/tendhq/tend/agent/source"
+	"github.com/tendhq/tend/config"
+)
+
+// agentOpts are tend agent's settings: the common flags, then its own.
+type agentOpts struct {
+	common
+	config        string
+	source, ref   string
+	signers       string
+	allowRollback bool
+	waitForLock   time.Duration
+}
+
+// parseAgent reads the flags, then takes every one not given from the
+// settings file. ok is false when the command should exit with code.
+func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
+	a = &agentOpts{}
+	fs := newFlags("agent", env, &a.common, true)
+	fs.StringVar(&a.config, "config", settings.DefaultPath, "the agent's settings file (HCL); flags override it; \"\" for none")
+	fs.StringVar(&a.source, "source", "", "the node repository: a path, file://, ssh://, user@host:path or https:// URL")
+	fs.StringVar(&a.ref, "ref", source.DefaultRef, "the branch or tag to apply")
+	fs.StringVar(&a.signers, "signers", "", "the allowlist of signing keys: a file, or a directory of files, of armored OpenPGP public keys and SSH allowed-signers lines")
+	fs.BoolVar(&a.allowRollback, "allow-rollback", false, "accept a commit older than the last applied one, or one that does not descend from it")
+	fs.DurationVar(&a.waitForLock, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once)")
+	if code, ok := parse(fs, args); !ok {
+		return nil, code, false
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["repo"] || fs.NArg() > 0 {
+		fmt.Fprintln(env.stderr, "tend agent: the repository comes from --source (a git repository), not from --repo or arguments")
+		return nil, exitUsage, false
+	}
+	if !a.applySettings(env, set) {
+		return nil, exitUsage, false
+	}
+	if err := a.check(); err != nil {
+		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
+		return nil, exitUsage, false
+	}
+	return a, 0, true
+}
+
+// applySettings fills the flags that were not given from the settings
+// file; a missing file is an error only when --config named it.
+func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
+	if a.config == "" {
+		return true
+	}
+	s, files, exists, diags := settings.Load(a.config)
+	if len(diags) > 0 {
+		config.WriteDiagnostics(env.stderr, diags, files)
+	}
+	if diags.HasErrors() {
+		return false
+	}
+	if !exists && set["config"] {
+		fmt.Fprintf(env.stderr, "tend agent: settings file %s does not exist\n", a.config)
+		return false
+	}
+	str := func(flag string, dst *string, v string) {
+		if !set[flag] && v != "" {
+			*dst = v
+		}
+	}
+	str("source", &a.source, s.Source)
+	str("ref", &a.ref, s.Ref)
+	str("signers", &a.signers, s.Signers)
+	str("node", &a.node, s.Node)
+	str("state-dir", &a.stateDir, s.StateDir)
+	if !set["parallel"] && s.Parallel > 0 {
+		a.parallel = s.Parallel
+	}
+	if !set["allow-rollback"] && s.AllowRollback {
+		a.allowRollback = true
+	}
+	if !set["wait-for-lock"] && s.WaitForLock > 0 {
+		a.waitForLock = s.WaitForLock
+	}
+	return true
+}
+
+func (a *agentOpts) check() error {
+	switch {
+	case a.source == "":
+		return errors.New("no source repository: give --source, or source in " + a.config)
+	case a.signers == "":
+		return errors.New("no signers: give --signers, or signers in " + a.config + " (an allowlist of the keys whose commits may be applied)")
+	}
+	var err error
+	a.stateDir, err = filepath.Abs(a.stateDir)
+	return err
+}
+
+// sourceConfig is the source package's view of the settings.
+func (a *agentOpts) sourceConfig(signers source.Signers) source.Config {
+	return source.Config{
+		URL: a.source, Ref: a.ref, Signers: signers, AllowRollback: a.allowRollback,
+		Dir: filepath.Join(a.stateDir, "source"),
+	}
+}
