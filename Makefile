@@ -8,9 +8,10 @@ EXAMPLE_ROOT ?= build/example-root
 # Debian packages the tests use: git for the node repositories, postfix
 # and its map plugins for postfix_map's tests against the real postmap,
 # debootstrap and systemd-container for the Debian 11 test containers
-# (testfixtures/container).
+# (testfixtures/container), gnupg and openssh-client to sign and verify
+# the agent's commits.
 APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb \
-	debootstrap systemd-container
+	debootstrap systemd-container gnupg openssh-client
 
 .PHONY: all build deps example test lint unit bench clean
 
