@@ -31,10 +31,11 @@ deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required (expected at /usr/local/go)"; exit 1; }
 	$(GO) mod download
 
-# The main job on the bundled example: plan the emailout relay against an
-# empty scratch root (nothing outside build/ is touched).
+# The main job on the bundled example: plan the emailout relay against a
+# scratch root that looks like a Debian host with the node's packages
+# installed (testfixtures/scratchroot; nothing outside build/ is touched).
 example: build
-	@mkdir -p $(EXAMPLE_ROOT)
+	$(GO) run ./testfixtures/scratchroot/cmd/scratchroot -repo testfixtures/example -node emailout $(EXAMPLE_ROOT)
 	./build/tend plan --repo testfixtures/example --node emailout \
 		--root $(EXAMPLE_ROOT) --state-dir build/example-state; \
 	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 2 ]

@@ -1,20 +1,54 @@
 # A relay accepts mail from the intranet and forwards it; it delivers
-# nothing locally.
+# nothing locally and signs with DKIM once the key's record is published.
 role "mail-relay" {
   module "base" {
     source   = "base"
     mailname = data.mailname
     aliases  = data.aliases
+    packages = data.packages
   }
 
-  module "relay" {
-    source         = "relay"
-    mydomain       = data.mydomain
-    myhostname     = data.myhostname
-    mydestination  = data.mydestination
-    mynetworks     = data.mynetworks
-    smtp_helo_name = data.smtp_helo_name
-    canonical_maps = data.canonical_maps
-    transport      = data.transport
+  # Certificates whose files are in secrets/ (see data/common.hcl).
+  module "tls" {
+    source = "tls"
+    certificates = {
+      for name, c in data.tls_certificates : name => {
+        chain      = file("${c.files}.chain.pem")
+        key        = sensitive(file("${c.files}.key.pem"))
+        chain_path = c.chain_path
+        key_path   = c.key_path
+        names      = c.names
+      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
+    }
+  }
+
+  module "opendkim" {
+    source         = "opendkim"
+    domain         = data.dkim_domain
+    selector       = data.dkim_selector
+    internal_hosts = data.dkim_internal_hosts
+    dns_check      = true
+    resolver       = data.dkim_resolver
+    force_milter   = data.dkim_force_milter
+  }
+
+  module "postfix" {
+    source          = "postfix"
+    myhostname      = data.myhostname
+    mydomain        = data.mydomain
+    myorigin        = module.base.mailname_path
+    mydestination   = data.mydestination
+    mynetworks      = data.mynetworks
+    smtp_helo_name  = data.smtp_helo_name
+    local_transport = data.local_transport
+    tls_cert_file   = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
+    tls_key_file    = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    milters         = module.opendkim.milters
+    groups          = module.opendkim.postfix_groups
+    aliases_file    = module.base.aliases_path
+    maps = {
+      canonical_maps = { type = "pcre", parameter = "canonical_maps", entries = data.canonical_maps }
+      transport      = { type = "hash", parameter = "transport_maps", entries = data.transport }
+    }
   }
 }

@@ -1,15 +1,28 @@
 # Values of every outgoing relay.
-smtp_helo_name = "infrastructure.cacert.org"
+
+smtp_helo_name  = "infrastructure.cacert.org"
+local_transport = "error:local delivery is disabled"
 
 # Mail for internal host names goes to that host's admins.
 canonical_maps = [
-  { pattern = "/@(.*).intra.cacert.org$/", replacement = "$1-admin@cacert.org" },
-  { pattern = "/@(.*).infra.cacert.org$/", replacement = "$1-admin@cacert.org" },
+  { key = "/@(.*).intra.cacert.org$/", value = "$1-admin@cacert.org" },
+  { key = "/@(.*).infra.cacert.org$/", value = "$1-admin@cacert.org" },
 ]
 
 # Mail for these domains is forwarded to the host that handles it.
 transport = [
-  { domain = "lists.cacert.org", route = "smtp:[lists.intra.cacert.org]" },
-  { domain = "issue.cacert.org", route = "smtp:[issue.intra.cacert.org]" },
-  { domain = "cacert.org", route = "smtp:[email.intra.cacert.org]" },
+  { key = "lists.cacert.org", value = "smtp:[lists.intra.cacert.org]" },
+  { key = "issue.cacert.org", value = "smtp:[issue.intra.cacert.org]" },
+  { key = "cacert.org", value = "smtp:[email.intra.cacert.org]" },
 ]
+
+# DKIM: the key /etc/dkim/2015.private signs for cacert.org once
+# 2015._domainkey.cacert.org serves its record (dkim_resolver: "" is the
+# host's resolv.conf; dkim_force_milter signs regardless).
+dkim_domain       = "cacert.org"
+dkim_selector     = "2015"
+dkim_resolver     = ""
+dkim_force_milter = false
+
+# Hosts whose mail opendkim signs.
+dkim_internal_hosts = ["127.0.0.1", data.internal_network, data.intranet_network]
