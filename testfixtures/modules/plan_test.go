@@ -42,6 +42,16 @@ var fixtures = []fixture{
 		"+ module.tls.tls_certificate.cert[\"www\"]",
 		`+{"www":"/etc/ssl/public/www.chain.pem"}`,
 	}},
+	{dir: "dovecot", node: "imap", want: []string{
+		"+mail_location = maildir:/home/mailboxes/%n/Maildir",
+		"~ module.dovecot.user.mail",
+		"+ module.dovecot.service.dovecot",
+	}},
+	{dir: "mariadb", node: "db", want: []string{
+		"+CREATE OR REPLACE VIEW `postfix_users` AS SELECT CONCAT(username, '@example.org') AS email FROM users;",
+		"+ module.mariadb.exec.users",
+		"+ module.mariadb.service.mariadb",
+	}},
 }
 
 // TestModulesPlan plans every module's fixture against a scratch root on
