@@ -1,0 +1,6 @@
+# managed by tend (module dovecot); local changes are replaced.
+driver = ${sql.driver}
+connect = ${sql.connect} password=${password}
+default_pass_scheme = ${sql.default_scheme}
+password_query = ${sql.password_query}
+iterate_query = ${sql.iterate_query}
