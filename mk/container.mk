@@ -7,7 +7,7 @@
 # Needs root and network. The cache is in $TEND_TEST_CACHE, default
 # /var/cache/tend-test; delete it to rebuild everything.
 CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
-	"postfix opendkim" "postfix" "hello"
+	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client"
 
 .PHONY: container-cache
 container-cache: deps
