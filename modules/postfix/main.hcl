@@ -14,7 +14,7 @@ locals {
   # one parameter in name order).
   table_refs = concat(
     [for name, m in var.maps : { parameter = m.parameter, ref = "${m.type}:/etc/postfix/${name}" } if m.parameter != ""],
-    [for name, m in var.mysql_maps : { parameter = m.parameter, ref = "mysql:/etc/postfix/mysql-${name}.cf" } if m.parameter != ""],
+    [for name, m in var.mysql_maps : { parameter = m.parameter, ref = "proxy:mysql:/etc/postfix/mysql-${name}.cf" } if m.parameter != ""],
   )
   tables = { for t in local.table_refs : t.parameter => t.ref... }
 

@@ -1,0 +1,94 @@
+# A mail host receives mail for its domain into Maildirs served by
+# Dovecot; mailboxes and sendable aliases live in MariaDB.
+role "mail-host" {
+  module "base" {
+    source   = "base"
+    mailname = data.mailname
+    aliases  = data.aliases
+    packages = data.packages
+  }
+
+  module "tls" {
+    source = "tls"
+    certificates = {
+      for name, c in data.tls_certificates : name => {
+        chain      = file("${c.files}.chain.pem")
+        key        = sensitive(file("${c.files}.key.pem"))
+        chain_path = c.chain_path
+        key_path   = c.key_path
+        names      = c.names
+      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
+    }
+  }
+
+  module "mariadb" {
+    source   = "mariadb"
+    database = data.database
+    tables   = data.db_tables
+    views    = data.db_views
+    users = {
+      postfix = { password = data.postfix_db_password, privileges = ["SELECT"], objects = ["postfix_mailboxes", "postfix_aliases"] }
+      dovecot = { password = data.dovecot_db_password, privileges = ["SELECT"], objects = ["dovecot_users"] }
+    }
+  }
+
+  module "dovecot" {
+    source             = "dovecot"
+    postmaster_address = "postmaster@${data.mail_domain}"
+    tls_cert_file      = lookup(module.tls.chain_paths, "community", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
+    tls_key_file       = lookup(module.tls.key_paths, "community", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    sql = {
+      driver         = "mysql"
+      connect        = "host=${module.mariadb.socket} dbname=${module.mariadb.database} user=dovecot"
+      password       = data.dovecot_db_password
+      default_scheme = "SHA512-CRYPT"
+      password_query = "SELECT username AS user, password FROM dovecot_users WHERE username = '%n'"
+      iterate_query  = "SELECT username AS user FROM dovecot_users"
+    }
+  }
+
+  module "postfix" {
+    source        = "postfix"
+    myhostname    = data.myhostname
+    mydomain      = data.mydomain
+    myorigin      = module.base.mailname_path
+    mydestination = data.mydestination
+    mynetworks    = data.mynetworks
+    tls_cert_file = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
+    tls_key_file  = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    aliases_file  = module.base.aliases_path
+    maps = {
+      transport = { type = "hash", parameter = "transport_maps", entries = data.transport }
+    }
+    mysql_maps = {
+      mailboxes = {
+        parameter = "virtual_mailbox_maps"
+        hosts     = "unix:${module.mariadb.socket}"
+        user      = "postfix"
+        password  = data.postfix_db_password
+        dbname    = module.mariadb.database
+        query     = "SELECT maildir FROM postfix_mailboxes WHERE address = '%s'"
+      }
+      aliases = {
+        parameter = "virtual_alias_maps"
+        hosts     = "unix:${module.mariadb.socket}"
+        user      = "postfix"
+        password  = data.postfix_db_password
+        dbname    = module.mariadb.database
+        query     = "SELECT destination FROM postfix_aliases WHERE address = '%s'"
+      }
+    }
+    services = [
+      { name = "submission", type = "inet", private = "n", unpriv = "-", chroot = "y", wakeup = "-", maxproc = "-", command = "smtpd",
+      args = concat(["-o syslog_name=postfix/submission"], data.submission_options) },
+      { name = "smtps", type = "inet", private = "n", unpriv = "-", chroot = "y", wakeup = "-", maxproc = "-", command = "smtpd",
+      args = concat(["-o syslog_name=postfix/smtps", "-o smtpd_tls_wrappermode=yes"], data.submission_options) },
+    ]
+    parameters = {
+      virtual_mailbox_domains = data.mail_domain
+      virtual_transport       = module.dovecot.lmtp_transport
+      smtpd_sasl_type         = "dovecot"
+      smtpd_sasl_path         = module.dovecot.sasl_path
+    }
+  }
+}
