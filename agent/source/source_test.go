@@ -161,7 +161,9 @@ func TestRollback(t *testing.T) {
 	if _, err := allow.Fetch(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CheckRollback(t.Context(), c3); err != nil {
+	allow.Close()
+	strict := r.open(Config{Signers: allowed(), Dir: dir})
+	if err := strict.CheckRollback(t.Context(), c3); err != nil {
 		t.Errorf("a descendant: %v", err)
 	}
 }
