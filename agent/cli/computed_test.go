@@ -42,9 +42,8 @@ node "mx" {
 `
 
 type computedRun struct {
-	t                     *testing.T
-	repo, root, state     string
-	stdout, stderr, which string
+	t                 *testing.T
+	repo, root, state string
 }
 
 func newComputedRun(t *testing.T, resolver string) *computedRun {
