@@ -26,10 +26,12 @@ const (
 )
 
 // SuccessCodes are the agent's exit codes that leave tend.service
-// "inactive" rather than "failed": changes applied (2) and disabled (3).
-// Failures (4, 6), an invalid configuration (1) and anything else fail
-// the unit, so systemctl --failed and OnFailure= see them.
-var SuccessCodes = []int{2, 3}
+// "inactive" rather than "failed": changes applied (2), disabled (3) and
+// another run holding the lock (5). Failures (4, 6), an invalid
+// configuration (1), the last known good applied instead of the tip (8
+// and up) and anything else fail the unit, so systemctl --failed and
+// OnFailure= see them.
+var SuccessCodes = []int{2, 3, 5}
 
 // Options describe the schedule. The zero value is /usr/bin/tend with
 // /etc/tend/agent.hcl every 30 minutes, without splay; Default adds the

@@ -24,7 +24,7 @@ After=network-online.target
 [Service]
 Type=oneshot
 ExecStart=/usr/bin/tend agent --config /etc/tend/agent.hcl
-SuccessExitStatus=2 3
+SuccessExitStatus=2 3 5
 `
 	wantTimer := header + `[Unit]
 Description=Run the tend agent every 30m0s

@@ -1,0 +1,127 @@
+package debian
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tendhq/tend/agent/settings"
+)
+
+// fakeTend stands in for the binary: a script answering help and -h as
+// tend does, so the package layout is tested without building tend.
+const fakeTend = `#!/bin/sh
+case "$*" in
+help) printf 'Usage: tend COMMAND [flags]\n\nCommands:\n  apply     converge the host\n  check     Nagios plugin\n\nRun...\n';;
+"apply -h") printf 'Usage of tend apply:\n  -node string\n    \tthe node (default "%s")\n  -root string\n.dot \\ back\n' "$(hostname)" >&2;;
+"check -h") echo 'Usage of tend check:' >&2;;
+*) exit 1;;
+esac
+`
+
+func TestBuildLayout(t *testing.T) {
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		t.Skip("no dpkg-deb")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tend")
+	if err := os.WriteFile(bin, []byte(fakeTend), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	deb, err := Build(context.Background(), Package{Binary: bin, Version: "1.2.3", Date: time.Unix(1772359200, 0)}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(deb) != "tend_1.2.3_amd64.deb" {
+		t.Fatalf("built %s", deb)
+	}
+	out, err := exec.Command("dpkg-deb", "-c", deb).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"drwxr-xr-x root/root 0 ./\n", "-rwxr-xr-x root/root ./usr/bin/tend\n", "drwx------ root/root 0 ./var/lib/tend/\n",
+		"-rw-r--r-- root/root ./etc/tend/agent.hcl\n", "-rw-r--r-- root/root ./lib/systemd/system/tend.timer\n",
+		"./usr/share/doc/tend/changelog.gz\n", "./usr/share/man/man8/tend.8.gz\n", "./usr/share/lintian/overrides/tend\n",
+	} {
+		if !containsEntry(string(out), want) {
+			t.Errorf("listing lacks %q:\n%s", want, out)
+		}
+	}
+	info, _ := exec.Command("dpkg-deb", "-f", deb, "Package", "Version", "Architecture", "Maintainer").Output()
+	if string(info) != "Package: tend\nVersion: 1.2.3\nArchitecture: amd64\nMaintainer: "+DefaultMaintainer+"\n" {
+		t.Errorf("control fields:\n%s", info)
+	}
+	conf, _ := exec.Command("dpkg-deb", "--info", deb, "conffiles").Output()
+	if string(conf) != "/etc/tend/agent.hcl\n" {
+		t.Errorf("conffiles %q", conf)
+	}
+	if _, err := Build(context.Background(), Package{Binary: bin, Version: "1 2"}, dir); err == nil {
+		t.Error("a version with a space was accepted")
+	}
+}
+
+// containsEntry matches a dpkg-deb -c line by mode, owner, and name (size
+// and date vary); a size in want must match too.
+func containsEntry(listing, want string) bool {
+	wf := strings.Fields(want)
+	for _, line := range strings.Split(listing, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 || f[len(f)-1] != wf[len(wf)-1] {
+			continue
+		}
+		if len(wf) == 1 || (f[0] == wf[0] && f[1] == wf[1] && (len(wf) == 3 || f[2] == wf[2])) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestManPage(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "tend")
+	if err := os.WriteFile(bin, []byte(fakeTend), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	man, err := ManPage(context.Background(), bin, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(man)
+	for _, want := range []string{
+		".TH TEND 8 2026-03-01 tend", ".SS apply\nconverge the host\n", `  \-node string`,
+		"(default: the host name)", `\&.dot \e back`, ".SS check\nNagios plugin\n", ".SH EXIT STATUS",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("manual lacks %q:\n%s", want, text)
+		}
+	}
+	if host, _ := os.Hostname(); strings.Contains(text, `"`+host+`"`) {
+		t.Errorf("the build machine's name is in the manual")
+	}
+	if _, err := exec.LookPath("groff"); err == nil {
+		cmd := exec.Command("groff", "-man", "-Tutf8", "-ww", "-z")
+		cmd.Stdin = strings.NewReader(text)
+		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("groff warns: %v\n%s", err, out)
+		}
+	}
+}
+
+// TestDefaultSettingsParse: the shipped /etc/tend/agent.hcl is a valid,
+// empty settings file, so flags alone decide until it is edited.
+func TestDefaultSettingsParse(t *testing.T) {
+	s, _, exists, diags := settings.Load("files/agent.hcl")
+	if !exists || diags.HasErrors() || s != (settings.Settings{}) {
+		t.Fatalf("settings %+v, exists %v, diagnostics %v", s, exists, diags)
+	}
+	text, _ := files.ReadFile("files/agent.hcl")
+	for _, attr := range settings.Schema.Attributes {
+		if !strings.Contains(string(text), "\n# "+attr.Name+" = ") {
+			t.Errorf("the default file does not show %s", attr.Name)
+		}
+	}
+}
