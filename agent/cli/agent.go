@@ -19,9 +19,18 @@ import (
 // apply it; when any of that fails, apply the last known good commit
 // instead and say so.
 func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
+	if len(args) > 0 && args[0] == "install" {
+		return runAgentInstall(ctx, env, args[1:])
+	}
 	a, code, ok := parseAgent(env, args)
 	if !ok {
 		return code
+	}
+	if a.ops.daemon.on {
+		return runDaemon(ctx, env, a.ops.daemon, func(ctx context.Context) int {
+			defer func() { env.providers.Close(); env.providers = nil }()
+			return a.run(ctx, env)
+		})
 	}
 	return a.run(ctx, env)
 }
@@ -41,7 +50,10 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 		return exitUsage
 	}
 	defer lock.Release()
-	// A disabled agent stops here, holding the lock.
+	log := agentLogger(env)
+	if code, skip := skipDisabled(env, log, a.stateDir, a.ops.metricsFile); skip {
+		return code
+	}
 	src, err := a.openSource(ctx)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
@@ -62,7 +74,7 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
 		}
 	}
-	// The run's metrics and log record are written here, from code.
+	recordRun(env, log, a.stateDir, a.ops.metricsFile, code)
 	return code
 }
 

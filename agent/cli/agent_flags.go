@@ -20,6 +20,7 @@ type agentOpts struct {
 	signers       string
 	allowRollback bool
 	waitForLock   time.Duration
+	ops           opsFlags
 }
 
 // parseAgent reads the flags, then takes every one not given from the
@@ -33,6 +34,7 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	fs.StringVar(&a.signers, "signers", "", "the allowlist of signing keys: a file, or a directory of files, of armored OpenPGP public keys and SSH allowed-signers lines")
 	fs.BoolVar(&a.allowRollback, "allow-rollback", false, "accept a commit older than the last applied one, or one that does not descend from it")
 	fs.DurationVar(&a.waitForLock, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once)")
+	a.ops.add(fs)
 	if code, ok := parse(fs, args); !ok {
 		return nil, code, false
 	}

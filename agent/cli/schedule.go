@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/tendhq/tend/agent/units"
+)
+
+// runAgentInstall writes and activates the systemd units that schedule
+// the agent (tend agent install).
+func runAgentInstall(ctx context.Context, env *cmdEnv, args []string) int {
+	fs := flag.NewFlagSet("tend agent install", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	o := units.Default()
+	o.Binary = selfPath()
+	fs.DurationVar(&o.Interval, "interval", o.Interval, "time between the starts of two runs (at least 1m)")
+	fs.DurationVar(&o.Splay, "splay", o.Splay, "random delay of up to this much added to each run, so hosts do not pull at once")
+	fs.StringVar(&o.Config, "config", units.DefaultConfig, "the agent configuration the runs use")
+	fs.StringVar(&o.Binary, "binary", o.Binary, "the tend binary the units run")
+	fs.BoolVar(&o.Daemon, "daemon", false, "run tend agent --daemon as a Type=notify service instead of a timer")
+	root := fs.String("root", "/", "install into this tree, enabling offline (it starts the agent when it boots)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "tend agent install: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	did, err := units.Install(ctx, o, *root)
+	for _, d := range did {
+		fmt.Fprintln(env.stdout, d)
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend agent install: %v\n", err)
+		return exitUsage
+	}
+	return 0
+}
+
+// selfPath is the running binary's path, for the units to run.
+func selfPath() string {
+	p, err := os.Executable()
+	if err != nil {
+		return units.DefaultBinary
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// daemonFlags are tend agent's flags for running as a daemon.
+type daemonFlags struct {
+	on              bool
+	interval, splay time.Duration
+}
+
+func (d *daemonFlags) add(fs *flag.FlagSet) {
+	fs.BoolVar(&d.on, "daemon", false, "run every --interval (plus splay) until stopped, as a systemd Type=notify service")
+	fs.DurationVar(&d.interval, "interval", units.DefaultInterval, "with --daemon: time between the starts of two runs")
+	fs.DurationVar(&d.splay, "splay", units.DefaultSplay, "with --daemon: random delay of up to this much added to each wait")
+}
+
+// runDaemon runs one agent run after another until ctx ends.
+func runDaemon(ctx context.Context, env *cmdEnv, d daemonFlags, run units.RunFunc) int {
+	if err := units.Daemon(ctx, units.Loop{Interval: d.interval, Splay: d.splay}, run); err != nil {
+		fmt.Fprintf(env.stderr, "tend agent --daemon: %v\n", err)
+		return exitUsage
+	}
+	return 0
+}
