@@ -49,6 +49,27 @@ variable "expiry_warning_days" {
   description = "Plans warn when a certificate expires within this many days."
 }
 
+locals {
+  # Every directory the files go into, with its ancestors below the top
+  # level: /etc/ssl/public is on no stock Debian host, and /etc/ssl itself
+  # only comes with packages that may be installed in the same run.
+  directories = distinct(flatten([
+    for c in var.certificates : [
+      for p in [c.chain_path, c.key_path] : [
+        for i in range(3, length(split("/", p))) : join("/", slice(split("/", p), 0, i))
+      ]
+    ]
+  ]))
+}
+
+# Owner and mode are left alone: packages that own a directory (ssl-cert's
+# /etc/ssl/private, 0710 root:ssl-cert) keep setting them.
+resource "file" "directory" {
+  for_each = { for d in local.directories : d => d }
+  path     = each.key
+  ensure   = "directory"
+}
+
 resource "tls_certificate" "cert" {
   for_each            = var.certificates
   chain               = each.value.chain
