@@ -9,6 +9,14 @@
 CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
 	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client"
 
+# The packages the example's email node installs (agent/e2e computes them
+# from the node; keep this in step so the cache has them).
+EMAIL_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \
+	s-nail netcat-openbsd swaks mariadb-server dovecot-core dovecot-imapd \
+	dovecot-lmtpd dovecot-managesieved dovecot-mysql dovecot-pop3d \
+	dovecot-sieve postfix postfix-mysql
+CONTAINER_PACKAGE_SETS += "$(EMAIL_PACKAGES)"
+
 .PHONY: container-cache
 container-cache: deps
 	$(GO) run ./testfixtures/container/warmcache $(CONTAINER_PACKAGE_SETS)
