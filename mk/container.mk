@@ -7,7 +7,13 @@
 # Needs root and network. The cache is in $TEND_TEST_CACHE, default
 # /var/cache/tend-test; delete it to rebuild everything.
 CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
-	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client"
+	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client" \
+	"$(EMAILOUT_PACKAGES)"
+
+# The packages the example's emailout node installs (agent/e2e computes
+# them from the node; keep this in step so the cache has them).
+EMAILOUT_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \
+	s-nail netcat-openbsd swaks opendkim opendkim-tools postfix postfix-pcre
 
 # The packages the example's email node installs (agent/e2e computes them
 # from the node; keep this in step so the cache has them).

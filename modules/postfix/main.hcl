@@ -31,6 +31,8 @@ locals {
     trap 'rm -rf "$d"' EXIT
     live=$(dirname %)
     for f in main.cf master.cf; do [ ! -f "$live/$f" ] || cp "$live/$f" "$d/" || exit 1; done
+    # A fresh install has no main.cf yet: master.cf is checked with the defaults.
+    [ -f "$d/main.cf" ] || : > "$d/main.cf"
     cp % "$d/NEW" || exit 1
     w=$(postconf -c "$d" -n 2>&1 >/dev/null); rc=$?
     if [ $rc -ne 0 ] || [ -n "$w" ]; then echo "$w" >&2; exit 1; fi

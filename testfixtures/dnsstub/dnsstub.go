@@ -16,6 +16,10 @@ type Server struct {
 	mu      sync.Mutex
 	records map[string][]string // lower-case name with final dot -> strings of its one TXT record
 	zone    string              // when set, records are read from this file for every query
+	// ServFail answers names without a record with SERVFAIL, as an
+	// unreachable upstream would, instead of NXDOMAIN: mail for them is
+	// deferred rather than bounced.
+	ServFail bool
 }
 
 // Start serves on 127.0.0.1 on a free port; it stops in t.Cleanup.
@@ -102,7 +106,10 @@ func (s *Server) answer(query []byte) ([]byte, error) {
 	strs, ok := s.records[strings.ToLower(q.Name.String())]
 	s.mu.Unlock()
 	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionAvailable: true}
-	if !ok {
+	switch {
+	case !ok && s.ServFail:
+		rh.RCode = dnsmessage.RCodeServerFailure
+	case !ok:
 		rh.RCode = dnsmessage.RCodeNameError
 	}
 	b := dnsmessage.NewBuilder(nil, rh)

@@ -16,10 +16,13 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:53", "UDP address to answer on")
 	zone := flag.String("zone", "/run/dnsstub.zone", `zone file: one "NAME VALUE" TXT record per line`)
+	servfail := flag.Bool("servfail", false, "answer names without a record with SERVFAIL instead of NXDOMAIN")
 	flag.Parse()
 	pc, err := net.ListenPacket("udp", *listen)
 	if err != nil {
 		log.Fatal(err)
 	}
-	dnsstub.NewFromZone(*zone).Serve(pc)
+	s := dnsstub.NewFromZone(*zone)
+	s.ServFail = *servfail
+	s.Serve(pc)
 }
