@@ -6,10 +6,10 @@ func TestRedactor(t *testing.T) {
 	key := "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\nAwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
 	r := NewRedactor([]string{"CANARY-123", "CANARY-123-long", "abc", key})
 	for in, want := range map[string]string{
-		"password CANARY-123-long and CANARY-123": "password (sensitive) and (sensitive)",
+		"password CANARY-123-long and CANARY-123":              "password (sensitive) and (sensitive)",
 		"panic: bad line \"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49\"": "panic: bad line \"(sensitive)\"",
-		"abc is too short to redact":                          "abc is too short to redact",
-		"":                                                    "",
+		"abc is too short to redact":                           "abc is too short to redact",
+		"":                                                     "",
 	} {
 		if got := r.String(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)
