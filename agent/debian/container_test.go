@@ -2,34 +2,12 @@ package debian
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tendhq/tend/testfixtures/container"
 )
-
-// staticTend builds the tend the package ships.
-func staticTend(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "tend")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/tendhq/tend/agent/cmd/tend")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building tend: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// sh runs a shell command in the container and returns its trimmed
-// output, whatever its exit status.
-func sh(c *container.Container, cmd string) string {
-	stdout, stderr, _ := c.Exec(context.Background(), "/bin/sh", "-c", cmd)
-	return strings.TrimSpace(stdout + stderr)
-}
 
 // TestPackageInContainer installs the built package with dpkg -i on a
 // booted Debian 11, checks what it put where, that the units pass
@@ -38,7 +16,7 @@ func sh(c *container.Container, cmd string) string {
 // purge clean up.
 func TestPackageInContainer(t *testing.T) {
 	c := container.New(t, container.Options{Packages: []string{"git", "gnupg", "openssh-client"}})
-	deb, err := Build(context.Background(), Package{Binary: staticTend(t), Version: "0.1-1", Date: time.Unix(1772359200, 0)}, t.TempDir())
+	deb, err := Build(context.Background(), Package{Binary: container.Build(t, "github.com/tendhq/tend/agent/cmd/tend"), Version: "0.1-1", Date: time.Unix(1772359200, 0)}, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,44 +31,44 @@ func TestPackageInContainer(t *testing.T) {
 		"/usr/share/man/man8/tend.8.gz": "644 root root",
 	}
 	for path, w := range want {
-		if got := sh(c, "stat -c '%a %U %G' "+path); got != w {
+		if got := c.Sh("stat -c '%a %U %G' " + path); got != w {
 			t.Errorf("%s: %q, want %q", path, got, w)
 		}
 	}
-	if got := sh(c, "dpkg-query -W -f='${Conffiles}' tend"); !strings.Contains(got, "/etc/tend/agent.hcl ") {
+	if got := c.Sh("dpkg-query -W -f='${Conffiles}' tend"); !strings.Contains(got, "/etc/tend/agent.hcl ") {
 		t.Errorf("conffiles: %q", got)
 	}
-	if got := sh(c, "systemd-analyze verify --man=no /lib/systemd/system/tend.service /lib/systemd/system/tend.timer 2>&1; echo rc=$?"); got != "rc=0" {
+	if got := c.Sh("systemd-analyze verify --man=no /lib/systemd/system/tend.service /lib/systemd/system/tend.timer 2>&1; echo rc=$?"); got != "rc=0" {
 		t.Errorf("systemd-analyze verify:\n%s", got)
 	}
-	if got := sh(c, "systemctl is-enabled tend.timer; systemctl is-active tend.timer"); got != "enabled\ninactive" {
+	if got := c.Sh("systemctl is-enabled tend.timer; systemctl is-active tend.timer"); got != "enabled\ninactive" {
 		t.Errorf("timer after install: %q, want enabled and not started", got)
 	}
-	if got := sh(c, "tend check; echo rc=$?"); !strings.HasPrefix(got, "TEND UNKNOWN - ") || !strings.HasSuffix(got, "rc=3") {
+	if got := c.Sh("tend check; echo rc=$?"); !strings.HasPrefix(got, "TEND UNKNOWN - ") || !strings.HasSuffix(got, "rc=3") {
 		t.Errorf("tend check before any run: %q", got)
 	}
-	if got := sh(c, "man -P cat tend 2>/dev/null | grep -c 'tend disable' || zcat /usr/share/man/man8/tend.8.gz | grep -c '^.SS disable'"); got == "0" || got == "" {
+	if got := c.Sh("man -P cat tend 2>/dev/null | grep -c 'tend disable' || zcat /usr/share/man/man8/tend.8.gz | grep -c '^.SS disable'"); got == "0" || got == "" {
 		t.Errorf("manual page lacks tend disable: %q", got)
 	}
 
 	// an administrator's disable survives reinstalling (an upgrade)
 	c.Run(t, "systemctl", "disable", "tend.timer")
 	c.Run(t, "dpkg", "-i", "/root/tend.deb")
-	if got := sh(c, "systemctl is-enabled tend.timer"); got != "disabled" {
+	if got := c.Sh("systemctl is-enabled tend.timer"); got != "disabled" {
 		t.Errorf("timer after upgrade of a disabled one: %q", got)
 	}
 	c.Run(t, "systemctl", "enable", "--now", "tend.timer")
 
 	c.Run(t, "tend", "disable", "--reason", "state to keep")
 	c.Run(t, "dpkg", "-r", "tend")
-	if got := sh(c, "test -e /usr/bin/tend && echo present; systemctl is-active tend.timer; find /etc/systemd -name 'tend.*'"); got != "inactive" {
+	if got := c.Sh("test -e /usr/bin/tend && echo present; systemctl is-active tend.timer; find /etc/systemd -name 'tend.*'"); got != "inactive" {
 		t.Errorf("after dpkg -r: %q, want no binary, inactive timer and no links", got)
 	}
-	if got := sh(c, "ls /etc/tend/agent.hcl /var/lib/tend/disabled.json"); got != "/etc/tend/agent.hcl\n/var/lib/tend/disabled.json" {
+	if got := c.Sh("ls /etc/tend/agent.hcl /var/lib/tend/disabled.json"); got != "/etc/tend/agent.hcl\n/var/lib/tend/disabled.json" {
 		t.Errorf("dpkg -r removed configuration or state: %q", got)
 	}
 	c.Run(t, "dpkg", "-P", "tend")
-	if got := sh(c, "ls -d /etc/tend /var/lib/tend /var/lib/systemd/deb-systemd-helper-enabled/*tend* 2>/dev/null; dpkg -s tend 2>&1 | head -1"); !strings.Contains(got, "not installed") || strings.Contains(got, "/") {
+	if got := c.Sh("ls -d /etc/tend /var/lib/tend /var/lib/systemd/deb-systemd-helper-enabled/*tend* 2>/dev/null; dpkg -s tend 2>&1 | head -1"); !strings.Contains(got, "not installed") || strings.Contains(got, "/") {
 		t.Errorf("after purge: %q", got)
 	}
 }

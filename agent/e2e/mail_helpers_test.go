@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
+	"github.com/tendhq/tend/testfixtures/container"
 )
 
 var (
@@ -30,21 +30,13 @@ func dnsStubBinary(t *testing.T) string {
 			return
 		}
 		stubPath = filepath.Join(dir, "dnsstub")
-		cmd := exec.Command("go", "build", "-o", stubPath, "github.com/tendhq/tend/testfixtures/dnsstub/cmd/dnsstub")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			stubErr = &buildError{string(out)}
-		}
+		stubErr = container.BuildStatic("github.com/tendhq/tend/testfixtures/dnsstub/cmd/dnsstub", stubPath)
 	})
 	if stubErr != nil {
 		t.Fatalf("building dnsstub: %v", stubErr)
 	}
 	return stubPath
 }
-
-type buildError struct{ out string }
-
-func (e *buildError) Error() string { return e.out }
 
 // startDNS runs the DNS stub inside the booted container on 127.0.0.1:53
 // and makes it the container's resolver: names it has no record for fail

@@ -2,9 +2,6 @@ package logging_test
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,12 +12,7 @@ import (
 // container and reads the entries back with journalctl -o json.
 func TestJournalInContainer(t *testing.T) {
 	c := container.New(t, container.Options{})
-	probe := filepath.Join(t.TempDir(), "journalprobe")
-	build := exec.Command("go", "build", "-o", probe, "./internal/journalprobe")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	probe := container.Build(t, "./internal/journalprobe")
 	c.CopyIn(t, probe, "/usr/local/bin/journalprobe")
 	c.Boot(t)
 

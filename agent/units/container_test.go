@@ -1,7 +1,6 @@
 package units_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,27 +62,12 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func tendBinary(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "tend")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/tendhq/tend/agent/cmd/tend")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building tend: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func sh(c *container.Container, cmd string) string {
-	stdout, stderr, _ := c.Exec(context.Background(), "/bin/sh", "-c", cmd)
-	return strings.TrimSpace(stdout + stderr)
-}
-
 // waitFor polls a shell command until its output contains want.
 func waitFor(t *testing.T, c *container.Container, cmd, want string) string {
 	t.Helper()
 	var got string
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
-		if got = sh(c, cmd); strings.Contains(got, want) {
+		if got = c.Sh(cmd); strings.Contains(got, want) {
 			return got
 		}
 	}
@@ -104,44 +88,44 @@ func TestScheduleInContainer(t *testing.T) {
 	}
 	c.CopyIn(t, signers, "/etc/tend/signers")
 	must(t, os.WriteFile(filepath.Join(c.Root(), "etc/tend/agent.hcl"), []byte(agentSettings), 0o644))
-	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	c.CopyIn(t, container.Build(t, "github.com/tendhq/tend/agent/cmd/tend"), "/usr/local/bin/tend")
 	c.Boot(t)
 	c.Run(t, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "git", "gnupg", "openssh-client")
 
 	// the daemon: started by install, ready, runs, says so, stops cleanly
 	c.Run(t, "/usr/local/bin/tend", "agent", "install", "--daemon", "--interval", "1h", "--splay", "0s")
-	if got := sh(c, "systemctl is-enabled tend.service; systemctl is-active tend.service; systemctl show -p Type --value tend.service"); got != "enabled\nactive\nnotify" {
+	if got := c.Sh("systemctl is-enabled tend.service; systemctl is-active tend.service; systemctl show -p Type --value tend.service"); got != "enabled\nactive\nnotify" {
 		t.Fatalf("daemon after install: %q\n%s", got, c.Journal(t, "tend.service"))
 	}
 	waitFor(t, c, "systemctl show -p StatusText --value tend.service", "run 1 exited 2 after")
-	if got := sh(c, "cat /srv/motd"); got != "converged by tend" {
+	if got := c.Sh("cat /srv/motd"); got != "converged by tend" {
 		t.Fatalf("the daemon's run did not converge: %q", got)
 	}
 	c.Run(t, "systemctl", "stop", "tend.service")
-	if got := sh(c, "systemctl show -p Result --value tend.service; systemctl is-active tend.service"); got != "success\ninactive" {
+	if got := c.Sh("systemctl show -p Result --value tend.service; systemctl is-active tend.service"); got != "success\ninactive" {
 		t.Fatalf("daemon after stop: %q\n%s", got, c.Journal(t, "tend.service"))
 	}
 
 	// the timer replaces the daemon
 	c.Run(t, "/usr/local/bin/tend", "agent", "install", "--interval", "10m", "--splay", "1m")
-	if got := sh(c, "systemctl is-enabled tend.timer; systemctl is-active tend.timer; systemctl is-enabled tend.service"); got != "enabled\nactive\nstatic" {
+	if got := c.Sh("systemctl is-enabled tend.timer; systemctl is-active tend.timer; systemctl is-enabled tend.service"); got != "enabled\nactive\nstatic" {
 		t.Fatalf("timer after install: %q", got)
 	}
-	if got := sh(c, "systemctl list-timers --all --no-pager tend.timer"); !strings.Contains(got, "tend.timer") || !strings.Contains(got, "tend.service") {
+	if got := c.Sh("systemctl list-timers --all --no-pager tend.timer"); !strings.Contains(got, "tend.timer") || !strings.Contains(got, "tend.service") {
 		t.Fatalf("list-timers:\n%s", got)
 	}
-	if got := sh(c, "systemctl show -p TimersMonotonic -p RandomizedDelayUSec --value tend.timer"); !strings.Contains(got, "OnUnitActiveUSec=10min") || !strings.Contains(got, "1min") {
+	if got := c.Sh("systemctl show -p TimersMonotonic -p RandomizedDelayUSec --value tend.timer"); !strings.Contains(got, "OnUnitActiveUSec=10min") || !strings.Contains(got, "1min") {
 		t.Fatalf("timer properties: %q", got)
 	}
-	if got := sh(c, "systemd-analyze verify --man=no /etc/systemd/system/tend.service /etc/systemd/system/tend.timer 2>&1; echo rc=$?"); got != "rc=0" {
+	if got := c.Sh("systemd-analyze verify --man=no /etc/systemd/system/tend.service /etc/systemd/system/tend.timer 2>&1; echo rc=$?"); got != "rc=0" {
 		t.Fatalf("systemd-analyze verify:\n%s", got)
 	}
 	c.Run(t, "systemctl", "start", "tend.service") // waits: Type=oneshot
-	if got := sh(c, "systemctl show -p Result -p ExecMainStatus --value tend.service"); got != "success\n0" {
+	if got := c.Sh("systemctl show -p Result -p ExecMainStatus --value tend.service"); got != "success\n0" {
 		t.Fatalf("one-shot run: %q\n%s", got, c.Journal(t, "tend.service"))
 	}
 	c.Run(t, "journalctl", "--sync")
-	if got := sh(c, "journalctl -o json --no-pager TEND_NODE=web MESSAGE='run finished' | wc -l"); got != "2" {
-		t.Fatalf("want the daemon's and the timer's runs in the journal, got %s entries:\n%s", got, sh(c, "journalctl -o verbose --no-pager TEND_NODE=web"))
+	if got := c.Sh("journalctl -o json --no-pager TEND_NODE=web MESSAGE='run finished' | wc -l"); got != "2" {
+		t.Fatalf("want the daemon's and the timer's runs in the journal, got %s entries:\n%s", got, c.Sh("journalctl -o verbose --no-pager TEND_NODE=web"))
 	}
 }
