@@ -24,12 +24,12 @@ variable "mail_user" {
 
 variable "sql" {
   type = object({
-    driver           = string
-    connect          = string
-    password         = string
-    default_scheme   = string
-    password_query   = string
-    iterate_query    = string
+    driver         = string
+    connect        = string
+    password       = string
+    default_scheme = string
+    password_query = string
+    iterate_query  = string
   })
   description = "SQL authentication (dovecot-sql.conf.ext): driver (mysql), connect (without the password), the password (sensitive), the default password scheme and the queries; %u and friends are Dovecot's variables."
 }
@@ -53,7 +53,7 @@ variable "postmaster_address" {
 
 locals {
   protocol_packages = { imap = "dovecot-imapd", pop3 = "dovecot-pop3d", sieve = "dovecot-managesieved", lmtp = "dovecot-lmtpd" }
-  packages = concat(["dovecot-core", "dovecot-mysql", "dovecot-sieve"], [for p in var.protocols : local.protocol_packages[p]])
+  packages          = concat(["dovecot-core", "dovecot-mysql", "dovecot-sieve"], [for p in var.protocols : local.protocol_packages[p]])
   # Postfix (chrooted in /var/spool/postfix) reaches these as private/...
   lmtp_socket = "/var/spool/postfix/private/dovecot-lmtp"
   auth_socket = "/var/spool/postfix/private/auth"
