@@ -43,11 +43,14 @@ func TestEmail(t *testing.T) {
 
 	h.checkEmailServices()
 	h.checkDBPasswords(passwords, first+second)
-	h.addMailUser("alice", "alice-secret", "info")
+	// sysadmin, where root's mail goes (data/common.hcl), is alice too.
+	h.addMailUser("alice", "alice-secret", "info", "sysadmin")
 	h.checkPostfixMaps("alice", "info")
 	h.checkDovecotAuth("alice", "alice-secret")
-	h.checkDelivery("alice", "info")
-	h.checkIMAP("alice", "alice-secret", 2)
+	// postmaster@cacert.org: /etc/aliases (postmaster -> root ->
+	// sysadmin@cacert.org), then the database's alias.
+	h.checkDelivery("alice", "alice@cacert.org", "info@cacert.org", "postmaster@cacert.org")
+	h.checkIMAP("alice", "alice-secret", 3)
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 
@@ -86,16 +89,19 @@ func (h *host) checkEmailServices() {
 	}
 }
 
-// addMailUser inserts a mailbox user and an alias of it into the
+// addMailUser inserts a mailbox user and aliases of it into the
 // database's tables, the way the host's admins would.
-func (h *host) addMailUser(user, password, alias string) {
+func (h *host) addMailUser(user, password string, aliases ...string) {
 	h.t.Helper()
 	hash := h.sh("doveadm pw -s SHA512-CRYPT -p " + password)
 	if !strings.HasPrefix(hash, "{SHA512-CRYPT}$6$") {
 		h.t.Fatalf("doveadm pw: %q", hash)
 	}
-	h.writeRoot("/root/user.sql", "INSERT INTO users (username, password) VALUES ('"+user+"', '"+hash+"');\n"+
-		"INSERT INTO aliases (alias, destination) VALUES ('"+alias+"', '"+user+"@cacert.org');\n")
+	sql := "INSERT INTO users (username, password) VALUES ('" + user + "', '" + hash + "');\n"
+	for _, a := range aliases {
+		sql += "INSERT INTO aliases (alias, destination) VALUES ('" + a + "', '" + user + "@cacert.org');\n"
+	}
+	h.writeRoot("/root/user.sql", sql)
 	h.sh("mysql cacertusers < /root/user.sql && rm /root/user.sql")
 }
 
@@ -115,6 +121,12 @@ func (h *host) checkPostfixMaps(user, alias string) {
 			h.t.Fatalf("postmap -q %s %s = %q, want %q", c.key, table, got, c.want)
 		}
 	}
+	if got := h.sh("postmap -q postmaster@cacert.org hash:/etc/postfix/virtual"); got != "postmaster@localhost" {
+		h.t.Fatalf("postmaster@cacert.org is not the local postmaster: %q", got)
+	}
+	if got := h.sh("postconf -h alias_maps"); got != "hash:/etc/aliases" {
+		h.t.Fatalf("alias_maps = %q, want only /etc/aliases", got)
+	}
 	if got := h.sh("postmap -q nobody@cacert.org proxy:mysql:/etc/postfix/mysql-mailboxes.cf; echo $?"); got != "1" {
 		h.t.Fatalf("an unknown address is found: %q", got)
 	}
@@ -132,16 +144,16 @@ func (h *host) checkDovecotAuth(user, password string) {
 	}
 }
 
-// checkDelivery submits a message for the user's address and one for its
-// alias; Postfix must hand both to Dovecot over LMTP, into the Maildir.
-func (h *host) checkDelivery(user, alias string) {
+// checkDelivery submits a message for each recipient, all of which lead
+// to user's mailbox; Postfix must hand each to Dovecot over LMTP.
+func (h *host) checkDelivery(user string, recipients ...string) {
 	h.t.Helper()
-	for i, rcpt := range []string{user + "@cacert.org", alias + "@cacert.org"} {
+	for i, rcpt := range recipients {
 		subject := "e2e-" + rcpt
 		h.sh("printf 'From: root@cacert.org\\nTo: " + rcpt + "\\nSubject: " + subject + "\\n\\nhello\\n' | /usr/sbin/sendmail -f root@cacert.org " + rcpt)
 		glob := "/home/mailboxes/" + user + "/Maildir/new/*"
 		deadline := time.Now().Add(30 * time.Second)
-		for h.sh("ls "+glob+" 2>/dev/null | wc -l") != string(rune('1'+i)) {
+		for h.sh("ls "+glob+" 2>/dev/null | wc -l") != strconv.Itoa(i+1) {
 			if time.Now().After(deadline) {
 				h.t.Fatalf("no message for %s in %s:\nqueue: %s\n%s", rcpt, glob, h.sh("postqueue -p"), h.c.Journal(h.t, ""))
 			}

@@ -59,6 +59,11 @@ role "mail-host" {
     aliases_file  = module.base.aliases_path
     maps = {
       transport = { type = "hash", parameter = "transport_maps", entries = data.transport }
+      # The admin aliases of /etc/aliases (postmaster...) hold for the mail
+      # domain too: NAME@domain goes to the local NAME.
+      virtual = { type = "hash", parameter = "virtual_alias_maps", entries = [
+        for name in keys(data.aliases) : { key = "${name}@${data.mail_domain}", value = "${name}@localhost" }
+      ] }
     }
     mysql_maps = {
       mailboxes = {
@@ -85,6 +90,9 @@ role "mail-host" {
       args = concat(["-o syslog_name=postfix/smtps", "-o smtpd_tls_wrappermode=yes"], data.submission_options) },
     ]
     parameters = {
+      # Only /etc/aliases: Debian's default also asks NIS, which warns.
+      alias_maps              = "hash:${module.base.aliases_path}"
+      alias_database          = "hash:${module.base.aliases_path}"
       virtual_mailbox_domains = data.mail_domain
       virtual_transport       = module.dovecot.lmtp_transport
       smtpd_sasl_type         = "dovecot"
