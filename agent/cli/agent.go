@@ -105,7 +105,7 @@ func (a *agentOpts) tip(ctx context.Context, env *cmdEnv, src *source.Source) (s
 		return source.Checkout{}, nil, err
 	}
 	fmt.Fprintf(env.stdout, "Source: %s %s at commit %s, signed by %s.\n", src.URL(), src.Ref(), co.Commit, co.Signer)
-	cat, err := a.load(env, co)
+	cat, err := a.load(ctx, env, co)
 	return co, cat, err
 }
 
@@ -121,22 +121,23 @@ func (a *agentOpts) lastKnownGood(ctx context.Context, env *cmdEnv, src *source.
 	fmt.Fprintf(env.stdout, "Applying the LAST KNOWN GOOD commit %s instead, signed by %s.\n", co.Commit, co.Signer)
 	env.providers.Close() // the tip's, if it got that far
 	env.providers = nil
-	cat, err := a.load(env, co)
+	cat, err := a.load(ctx, env, co)
 	if err != nil {
 		return co, nil, fmt.Errorf("the last known good commit: %w; nothing was applied", err)
 	}
 	return co, cat, nil
 }
 
-// load validates a checkout for the node; the diagnostics go to stderr,
-// and the first of them into the error.
-func (a *agentOpts) load(env *cmdEnv, co source.Checkout) (*config.Catalog, error) {
+// load validates a checkout for the node and, as tend apply does, reads
+// the resources whose computed attributes others depend on; the
+// diagnostics go to stderr, and the first of them into the error.
+func (a *agentOpts) load(ctx context.Context, env *cmdEnv, co source.Checkout) (*config.Catalog, error) {
 	c := a.common
 	c.repo = co.Dir
 	var diags bytes.Buffer
 	sub := *env
 	sub.stderr = io.MultiWriter(env.stderr, &diags)
-	cat, ok := loadCatalog(&sub, &c)
+	cat, ok := loadObserved(ctx, &sub, &c)
 	env.providers = sub.providers
 	if !ok {
 		first, _, _ := strings.Cut(strings.TrimSpace(diags.String()), "\n")
