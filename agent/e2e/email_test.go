@@ -50,7 +50,9 @@ func TestEmail(t *testing.T) {
 	// postmaster@cacert.org: /etc/aliases (postmaster -> root ->
 	// sysadmin@cacert.org), then the database's alias.
 	h.checkDelivery("alice", "alice@cacert.org", "info@cacert.org", "postmaster@cacert.org")
-	h.checkIMAP("alice", "alice-secret", 3)
+	h.checkSubmission("alice", "alice-secret")
+	h.checkIMAP("alice", "alice-secret", 4)
+	h.checkCertificates()
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 
@@ -165,34 +167,6 @@ func (h *host) checkDelivery(user string, recipients ...string) {
 	}
 	if owner := h.sh("stat -c %U:%G /home/mailboxes/" + user + "/Maildir"); owner != "vmail:vmail" {
 		h.t.Fatalf("Maildir owned by %s, want vmail:vmail", owner)
-	}
-}
-
-// imapSession is a bash script speaking IMAP over loopback: it logs in
-// as $1 with password $2, selects the inbox and logs out, printing every
-// line the server sends; a command is done when its tagged reply came.
-const imapSession = `exec 3<>/dev/tcp/127.0.0.1/143
-cmd() {
-	printf '%s\r\n' "$1" >&3
-	while IFS= read -r -t 10 line <&3; do
-		line=${line%$'\r'}
-		echo "$line"
-		case $line in "${1%% *} "*) return ;; esac
-	done
-	return 1
-}
-IFS= read -r -t 10 line <&3 && echo "$line"
-cmd "a LOGIN $1 $2" && cmd "b SELECT INBOX" && cmd "c LOGOUT"
-`
-
-// checkIMAP logs the user in over loopback IMAP (plaintext is allowed on
-// loopback only) and counts the messages in the inbox.
-func (h *host) checkIMAP(user, password string, messages int) {
-	h.t.Helper()
-	h.writeRoot("/root/imap.sh", imapSession)
-	out := h.sh("bash /root/imap.sh " + user + " " + password + " 2>&1 || true")
-	if !strings.Contains(out, "\na OK") || !strings.Contains(out, "\n* "+strconv.Itoa(messages)+" EXISTS") {
-		h.t.Fatalf("IMAP session of %s, want a login and %d messages:\n%s", user, messages, out)
 	}
 }
 

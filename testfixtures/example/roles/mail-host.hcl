@@ -1,6 +1,15 @@
 # A mail host receives mail for its domain into Maildirs served by
 # Dovecot; mailboxes and sendable aliases live in MariaDB.
 role "mail-host" {
+  locals {
+    # Users submit (587, 465) and read mail with the community certificate;
+    # the email certificate is for SMTP from the Internet.
+    community_tls = [
+      "-o smtpd_tls_cert_file=${lookup(module.tls.chain_paths, "community", "/etc/ssl/certs/ssl-cert-snakeoil.pem")}",
+      "-o smtpd_tls_key_file=${lookup(module.tls.key_paths, "community", "/etc/ssl/private/ssl-cert-snakeoil.key")}",
+    ]
+  }
+
   module "base" {
     source   = "base"
     mailname = data.mailname
@@ -85,9 +94,9 @@ role "mail-host" {
     }
     services = [
       { name = "submission", type = "inet", private = "n", unpriv = "-", chroot = "y", wakeup = "-", maxproc = "-", command = "smtpd",
-      args = concat(["-o syslog_name=postfix/submission"], data.submission_options) },
+      args = concat(["-o syslog_name=postfix/submission"], local.community_tls, data.submission_options) },
       { name = "smtps", type = "inet", private = "n", unpriv = "-", chroot = "y", wakeup = "-", maxproc = "-", command = "smtpd",
-      args = concat(["-o syslog_name=postfix/smtps", "-o smtpd_tls_wrappermode=yes"], data.submission_options) },
+      args = concat(["-o syslog_name=postfix/smtps", "-o smtpd_tls_wrappermode=yes"], local.community_tls, data.submission_options) },
     ]
     parameters = {
       # Only /etc/aliases: Debian's default also asks NIS, which warns.
