@@ -15,6 +15,10 @@ CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
 EMAILOUT_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \
 	s-nail netcat-openbsd swaks opendkim opendkim-tools postfix postfix-pcre
 
+# The emailout node under tend agent, which verifies signatures with
+# gpg and ssh-keygen (agent/e2e/agent_test.go).
+CONTAINER_PACKAGE_SETS += "$(EMAILOUT_PACKAGES) gnupg openssh-client"
+
 # The packages the example's email node installs (agent/e2e computes them
 # from the node; keep this in step so the cache has them).
 EMAIL_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,17 +69,8 @@ func mustMatch(t *testing.T, out, re string) {
 
 func (h *host) agent() (int, string) {
 	h.t.Helper()
-	stdout, stderr, err := h.c.Exec(context.Background(), "/usr/local/bin/tend", "agent", "--config", "",
+	return h.exec("/usr/local/bin/tend", "agent", "--config", "",
 		"--source", "/srv/nodes.git", "--signers", "/etc/tend/signers", "--node", "web")
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stdout + stderr
-	case errors.As(err, &exit):
-		return exit.ExitCode(), stdout + stderr
-	}
-	h.t.Fatalf("running tend agent: %v\n%s%s", err, stdout, stderr)
-	return -1, ""
 }
 
 // signer is a work repository on this machine with an OpenPGP and two SSH

@@ -29,11 +29,7 @@ func tendBinary(t *testing.T) string {
 			return
 		}
 		tendPath = filepath.Join(dir, "tend")
-		cmd := exec.Command("go", "build", "-o", tendPath, "github.com/tendhq/tend/agent/cmd/tend")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New(string(out))
-		}
+		buildErr = container.BuildStatic("github.com/tendhq/tend/agent/cmd/tend", tendPath)
 	})
 	if buildErr != nil {
 		t.Fatalf("building tend: %v", buildErr)
@@ -77,7 +73,13 @@ func (h *host) writeRepo(name, text string) {
 func (h *host) tend(args ...string) (int, string) {
 	h.t.Helper()
 	argv := append([]string{"/usr/local/bin/tend"}, args...)
-	argv = append(argv, "--repo", "/srv/repo")
+	return h.exec(append(argv, "--repo", "/srv/repo")...)
+}
+
+// exec runs a command inside the container and returns its exit code and
+// output; it fails the test when the command could not run at all.
+func (h *host) exec(argv ...string) (int, string) {
+	h.t.Helper()
 	stdout, stderr, err := h.c.Exec(context.Background(), argv...)
 	out := stdout + stderr
 	var exit *exec.ExitError
@@ -87,7 +89,7 @@ func (h *host) tend(args ...string) (int, string) {
 	case errors.As(err, &exit):
 		return exit.ExitCode(), out
 	}
-	h.t.Fatalf("running tend: %v\n%s", err, out)
+	h.t.Fatalf("running %s: %v\n%s", argv[0], err, out)
 	return -1, ""
 }
 
