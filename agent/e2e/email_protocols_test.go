@@ -38,8 +38,12 @@ func (h *host) checkIMAP(user, password string, messages int) {
 // through openssl s_client ($2: -starttls smtp, or "" for port 465). It
 // reads the dialogue from stdin: a line "> TEXT" is sent, a line "<" waits
 // for the server's complete reply, which is printed.
-const smtpSession = `coproc S { openssl s_client -connect 127.0.0.1:$1 $2 -quiet -crlf 2>/dev/null; }
+const smtpSession = `coproc S { openssl s_client -connect 127.0.0.1:$1 $2 -quiet -crlf 2>/root/smtp.err; }
 while IFS= read -r step; do
+	if [ -z "${S[1]}" ]; then
+		echo "(the server closed the connection; openssl: $(tail -n 3 /root/smtp.err))"
+		exit 1
+	fi
 	case $step in
 	"<")
 		while IFS= read -r -t 10 line <&"${S[0]}"; do

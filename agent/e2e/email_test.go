@@ -144,6 +144,15 @@ func (h *host) checkDovecotAuth(user, password string) {
 	if out := h.sh("doveadm auth test " + user + " wrong 2>&1 || true"); !strings.Contains(out, "auth failed") {
 		h.t.Fatalf("a wrong password is not refused: %s", out)
 	}
+	if out := h.sh("doveadm user " + user + "@cacert.org"); !strings.Contains(out, "\nhome\t/home/mailboxes/"+user+"\n") {
+		h.t.Fatalf("doveadm user %s:\n%s", user, out)
+	}
+	if out := h.sh("doveadm user '*'"); out != user {
+		h.t.Fatalf("doveadm user '*' lists %q, want only %s", out, user)
+	}
+	if out := h.sh("journalctl -q -u dovecot | grep -E '(auth|config): Warning' || true"); out != "" {
+		h.t.Fatalf("Dovecot warns:\n%s", out)
+	}
 }
 
 // checkDelivery submits a message for each recipient, all of which lead

@@ -29,9 +29,10 @@ variable "sql" {
     password       = string
     default_scheme = string
     password_query = string
+    user_query     = string
     iterate_query  = string
   })
-  description = "SQL authentication (dovecot-sql.conf.ext): driver (mysql), connect (without the password), the password (sensitive), the default password scheme and the queries; %u and friends are Dovecot's variables."
+  description = "SQL authentication (dovecot-sql.conf.ext): driver (mysql), connect (without the password), the password (sensitive), the default password scheme and the queries: password_query (user, password), user_query (a row for each existing user; uid, gid and home are the module's) and iterate_query (every user, for doveadm -A); %u and friends are Dovecot's variables."
 }
 
 variable "tls_cert_file" {

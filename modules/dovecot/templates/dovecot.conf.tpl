@@ -16,9 +16,12 @@ passdb {
   driver = sql
   args = ${sql_conf}
 }
+# Users exist when the user query finds them (LMTP refuses others, and
+# doveadm -A iterates them); every mailbox belongs to the mail user.
 userdb {
-  driver = static
-  args = uid=${mail_user} gid=${mail_user} home=${mailbox_root}/%n
+  driver = sql
+  args = ${sql_conf}
+  override_fields = uid=${mail_user} gid=${mail_user} home=${mailbox_root}/%n
 }
 
 mail_location = maildir:${mailbox_root}/%n/Maildir

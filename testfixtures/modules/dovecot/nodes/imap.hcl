@@ -9,6 +9,7 @@ node "imap" {
       password       = "fixture-password"
       default_scheme = "SHA512-CRYPT"
       password_query = "SELECT username AS user, password FROM dovecot_users WHERE username = '%n'"
+      user_query     = "SELECT username AS user FROM dovecot_users WHERE username = '%n'"
       iterate_query  = "SELECT username AS user FROM dovecot_users"
     }
   }
