@@ -13,9 +13,12 @@ var emailUnits = []string{"postfix", "dovecot", "mariadb"}
 
 // TestEmail converges the example's `email` node on a bare Debian 11
 // container from a git clone, with throwaway certificates and database
-// passwords encrypted to the container's age identity, then proves the
-// mail host works: Postfix reads mailboxes and aliases from MariaDB,
-// Dovecot authenticates from it, and a message reaches the Maildir.
+// passwords encrypted to the container's age identity; a second run must
+// change nothing and restart nothing. Then it proves the mail host works:
+// Postfix reads mailboxes and aliases from MariaDB, Dovecot authenticates
+// from it, messages reach the Maildir over LMTP, submission authenticates
+// through Dovecot, IMAP serves the mailbox, and every TLS port presents
+// the documented certificate.
 func TestEmail(t *testing.T) {
 	start := time.Now()
 	h := newHost(t, nodePackages(t, "email"), nil)
