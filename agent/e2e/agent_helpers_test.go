@@ -29,7 +29,7 @@ var (
 func debPackage(t *testing.T) string {
 	t.Helper()
 	debOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tend-e2e-deb")
+		dir, err := sharedDir("tend-e2e-deb")
 		if err != nil {
 			debErr = err
 			return

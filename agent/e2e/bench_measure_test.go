@@ -27,7 +27,7 @@ var (
 func timerunBinary(t *testing.T) string {
 	t.Helper()
 	timerunOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tend-e2e-timerun")
+		dir, err := sharedDir("tend-e2e-timerun")
 		if err != nil {
 			timerunErr = err
 			return

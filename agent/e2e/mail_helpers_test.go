@@ -24,7 +24,7 @@ var (
 func dnsStubBinary(t *testing.T) string {
 	t.Helper()
 	stubOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tend-e2e-dnsstub")
+		dir, err := sharedDir("tend-e2e-dnsstub")
 		if err != nil {
 			stubErr = err
 			return

@@ -23,7 +23,7 @@ var (
 func tendBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tend-e2e-bin")
+		dir, err := sharedDir("tend-e2e-bin")
 		if err != nil {
 			buildErr = err
 			return
