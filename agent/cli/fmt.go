@@ -17,9 +17,10 @@ import (
 	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
-// runFmt rewrites the repository's .hcl files in canonical style. With
-// -check it changes nothing and exits 1 when a file needs formatting. A
-// file with syntax errors is reported and left alone.
+// runFmt rewrites the repository's .hcl files (or the files and
+// directories named as arguments) in canonical style. With -check it
+// changes nothing and exits 1 when a file needs formatting. A file with
+// syntax errors is reported and left alone.
 func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 	var c common
 	flags := newFlags("fmt", env, &c, false)
@@ -27,7 +28,7 @@ func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 	if code, ok := parse(flags, args); !ok {
 		return code
 	}
-	names, err := hclFilesUnder(c.repo)
+	names, err := fmtTargets(c.repo, flags.Args())
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
 		return exitUsage
@@ -41,7 +42,7 @@ func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 			fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
 			return exitUsage
 		}
-		rel, _ := filepath.Rel(c.repo, name)
+		rel := displayName(c.repo, name)
 		if _, d := parser.ParseHCL(src, rel); d.HasErrors() {
 			diags = append(diags, d...)
 			continue
@@ -104,4 +105,49 @@ func hclFilesUnder(repo string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// fmtTargets lists the files fmt works on: the repository's
+// configuration, or the named .hcl files and the .hcl files under the
+// named directories.
+func fmtTargets(repo string, args []string) ([]string, error) {
+	if len(args) == 0 {
+		return hclFilesUnder(repo)
+	}
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		switch {
+		case err != nil:
+			return nil, err
+		case !fi.IsDir() && !strings.HasSuffix(a, ".hcl"):
+			return nil, fmt.Errorf("%s: not an .hcl file", a)
+		case !fi.IsDir():
+			out = append(out, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+				out = append(out, p)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// displayName names a file relative to the repository when it is inside.
+func displayName(repo, name string) string {
+	abs, err := filepath.Abs(name)
+	root, rerr := filepath.Abs(repo)
+	if err != nil || rerr != nil {
+		return name
+	}
+	if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return name
 }
