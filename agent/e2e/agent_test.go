@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -95,14 +96,15 @@ func agentRefusesCommits(t *testing.T, a *agentHost) {
 		if !strings.Contains(r.Journal, refusal) || !strings.Contains(r.Journal, "Applying the LAST KNOWN GOOD commit "+a.lastGood) {
 			t.Fatalf("the run's journal does not say %q and that it applies %s:\n%s", refusal, a.lastGood, r.Journal)
 		}
-		a.wantLastGood(refusal, c.key)
+		a.wantLastGood(8, refusal, c.key)
 	}
 }
 
-// wantLastGood: the last run applied the last known good commit and said
-// why in the summary, the metrics and tend check; refusedKey, a transport
-// entry only the refused commit has, is not in the table.
-func (a *agentHost) wantLastGood(why, refusedKey string) {
+// wantLastGood: the last run applied the last known good commit, exiting
+// with code, and said why in the summary, the metrics and tend check;
+// refusedKey, a transport entry only the refused commit has, is not in
+// the table.
+func (a *agentHost) wantLastGood(code int, why, refusedKey string) {
 	t := a.t
 	t.Helper()
 	if got := a.sh("postmap -q " + refusedKey + " hash:/etc/postfix/transport; echo exit=$?"); got != "exit=1" {
@@ -112,22 +114,25 @@ func (a *agentHost) wantLastGood(why, refusedKey string) {
 		t.Fatalf("the last known good's entry is gone: %q", got)
 	}
 	s := a.summary()
-	if s.Source.ID != a.lastGood || !s.Source.LastKnownGood || !strings.Contains(s.Source.Why, why) || s.ExitCode != 8 {
-		t.Fatalf("last run summary: source %+v, exit %d; want the last known good %s flagged with %q", s.Source, s.ExitCode, a.lastGood, why)
+	if s.Source.ID != a.lastGood || !s.Source.LastKnownGood || !strings.Contains(s.Source.Why, why) || s.ExitCode != code {
+		t.Fatalf("last run summary: source %+v, exit %d; want the last known good %s flagged with %q, exit %d", s.Source, s.ExitCode, a.lastGood, why, code)
 	}
-	if got := a.sh("grep -E '^tend_last_run_(stale_config|exit_code) ' /var/lib/prometheus/node-exporter/tend.prom | sort"); got != "tend_last_run_exit_code 8\ntend_last_run_stale_config 1" {
+	if got := a.sh("grep -E '^tend_last_run_(stale_config|exit_code) ' /var/lib/prometheus/node-exporter/tend.prom | sort"); got != fmt.Sprintf("tend_last_run_exit_code %d\ntend_last_run_stale_config 1", code) {
 		t.Fatalf("metrics: %q", got)
 	}
 	a.wantCheck(1, "WARNING", "commit "+a.lastGood[:12]+": ", "applying the last known good commit, not the source's tip: "+why)
 }
 
 // agentSourceGone: with the bare repository gone, the run applies the
-// last known good and tend check warns.
+// last known good (and so repairs a deleted table) and tend check warns.
 func agentSourceGone(t *testing.T, a *agentHost) {
-	a.sh("mv /srv/git/nodes.git /srv/git/nodes.git.away")
+	a.sh("mv /srv/git/nodes.git /srv/git/nodes.git.away; rm /etc/postfix/transport.db")
 	r := a.start()
-	r.want(t, 8, "exit-code")
-	a.wantLastGood("source /srv/git/nodes.git is unreachable", "three.e2e.test")
+	r.want(t, 10, "exit-code")
+	if !strings.Contains(r.Journal, `module.postfix.postfix_map.map["transport"]: applied create`) {
+		t.Fatalf("the last known good did not rebuild the deleted table:\n%s", r.Journal)
+	}
+	a.wantLastGood(10, "source /srv/git/nodes.git is unreachable", "three.e2e.test")
 	a.sh("mv /srv/git/nodes.git.away /srv/git/nodes.git")
 }
 
@@ -171,10 +176,10 @@ func agentDisabled(t *testing.T, a *agentHost) {
 }
 
 // slowNode adds to emailout an exec resource that runs at every apply,
-// takes three seconds and records when it started and ended.
+// takes four seconds and records when it started and ended.
 const slowNode = `
   resource "exec" "slow" {
-    command = "echo start $(date +%s.%N) >> /srv/applies; sleep 3; echo end $(date +%s.%N) >> /srv/applies"
+    command = "echo start $(date +%s.%N) >> /srv/applies; sleep 4; echo end $(date +%s.%N) >> /srv/applies"
   }
 }
 `
