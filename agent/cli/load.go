@@ -64,7 +64,13 @@ func engineNodes(cat *config.Catalog) ([]engine.Node, [][]string) {
 	nodes := make([]engine.Node, len(cat.Instances))
 	notifies := make([][]string, len(cat.Instances))
 	for i, inst := range cat.Instances {
-		nodes[i] = engine.Node{Addr: inst.Addr.String(), Resource: inst.Resource, Notify: inst.Notify}
+		r := inst.Resource
+		if r == nil {
+			// Deferred and never completed (loaded without loadObserved):
+			// planned as unknown, failed by apply, never a crash.
+			r = unresolved{why: "unknown: " + inst.Addr.String() + " depends on values read from the host, which were not read"}
+		}
+		nodes[i] = engine.Node{Addr: inst.Addr.String(), Resource: r, Notify: inst.Notify}
 		for _, t := range inst.Notify {
 			notifies[i] = append(notifies[i], cat.Instances[t].Addr.String())
 		}
