@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,35 +16,18 @@ import (
 	"github.com/tendhq/tend/testfixtures/container"
 )
 
-var (
-	debOnce sync.Once
-	debPath string
-	debErr  error
-)
+var debBuild shared
 
 // debPackage builds tend's .deb once per test binary, as make deb does:
 // a static, stripped, -trimpath binary packaged by agent/debian.
 func debPackage(t *testing.T) string {
-	t.Helper()
-	debOnce.Do(func() {
-		dir, err := sharedDir("tend-e2e-deb")
-		if err != nil {
-			debErr = err
-			return
-		}
+	return debBuild.get(t, "deb", func(dir string) (string, error) {
 		bin := filepath.Join(dir, "tend-static")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "github.com/tendhq/tend/agent/cmd/tend")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			debErr = fmt.Errorf("%v\n%s", err, out)
-			return
+		if err := container.BuildStatic("github.com/tendhq/tend/agent/cmd/tend", bin, "-ldflags=-s -w"); err != nil {
+			return "", err
 		}
-		debPath, debErr = debian.Build(context.Background(), debian.Package{Binary: bin, Version: "0~e2e", Date: time.Unix(1772359200, 0)}, dir)
+		return debian.Build(context.Background(), debian.Package{Binary: bin, Version: "0~e2e", Date: time.Unix(1772359200, 0)}, dir)
 	})
-	if debErr != nil {
-		t.Fatalf("building the package: %v", debErr)
-	}
-	return debPath
 }
 
 // agentHost is a booted Debian 11 with tend installed from its package

@@ -2,47 +2,23 @@ package e2e
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tendhq/tend/resources/report"
 )
 
-var (
-	timerunOnce sync.Once
-	timerunPath string
-	timerunErr  error
-)
+var timerunBuild shared
 
 // timerunBinary builds agent/e2e/internal/timerun static, once per test
 // binary.
 func timerunBinary(t *testing.T) string {
-	t.Helper()
-	timerunOnce.Do(func() {
-		dir, err := sharedDir("tend-e2e-timerun")
-		if err != nil {
-			timerunErr = err
-			return
-		}
-		timerunPath = filepath.Join(dir, "timerun")
-		cmd := exec.Command("go", "build", "-o", timerunPath, "github.com/tendhq/tend/agent/e2e/internal/timerun")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			timerunErr = errors.New(string(out))
-		}
-	})
-	if timerunErr != nil {
-		t.Fatalf("building timerun: %v", timerunErr)
-	}
-	return timerunPath
+	return timerunBuild.get(t, "timerun", staticBinary("github.com/tendhq/tend/agent/e2e/internal/timerun", "timerun"))
 }
 
 // sample is one run of tend inside the container, as timerun saw it, and

@@ -6,36 +6,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
-	"github.com/tendhq/tend/testfixtures/container"
 )
 
-var (
-	stubOnce sync.Once
-	stubPath string
-	stubErr  error
-)
+var stubBuild shared
 
 // dnsStubBinary builds the static DNS stub once per test binary.
 func dnsStubBinary(t *testing.T) string {
-	t.Helper()
-	stubOnce.Do(func() {
-		dir, err := sharedDir("tend-e2e-dnsstub")
-		if err != nil {
-			stubErr = err
-			return
-		}
-		stubPath = filepath.Join(dir, "dnsstub")
-		stubErr = container.BuildStatic("github.com/tendhq/tend/testfixtures/dnsstub/cmd/dnsstub", stubPath)
-	})
-	if stubErr != nil {
-		t.Fatalf("building dnsstub: %v", stubErr)
-	}
-	return stubPath
+	return stubBuild.get(t, "dnsstub", staticBinary("github.com/tendhq/tend/testfixtures/dnsstub/cmd/dnsstub", "dnsstub"))
 }
 
 // startDNS runs the DNS stub inside the booted container on 127.0.0.1:53

@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/tendhq/tend/testfixtures/container"
 )
 
 var (
@@ -21,6 +24,39 @@ func sharedDir(prefix string) (string, error) {
 		sharedMu.Unlock()
 	}
 	return dir, err
+}
+
+// shared is something built once per test binary (a static binary, the
+// .deb) in a directory TestMain removes.
+type shared struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get builds it with build(dir) on first use and fails t when that failed.
+func (s *shared) get(t *testing.T, what string, build func(dir string) (string, error)) string {
+	t.Helper()
+	s.once.Do(func() {
+		dir, err := sharedDir("tend-e2e-" + what)
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.path, s.err = build(dir)
+	})
+	if s.err != nil {
+		t.Fatalf("building %s: %v", what, s.err)
+	}
+	return s.path
+}
+
+// staticBinary builds pkg as the static binary dir/name.
+func staticBinary(pkg, name string) func(dir string) (string, error) {
+	return func(dir string) (string, error) {
+		p := filepath.Join(dir, name)
+		return p, container.BuildStatic(pkg, p)
+	}
 }
 
 func TestMain(m *testing.M) {

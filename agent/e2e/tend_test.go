@@ -7,34 +7,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tendhq/tend/testfixtures/container"
 )
 
-var (
-	buildOnce sync.Once
-	tendPath  string
-	buildErr  error
-)
+var tendBuild shared
 
 // tendBinary builds a static tend once per test binary.
 func tendBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := sharedDir("tend-e2e-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		tendPath = filepath.Join(dir, "tend")
-		buildErr = container.BuildStatic("github.com/tendhq/tend/agent/cmd/tend", tendPath)
-	})
-	if buildErr != nil {
-		t.Fatalf("building tend: %v", buildErr)
-	}
-	return tendPath
+	return tendBuild.get(t, "tend", staticBinary("github.com/tendhq/tend/agent/cmd/tend", "tend"))
 }
 
 // host is a booted container with tend and a node repository in it.

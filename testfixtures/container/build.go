@@ -12,9 +12,11 @@ import (
 
 // BuildStatic builds the Go package pkg (an import path, or a path
 // relative to the calling test's directory) as a static binary at path,
-// so that it runs in the container whatever its C library.
-func BuildStatic(pkg, path string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-o", path, pkg)
+// so that it runs in the container whatever its C library; flags are
+// extra go build flags such as "-ldflags=-s -w".
+func BuildStatic(pkg, path string, flags ...string) error {
+	args := append(append([]string{"build", "-trimpath"}, flags...), "-o", path, pkg)
+	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building %s: %v\n%s", pkg, err, out)
