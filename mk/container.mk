@@ -7,25 +7,13 @@
 # Needs root and network. The cache is in $TEND_TEST_CACHE, default
 # /var/cache/tend-test; delete it to rebuild everything.
 CONTAINER_PACKAGE_SETS ?= "postfix postfix-pcre opendkim opendkim-tools" \
-	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client" \
-	"$(EMAILOUT_PACKAGES)"
+	"postfix opendkim" "postfix" "hello" "git gnupg openssh-client"
 
-# The packages the example's emailout node installs (agent/e2e computes
-# them from the node; keep this in step so the cache has them).
-EMAILOUT_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \
-	s-nail netcat-openbsd swaks opendkim opendkim-tools postfix postfix-pcre
-
-# The emailout node under tend agent, which verifies signatures with
-# gpg and ssh-keygen (agent/e2e/agent_test.go).
-CONTAINER_PACKAGE_SETS += "$(EMAILOUT_PACKAGES) gnupg openssh-client"
-
-# The packages the example's email node installs (agent/e2e computes them
-# from the node; keep this in step so the cache has them).
-EMAIL_PACKAGES = vim-nox screen git etckeeper man-db rsyslog logrotate \
-	s-nail netcat-openbsd swaks mariadb-server dovecot-core dovecot-imapd \
-	dovecot-lmtpd dovecot-managesieved dovecot-mysql dovecot-pop3d \
-	dovecot-sieve postfix postfix-mysql
-CONTAINER_PACKAGE_SETS += "$(EMAIL_PACKAGES)"
+# The example's nodes, as agent/e2e boots them: @REPO:NODE stands for
+# the packages the node installs, computed as the tests compute them.
+CONTAINER_PACKAGE_SETS += "@testfixtures/example:emailout" \
+	"@testfixtures/example:emailout gnupg openssh-client" \
+	"@testfixtures/example:email"
 
 .PHONY: container-cache
 container-cache: deps

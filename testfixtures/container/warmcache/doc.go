@@ -4,6 +4,13 @@
 //
 //	go run ./testfixtures/container/warmcache "postfix postfix-pcre" "hello"
 //
+// A word "@REPO:NODE" stands for the packages that node of that node
+// repository installs, computed as the tests compute them
+// (scratchroot.Packages), so the sets of the end-to-end tests follow the
+// example repository without being spelt out:
+//
+//	go run ./testfixtures/container/warmcache "@testfixtures/example:emailout gnupg openssh-client"
+//
 // A set must be spelt as the tests spell Options.Packages (order and
 // duplicates do not matter) for them to find it cached. `make
 // container-cache` runs it; it needs root and network.
