@@ -35,6 +35,7 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	fs.BoolVar(&a.allowRollback, "allow-rollback", false, "accept a commit older than the last applied one, or one that does not descend from it")
 	fs.DurationVar(&a.waitForLock, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once)")
 	a.ops.add(fs)
+	fs.Lookup("repo").Usage = "not for the agent: the repository comes from --source"
 	if code, ok := parse(fs, args); !ok {
 		return nil, code, false
 	}
