@@ -159,13 +159,16 @@ func (p *Process) call(ctx context.Context, op string, long bool, req *Request, 
 	if req != nil && req.Config != nil {
 		what += " of " + req.Config.Addr.String()
 	}
-	if cctx.Err() != nil {
+	st := status.Convert(te.err)
+	// The deadline travels with the call: the provider's side may give up
+	// (and cancel the stream) a moment before this side's timer fires.
+	if cctx.Err() != nil || st.Code() == codes.DeadlineExceeded || st.Code() == codes.Canceled {
 		return p.broke(fmt.Sprintf("did not answer %s within %s and was killed", what, limit))
 	}
-	if st := status.Convert(te.err); st.Code() == codes.Unavailable {
+	if st.Code() == codes.Unavailable {
 		return p.broke(fmt.Sprintf("stopped answering during %s (%s)", what, st.Message()))
 	}
-	return p.broke(fmt.Sprintf("gave no usable answer to %s (%s)", what, status.Convert(te.err).Message()))
+	return p.broke(fmt.Sprintf("gave no usable answer to %s (%s)", what, st.Message()))
 }
 
 func (p *Process) failed() error {
