@@ -17,9 +17,12 @@ import (
 	"time"
 )
 
+// releases are the Debian releases Options.Release accepts.
+var releases = []string{"bullseye", "bookworm"}
+
 const (
-	// suite is the Debian release every container runs.
-	suite = "bullseye"
+	// defaultRelease is what a zero Options.Release runs.
+	defaultRelease = "bullseye"
 	// recipeVersion names the root file system recipe (buildRootfs and
 	// tweakRootfs). Bump it whenever they change, so that existing caches are
 	// rebuilt instead of reused.
@@ -34,23 +37,32 @@ const (
 // "-o...") is refused before it reaches apt-get.
 var packageName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$`)
 
-// cache is one recipe's directory in the test cache: rootfs/ is the
+// cache is one release's and recipe's directory in the test cache: rootfs/ is the
 // finished root file system, debs/KEY/ the .debs of one package set.
 type cache struct {
-	dir string
-	log io.Writer // progress of builds; never nil
+	dir   string
+	suite string    // the Debian release it holds
+	log   io.Writer // progress of builds; never nil
 }
 
-func openCache(log io.Writer) (*cache, error) {
+// openCache opens the cache of release ("" is defaultRelease); each
+// release has its own directory, root file system and .debs.
+func openCache(log io.Writer, release string) (*cache, error) {
+	if release == "" {
+		release = defaultRelease
+	}
+	if !slices.Contains(releases, release) {
+		return nil, fmt.Errorf("Options.Release: %q is not a release the tests run (%s)", release, strings.Join(releases, ", "))
+	}
 	base := os.Getenv("TEND_TEST_CACHE")
 	if base == "" {
 		base = defaultCacheDir
 	}
-	dir := filepath.Join(base, fmt.Sprintf("%s-r%d", suite, recipeVersion))
+	dir := filepath.Join(base, fmt.Sprintf("%s-r%d", release, recipeVersion))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("test cache: %w", err)
 	}
-	return &cache{dir: dir, log: log}, nil
+	return &cache{dir: dir, suite: release, log: log}, nil
 }
 
 func mirror() string {
@@ -110,7 +122,7 @@ func (c *cache) rootfs(ctx context.Context) (dir string, took time.Duration, err
 	}
 	if err := c.buildRootfs(ctx, tmp); err != nil {
 		_ = removeTree(tmp)
-		return "", 0, fmt.Errorf("building the %s root file system: %w", suite, err)
+		return "", 0, fmt.Errorf("building the %s root file system: %w", c.suite, err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		_ = removeTree(tmp)
@@ -134,9 +146,9 @@ func (c *cache) removeStale() error {
 }
 
 func (c *cache) buildRootfs(ctx context.Context, dir string) error {
-	fmt.Fprintf(c.log, "container: debootstrap %s into %s (from %s)\n", suite, dir, mirror())
+	fmt.Fprintf(c.log, "container: debootstrap %s into %s (from %s)\n", c.suite, dir, mirror())
 	err := c.run(ctx, "debootstrap", "--variant=minbase",
-		"--include=systemd,systemd-sysv,dbus", suite, dir, mirror())
+		"--include=systemd,systemd-sysv,dbus", c.suite, dir, mirror())
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,11 @@ import (
 // Options says what a new container needs. The zero value is a bare
 // Debian 11 minbase system with systemd and D-Bus.
 type Options struct {
+	// Release is the Debian release the container runs: "bullseye"
+	// (Debian 11, what "" means) or "bookworm" (Debian 12). Each has its
+	// own cached root file system and .debs.
+	Release string
+
 	// Packages are the packages whose .debs, with every dependency the
 	// root file system lacks, are put into the container's apt cache, so
 	// that `apt-get install` of any of them works without network. They
@@ -23,7 +28,7 @@ type Options struct {
 	Packages []string
 }
 
-// Container is one throwaway Debian 11 system: a root file system that can
+// Container is one throwaway Debian system: a root file system that can
 // be booted once. Its methods may be called from several goroutines.
 type Container struct {
 	dir  string // holds rootfs/, console.log and lock
@@ -34,9 +39,9 @@ type Container struct {
 	running *process // nil before Boot and after stop
 }
 
-// New makes a fresh copy of the cached Debian 11 root file system (building
-// the cache first if needed) with the .debs of opts.Packages in its apt
-// cache. The copy is removed in t.Cleanup. New skips the test when the
+// New makes a fresh copy of the cached root file system of opts.Release
+// (building the cache first if needed) with the .debs of opts.Packages in
+// its apt cache. The copy is removed in t.Cleanup. New skips the test when the
 // machine cannot run containers (not root, tools missing).
 func New(t testing.TB, opts Options) *Container {
 	t.Helper()
@@ -50,7 +55,7 @@ func New(t testing.TB, opts Options) *Container {
 		t.Skipf("no containers: %s", reason)
 	}
 	ctx := t.Context()
-	rootfs, debs, err := prepare(ctx, testLog{t}, opts.Packages)
+	rootfs, debs, err := prepare(ctx, testLog{t}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,21 +74,27 @@ func New(t testing.TB, opts Options) *Container {
 	return c
 }
 
-// Prepare builds what New needs into the cache, if an earlier run did not:
-// the root file system and the .debs of packages. Build progress goes to
-// log. It lets a make target warm the cache before the tests run.
+// Prepare builds what New needs for a bullseye container into the cache, if
+// an earlier run did not: the root file system and the .debs of packages.
+// Build progress goes to log. It lets a make target warm the cache before
+// the tests run.
 func Prepare(ctx context.Context, log io.Writer, packages []string) error {
+	return PrepareOptions(ctx, log, Options{Packages: packages})
+}
+
+// PrepareOptions is Prepare for what New(t, opts) needs, of any release.
+func PrepareOptions(ctx context.Context, log io.Writer, opts Options) error {
 	if reason := unavailable(); reason != "" {
 		return fmt.Errorf("cannot build the container cache: %s", reason)
 	}
-	_, _, err := prepare(ctx, log, packages)
+	_, _, err := prepare(ctx, log, opts)
 	return err
 }
 
-// prepare returns the cached root file system and the directory of the
-// .debs of packages ("" when there are none).
-func prepare(ctx context.Context, log io.Writer, packages []string) (rootfs, debs string, err error) {
-	c, err := openCache(log)
+// prepare returns the cached root file system of opts.Release and the
+// directory of the .debs of opts.Packages ("" when there are none).
+func prepare(ctx context.Context, log io.Writer, opts Options) (rootfs, debs string, err error) {
+	c, err := openCache(log, opts.Release)
 	if err != nil {
 		return "", "", err
 	}
@@ -92,12 +103,12 @@ func prepare(ctx context.Context, log io.Writer, packages []string) (rootfs, deb
 		return "", "", err
 	}
 	if took > 0 {
-		fmt.Fprintf(log, "container: built the %s root file system in %s\n", suite, took.Round(time.Millisecond))
+		fmt.Fprintf(log, "container: built the %s root file system in %s\n", c.suite, took.Round(time.Millisecond))
 	}
-	if len(packages) == 0 {
+	if len(opts.Packages) == 0 {
 		return rootfs, "", nil
 	}
-	debs, err = c.debs(ctx, rootfs, packages)
+	debs, err = c.debs(ctx, rootfs, opts.Packages)
 	return rootfs, debs, err
 }
 
