@@ -15,9 +15,14 @@ CONTAINER_PACKAGE_SETS += "@testfixtures/example:emailout" \
 	"@testfixtures/example:emailout gnupg openssh-client" \
 	"@testfixtures/example:email"
 
+# Debian 12, where the .deb is installed too (agent/debian) and the
+# harness checks itself (testfixtures/container).
+BOOKWORM_PACKAGE_SETS ?= "git gnupg openssh-client" "hello"
+
 .PHONY: container-cache
 container-cache: deps
 	$(GO) run ./testfixtures/container/warmcache $(CONTAINER_PACKAGE_SETS)
+	$(GO) run ./testfixtures/container/warmcache -release bookworm $(BOOKWORM_PACKAGE_SETS)
 
 # e2e runs every test, the ones that boot containers included, without
 # the race detector (unit runs the rest with it): warm the cache first,

@@ -11,6 +11,8 @@
 //
 //	go run ./testfixtures/container/warmcache "@testfixtures/example:emailout gnupg openssh-client"
 //
+// -release bookworm fills the Debian 12 cache instead.
+//
 // A set must be spelt as the tests spell Options.Packages (order and
 // duplicates do not matter) for them to find it cached. `make
 // container-cache` runs it; it needs root and network.

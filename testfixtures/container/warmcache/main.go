@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -14,9 +15,11 @@ import (
 )
 
 func main() {
+	release := flag.String("release", "", `the Debian release: "bullseye" (the default) or "bookworm"`)
+	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sets := os.Args[1:]
+	sets := flag.Args()
 	if len(sets) == 0 {
 		sets = []string{""} // the root file system alone
 	}
@@ -24,7 +27,7 @@ func main() {
 		start := time.Now()
 		packages, err := expand(strings.Fields(set))
 		if err == nil {
-			err = container.Prepare(ctx, os.Stderr, packages)
+			err = container.PrepareOptions(ctx, os.Stderr, container.Options{Release: *release, Packages: packages})
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "warmcache:", err)
