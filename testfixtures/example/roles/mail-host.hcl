@@ -10,26 +10,6 @@ role "mail-host" {
     ]
   }
 
-  module "base" {
-    source   = "base"
-    mailname = data.mailname
-    aliases  = data.aliases
-    packages = data.packages
-  }
-
-  module "tls" {
-    source = "tls"
-    certificates = {
-      for name, c in data.tls_certificates : name => {
-        chain      = file("${c.files}.chain.pem")
-        key        = sensitive(file("${c.files}.key.pem"))
-        chain_path = c.chain_path
-        key_path   = c.key_path
-        names      = c.names
-      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
-    }
-  }
-
   module "mariadb" {
     source   = "mariadb"
     database = data.database

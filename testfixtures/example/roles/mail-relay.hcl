@@ -1,27 +1,6 @@
 # A relay accepts mail from the intranet and forwards it; it delivers
 # nothing locally and signs with DKIM once the key's record is published.
 role "mail-relay" {
-  module "base" {
-    source   = "base"
-    mailname = data.mailname
-    aliases  = data.aliases
-    packages = data.packages
-  }
-
-  # Certificates whose files are in secrets/ (see data/common.hcl).
-  module "tls" {
-    source = "tls"
-    certificates = {
-      for name, c in data.tls_certificates : name => {
-        chain      = file("${c.files}.chain.pem")
-        key        = sensitive(file("${c.files}.key.pem"))
-        chain_path = c.chain_path
-        key_path   = c.key_path
-        names      = c.names
-      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
-    }
-  }
-
   module "opendkim" {
     source         = "opendkim"
     domain         = data.dkim_domain

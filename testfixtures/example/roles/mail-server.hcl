@@ -1,0 +1,26 @@
+# What every mail server of the infrastructure has, whatever else it
+# does: the base system (mail name, admin aliases, the admins' packages)
+# and its certificates. Nodes list it before their own role; the other
+# roles use its modules' outputs (module.base, module.tls).
+role "mail-server" {
+  module "base" {
+    source   = "base"
+    mailname = data.mailname
+    aliases  = data.aliases
+    packages = data.packages
+  }
+
+  # Certificates whose files are in secrets/ (see data/common.hcl).
+  module "tls" {
+    source = "tls"
+    certificates = {
+      for name, c in data.tls_certificates : name => {
+        chain      = file("${c.files}.chain.pem")
+        key        = sensitive(file("${c.files}.key.pem"))
+        chain_path = c.chain_path
+        key_path   = c.key_path
+        names      = c.names
+      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
+    }
+  }
+}
