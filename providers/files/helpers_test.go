@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,21 +34,7 @@ func newFixture(t testing.TB) *fixture {
 // config builds what the loader would hand over: every schema attribute
 // present, unset ones null.
 func (f *fixture) config(a attrs, sensitive ...string) *resources.Config {
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: "file", Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       f.env,
-	}
-	for _, s := range Schema.Attrs {
-		cfg.Values[s.Name] = cty.NullVal(s.Type)
-	}
-	for k, v := range a {
-		if _, ok := Schema.Attr(k); !ok {
-			f.t.Fatalf("attribute %q is not in the schema", k)
-		}
-		cfg.Values[k] = v
-	}
+	cfg := kindtest.Config(f.t, Schema, f.env, a)
 	for _, s := range sensitive {
 		cfg.Sensitive[s] = true
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"os"
 	"strings"
 	"testing"
@@ -61,26 +62,11 @@ func (f *dkimFixture) read(p string) string {
 }
 
 func (f *dkimFixture) config(a dkimAttrs) *resources.Config {
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: DKIMKeyKind, Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       f.env,
-	}
-	for _, s := range DKIMKeySchema.Attrs {
-		cfg.Values[s.Name] = cty.NullVal(s.Type)
-	}
-	base := dkimAttrs{"directory": cty.StringVal("/etc/dkim"), "selector": cty.StringVal("2015"), "domain": cty.StringVal("example.org")}
-	for k, v := range base {
-		cfg.Values[k] = v
-	}
+	all := map[string]cty.Value{"directory": cty.StringVal("/etc/dkim"), "selector": cty.StringVal("2015"), "domain": cty.StringVal("example.org")}
 	for k, v := range a {
-		if _, ok := DKIMKeySchema.Attr(k); !ok {
-			f.t.Fatalf("attribute %q is not in the schema", k)
-		}
-		cfg.Values[k] = v
+		all[k] = v
 	}
-	return cfg
+	return kindtest.Config(f.t, DKIMKeySchema, f.env, all)
 }
 
 func (f *dkimFixture) resource(a dkimAttrs) *dkimKey {

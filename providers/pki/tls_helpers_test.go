@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -159,20 +160,7 @@ func pair(chain, key string, names ...string) tlsAttrs {
 }
 
 func (f *tlsFixture) config(a tlsAttrs) *resources.Config {
-	cfg := &resources.Config{
-		Addr:   resources.Address{Kind: "tls_certificate", Name: "mail"},
-		Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: f.env,
-	}
-	for _, s := range TLSCertificateSchema.Attrs {
-		cfg.Values[s.Name] = cty.NullVal(s.Type)
-	}
-	for k, v := range a {
-		if _, ok := TLSCertificateSchema.Attr(k); !ok {
-			f.t.Fatalf("attribute %q is not in the schema", k)
-		}
-		cfg.Values[k] = v
-	}
-	return cfg
+	return kindtest.Config(f.t, TLSCertificateSchema, f.env, a)
 }
 
 func (f *tlsFixture) resource(a tlsAttrs) *tlsCertificate {

@@ -2,6 +2,7 @@ package postfix
 
 import (
 	"context"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,22 +78,7 @@ func needType(t *testing.T, typ string) {
 }
 
 func (f *fixture) config(a attrs) *resources.Config {
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: KindName, Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       f.env,
-	}
-	for _, s := range Schema.Attrs {
-		cfg.Values[s.Name] = cty.NullVal(s.Type)
-	}
-	for k, v := range a {
-		if _, ok := Schema.Attr(k); !ok {
-			f.t.Fatalf("attribute %q is not in the schema", k)
-		}
-		cfg.Values[k] = v
-	}
-	return cfg
+	return kindtest.Config(f.t, Schema, f.env, a)
 }
 
 func (f *fixture) resource(a attrs) *postfixMap {

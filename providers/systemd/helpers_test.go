@@ -2,6 +2,7 @@ package systemd
 
 import (
 	"context"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,22 +20,7 @@ func str(s string) cty.Value { return cty.StringVal(s) }
 // present, unset ones null.
 func config(t testing.TB, env resources.Env, a attrs) *resources.Config {
 	t.Helper()
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: "service", Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       env,
-	}
-	for _, s := range Schema.Attrs {
-		cfg.Values[s.Name] = cty.NullVal(s.Type)
-	}
-	for k, v := range a {
-		if _, ok := Schema.Attr(k); !ok {
-			t.Fatalf("attribute %q is not in the schema", k)
-		}
-		cfg.Values[k] = v
-	}
-	return cfg
+	return kindtest.Config(t, Schema, env, a)
 }
 
 func bind(t testing.TB, env resources.Env, a attrs) *service {
