@@ -37,6 +37,16 @@ type Refresher interface {
 	Refresh(ctx context.Context) error
 }
 
+// Sweeper is implemented by resources that write through temporary files
+// a killed run can leave behind. TempDirs names the directories (managed
+// paths) holding them; before an apply changes anything, the engine calls
+// Sweep once per distinct directory, which removes what earlier runs left
+// there and nothing else. Sweep never runs during a plan.
+type Sweeper interface {
+	TempDirs() []string
+	Sweep(dir string) (removed int, err error)
+}
+
 // Kind is a resource type a provider offers: its schema, how instances are
 // identified for conflict detection, what they implicitly depend on, and
 // how to bind a configured instance.

@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
@@ -48,6 +50,7 @@ func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend apply: state directory: %v\n", err)
 		return exitUsage
 	}
+
 	return apply(ctx, env, cat, &c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
 }
 
@@ -83,6 +86,9 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 // apply converges the host to the catalog and writes the report; src
 // says where the configuration came from.
 func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src report.Source) int {
+	if err := sweepState(c.stateDir); err != nil {
+		fmt.Fprintf(env.stderr, "tend apply: warning: %v\n", err)
+	}
 	pending, err := engine.OpenPending(c.stateDir)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
@@ -111,6 +117,18 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 	return rep.ExitCode
 }
 
+// sweepState removes the temporary files interrupted runs left where tend
+// writes its own state: the directory itself, reports, map build records
+// and every directory of backups (the agent's checkouts are not swept).
+func sweepState(dir string) error {
+	for sub, below := range map[string]bool{"": false, report.ReportsDir: false, "postfix-maps": false, "backups": true} {
+		if _, err := atomicfile.SweepTree(filepath.Join(dir, sub), below); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // printOutcomes tells, per resource that did or failed something, what
 // happened, with the change it made.
 func printOutcomes(w io.Writer, res engine.Result) {
@@ -130,6 +148,9 @@ func printOutcomes(w io.Writer, res engine.Result) {
 		case engine.Skipped:
 			fmt.Fprintf(w, "%s: skipped: %s\n", o.Addr, o.SkippedBy)
 		}
+	}
+	if res.Swept > 0 {
+		fmt.Fprintf(w, "removed %d temporary files that interrupted runs had left\n", res.Swept)
 	}
 	for _, d := range res.Dropped {
 		fmt.Fprintf(w, "dropped pending refresh events for %s: no longer in the configuration\n", d)

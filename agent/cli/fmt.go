@@ -77,7 +77,7 @@ func rewrite(name string, b []byte) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(name, b, atomicfile.Options{Mode: fi.Mode().Perm(), UID: -1, GID: -1})
+	return atomicfile.WriteFile(name, b, atomicfile.Options{Mode: fi.Mode().Perm()})
 }
 
 // configDirs are the repository directories fmt formats.

@@ -183,7 +183,7 @@ func hostIdentity(path string) (*age.X25519Identity, bool, error) {
 // hard-linked into place, which never replaces an existing file.
 func createExclusive(path string, data []byte) error {
 	tmp := path + ".new"
-	if err := atomicfile.WriteFile(tmp, data, atomicfile.Options{Mode: 0o600, UID: -1, GID: -1}); err != nil {
+	if err := atomicfile.WriteFile(tmp, data, atomicfile.Options{Mode: 0o600}); err != nil {
 		return err
 	}
 	defer os.Remove(tmp)

@@ -68,7 +68,7 @@ func Disable(stateDir, reason string, d time.Duration, now time.Time) (State, er
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return State{}, err
 	}
-	err = atomicfile.WriteFile(filepath.Join(stateDir, File), append(b, '\n'), atomicfile.Options{Mode: 0o600, UID: -1, GID: -1})
+	err = atomicfile.WriteFile(filepath.Join(stateDir, File), append(b, '\n'), atomicfile.Options{Mode: 0o600})
 	return s, err
 }
 

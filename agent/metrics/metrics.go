@@ -77,7 +77,7 @@ func Collect(stateDir string, now time.Time) (Run, error) {
 // Write replaces the file at path with the metrics, readable by all (the
 // collector runs unprivileged; nothing here is secret).
 func Write(path string, r Run) error {
-	return atomicfile.WriteFile(path, Format(r), atomicfile.Options{Mode: 0o644, UID: -1, GID: -1})
+	return atomicfile.WriteFile(path, Format(r), atomicfile.Options{Mode: 0o644})
 }
 
 // writer accumulates exposition lines.

@@ -52,7 +52,7 @@ func (s *Source) MarkGood(ctx context.Context, co Checkout) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(s.statePath(), append(data, '\n'), atomicfile.Options{Mode: 0o600, UID: -1, GID: -1}); err != nil {
+	if err := atomicfile.WriteFile(s.statePath(), append(data, '\n'), atomicfile.Options{Mode: 0o600}); err != nil {
 		return fmt.Errorf("recording the last known good commit: %w", err)
 	}
 	s.prune(co.Commit)

@@ -48,7 +48,7 @@ func Install(ctx context.Context, o Options, root string) ([]string, error) {
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		text := files[name]
 		path := filepath.Join(dir, name)
-		if err := atomicfile.WriteFile(path, []byte(text), atomicfile.Options{Mode: 0o644, UID: -1, GID: -1}); err != nil {
+		if err := atomicfile.WriteFile(path, []byte(text), atomicfile.Options{Mode: 0o644}); err != nil {
 			return did, err
 		}
 		did = append(did, "wrote "+path)

@@ -2,13 +2,9 @@ package files
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -16,9 +12,23 @@ import (
 
 // Apply looks at the path again and carries out the planned change. If the
 // host moved since the plan so that another action is now needed, it
-// refuses rather than do something nobody reviewed.
+// refuses rather than do something nobody reviewed. Everything happens in
+// one handle on the parent directory (see parent): a directory swapped for
+// a symlink meanwhile cannot redirect a read or a write.
 func (r *file) Apply(ctx context.Context, c resources.Change) error {
-	o, err := r.observe()
+	d, err := r.parent()
+	if err != nil {
+		var pe *atomicfile.ParentError
+		if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) && r.spec.ensure != ensureAbsent {
+			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", pe.Dir)
+		}
+		if r.spec.ensure == ensureAbsent && absentParent(err) {
+			return nil
+		}
+		return err
+	}
+	defer d.Close()
+	o, err := r.observe(d)
 	if err != nil {
 		return err
 	}
@@ -32,43 +42,36 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 	if now.Action != c.Action {
 		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.path, c.Action, now.Action, now.Reason)
 	}
-	if r.spec.ensure == ensureAbsent {
-		return r.remove(o)
-	}
-	if missing, err := CheckParents(r.env, r.spec.path); err != nil || missing != "" {
-		if err == nil {
-			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", filepath.Dir(r.spec.path))
-		}
-		return err
-	}
 	switch r.spec.ensure {
+	case ensureAbsent:
+		return r.remove(d, o)
 	case ensureDirectory:
-		return r.applyDirectory(o)
+		return r.applyDirectory(d, o)
 	case ensureLink:
-		return r.applyLink(o)
+		return r.applyLink(d, o)
 	}
-	return r.applyFile(ctx, o)
+	return r.applyFile(ctx, d, o)
 }
 
 // applyFile writes the content atomically, or only fixes owner and mode in
 // place when the content is already right.
-func (r *file) applyFile(ctx context.Context, o observation) error {
+func (r *file) applyFile(ctx context.Context, d *atomicfile.Dir, o observation) error {
 	if o.what == ensureFile && (!r.spec.hasContent || o.sum == r.spec.sum) {
-		return r.fixInPlace(o)
+		return r.fixInPlace(d, o)
 	}
 	opts, err := r.writeOptions(o)
 	if err != nil {
 		return err
 	}
-	opts.Validate = func(tmp string) error { return r.beforeRename(ctx, o, tmp) }
-	return atomicfile.WriteFile(r.full, r.spec.content, opts)
+	opts.Validate = func(tmp string) error { return r.beforeRename(ctx, d, o, tmp) }
+	return d.WriteFile(r.base, r.spec.content, opts)
 }
 
 // beforeRename runs once the new content sits complete in its temporary
 // file. Only when the validator accepts it is the old content backed up,
 // or a directory (Plan required force) removed to make room: a rejected
 // change leaves no trace.
-func (r *file) beforeRename(ctx context.Context, o observation, tmp string) error {
+func (r *file) beforeRename(ctx context.Context, d *atomicfile.Dir, o observation, tmp string) error {
 	if r.spec.validateCmd != "" {
 		if err := runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive); err != nil {
 			return fmt.Errorf("%s: %w", r.spec.path, err)
@@ -76,9 +79,9 @@ func (r *file) beforeRename(ctx context.Context, o observation, tmp string) erro
 	}
 	switch o.what {
 	case ensureFile:
-		return r.backupCurrent()
+		return r.backupCurrent(d)
 	case ensureDirectory:
-		return os.RemoveAll(r.full)
+		return d.RemoveAll(r.base)
 	}
 	return nil
 }
@@ -103,7 +106,7 @@ func (r *file) writeOptions(o observation) (atomicfile.Options, error) {
 	if same && gid == -1 {
 		gid = o.gid
 	}
-	return atomicfile.Options{Mode: mode, UID: uid, GID: gid}, nil
+	return atomicfile.Options{Mode: mode, Owner: atomicfile.OwnedBy(uid, gid)}, nil
 }
 
 // wantIDs resolves the configured owner and group; -1 is unmanaged.
@@ -124,7 +127,7 @@ func (r *file) wantIDs() (uid, gid int, err error) {
 
 // fixInPlace sets owner and mode of a thing whose content is right,
 // without rewriting it.
-func (r *file) fixInPlace(o observation) error {
+func (r *file) fixInPlace(d *atomicfile.Dir, o observation) error {
 	uid, gid, err := r.wantIDs()
 	if err != nil {
 		return err
@@ -139,7 +142,7 @@ func (r *file) fixInPlace(o observation) error {
 		if uid == -1 && gid == -1 {
 			return nil
 		}
-		return os.Lchown(r.full, uid, gid)
+		return d.Lchown(r.base, uid, gid)
 	}
 	mode := o.mode
 	if r.spec.hasMode {
@@ -149,51 +152,23 @@ func (r *file) fixInPlace(o observation) error {
 	if uid == -1 && gid == -1 && mode == o.mode {
 		return nil
 	}
-	return setOwnerMode(r.full, uid, gid, mode)
+	return d.SetOwnerMode(r.base, uid, gid, mode)
 }
 
-// setOwnerMode changes owner (-1 keeps) then mode through a descriptor
-// that cannot have followed a symlink swapped in at the path.
-func setOwnerMode(path string, uid, gid int, mode fs.FileMode) error {
-	f, err := os.OpenFile(path, noFollow, 0)
-	if errors.Is(err, fs.ErrPermission) {
-		// Not root and not readable: the owner may still chmod by path.
-		return setOwnerModeByPath(path, uid, gid, mode)
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if uid != -1 || gid != -1 {
-		if err := f.Chown(uid, gid); err != nil {
-			return err
-		}
-	}
-	return f.Chmod(mode)
-}
-
-func setOwnerModeByPath(path string, uid, gid int, mode fs.FileMode) error {
-	if uid != -1 || gid != -1 {
-		if err := os.Lchown(path, uid, gid); err != nil {
-			return err
-		}
-	}
-	return os.Chmod(path, mode)
-}
-
-// applyDirectory makes a directory, replacing a file, link or (with force)
-// special file. The directory is 0700 until its owner and mode are set.
-func (r *file) applyDirectory(o observation) error {
+// applyDirectory makes a directory (mkdirat), replacing a file, link or
+// (with force) special file. The directory is 0700 until its owner and
+// mode are set.
+func (r *file) applyDirectory(d *atomicfile.Dir, o observation) error {
 	switch o.what {
 	case ensureDirectory:
-		return r.fixInPlace(o)
+		return r.fixInPlace(d, o)
 	case ensureFile:
-		if err := r.backupCurrent(); err != nil {
+		if err := r.backupCurrent(d); err != nil {
 			return err
 		}
 	}
 	if o.what != ensureAbsent {
-		if err := os.Remove(r.full); err != nil {
+		if err := d.Remove(r.base); err != nil {
 			return err
 		}
 	}
@@ -205,23 +180,24 @@ func (r *file) applyDirectory(o observation) error {
 	if r.spec.hasMode {
 		mode = r.spec.mode
 	}
-	if err := os.Mkdir(r.full, 0700); err != nil {
+	if err := d.Mkdir(r.base, 0700); err != nil {
 		return err
 	}
-	if err := setOwnerMode(r.full, uid, gid, mode); err != nil {
+	if err := d.SetOwnerMode(r.base, uid, gid, mode); err != nil {
 		return err
 	}
-	return atomicfile.SyncDir(filepath.Dir(r.full))
+	return d.Sync()
 }
 
-// applyLink points the link at its target by renaming a fresh symlink over
-// the path, so the path is never missing or half-made.
-func (r *file) applyLink(o observation) error {
+// applyLink points the link at its target by renaming a fresh symlink
+// (symlinkat) over the path (renameat), so the path is never missing or
+// half-made.
+func (r *file) applyLink(d *atomicfile.Dir, o observation) error {
 	if o.what == ensureLink && o.target == r.spec.target {
-		return r.fixInPlace(o)
+		return r.fixInPlace(d, o)
 	}
 	if o.what == ensureFile {
-		if err := r.backupCurrent(); err != nil {
+		if err := r.backupCurrent(d); err != nil {
 			return err
 		}
 	}
@@ -229,64 +205,35 @@ func (r *file) applyLink(o observation) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := tempSymlink(r.spec.target, r.full)
+	s, err := d.StageLink(r.base, r.spec.target, atomicfile.OwnedBy(uid, gid))
 	if err != nil {
 		return err
-	}
-	if err := r.placeLink(tmp, o, uid, gid); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return atomicfile.SyncDir(filepath.Dir(r.full))
-}
-
-func (r *file) placeLink(tmp string, o observation, uid, gid int) error {
-	if uid != -1 || gid != -1 {
-		if err := os.Lchown(tmp, uid, gid); err != nil {
-			return err
-		}
 	}
 	// rename cannot replace a directory; Plan required force for this.
 	if o.what == ensureDirectory {
-		if err := os.RemoveAll(r.full); err != nil {
+		if err := d.RemoveAll(r.base); err != nil {
+			s.Abort()
 			return err
 		}
 	}
-	return os.Rename(tmp, r.full)
-}
-
-// tempSymlink makes a symlink to target under an unused name beside path.
-func tempSymlink(target, path string) (string, error) {
-	for range 10 {
-		var b [8]byte
-		rand.Read(b[:])
-		tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tend-"+hex.EncodeToString(b[:]))
-		err := os.Symlink(target, tmp)
-		if err == nil {
-			return tmp, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return "", err
-		}
-	}
-	return "", fmt.Errorf("no free temporary name beside %s", path)
+	return s.Commit()
 }
 
 // remove deletes what is at the path, keeping a regular file's content.
-func (r *file) remove(o observation) error {
+func (r *file) remove(d *atomicfile.Dir, o observation) error {
 	var err error
 	switch {
 	case o.what == ensureFile:
-		if err = r.backupCurrent(); err == nil {
-			err = os.Remove(r.full)
+		if err = r.backupCurrent(d); err == nil {
+			err = d.Remove(r.base)
 		}
 	case o.what == ensureDirectory && r.spec.force:
-		err = os.RemoveAll(r.full)
+		err = d.RemoveAll(r.base)
 	default:
-		err = os.Remove(r.full)
+		err = d.Remove(r.base)
 	}
 	if err != nil {
 		return err
 	}
-	return atomicfile.SyncDir(filepath.Dir(r.full))
+	return d.Sync()
 }

@@ -24,11 +24,11 @@ const (
 // backupCurrent keeps the live file's content before it is replaced or
 // deleted, unless either side is sensitive: tend keeps no copy of a
 // secret anywhere but where the configuration puts it.
-func (r *file) backupCurrent() error {
+func (r *file) backupCurrent(d *atomicfile.Dir) error {
 	if !r.spec.backup || r.spec.sensitive {
 		return nil
 	}
-	old, err := readContent(r.full)
+	old, _, err := d.ReadFile(r.base, 0)
 	if err != nil {
 		return fmt.Errorf("back up %s: %w", r.spec.path, err)
 	}
@@ -42,42 +42,41 @@ func (r *file) backupCurrent() error {
 // beside the file, where a directory of includes (conf.d) would load it.
 // The copy is private to root. Content equal to the newest backup is not
 // kept twice, so repeated failing applies do not push out older backups.
+// The directories below the state directory are walked and made through
+// handles, never following a symlink.
 func (r *file) backup(content []byte) error {
 	if r.env.StateDir == "" {
 		return fmt.Errorf("back up %s: no state directory is configured (set backup = false to replace without one)", r.spec.path)
 	}
-	dir := filepath.Join(r.env.StateDir, "backups", r.spec.path)
+	d, err := atomicfile.MakeDirs(r.env.StateDir, filepath.Join("backups", r.spec.path), 0700)
+	if err != nil {
+		return fmt.Errorf("back up %s: %w", r.spec.path, err)
+	}
+	defer d.Close()
 	sum := sha256.Sum256(content)
 	short := hex.EncodeToString(sum[:])[:12]
-	names, err := listBackups(dir)
+	names, err := listBackups(d)
 	if err != nil {
 		return err
 	}
 	if n := len(names); n > 0 && strings.HasSuffix(names[n-1], "-"+short) {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0700); err != nil {
-		return fmt.Errorf("back up %s: %w", r.spec.path, err)
-	}
-	owner := -1
+	owner := atomicfile.Owner{}
 	if os.Geteuid() == 0 {
-		owner = 0
+		owner = atomicfile.OwnedBy(0, 0)
 	}
 	name := time.Now().UTC().Format(backupStamp) + "-" + short
-	opts := atomicfile.Options{Mode: 0600, UID: owner, GID: owner}
-	if err := atomicfile.WriteFile(filepath.Join(dir, name), content, opts); err != nil {
+	if err := d.WriteFile(name, content, atomicfile.Options{Mode: 0600, Owner: owner}); err != nil {
 		return fmt.Errorf("back up %s: %w", r.spec.path, err)
 	}
-	return pruneBackups(dir, append(names, name))
+	return pruneBackups(d, append(names, name))
 }
 
 // listBackups lists a path's backups, oldest first. Dot files are
 // atomicfile's temporaries and directories hold backups of paths below.
-func listBackups(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+func listBackups(d *atomicfile.Dir) ([]string, error) {
+	ents, err := d.ReadDir()
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +89,9 @@ func listBackups(dir string) ([]string, error) {
 	return names, nil
 }
 
-func pruneBackups(dir string, names []string) error {
+func pruneBackups(d *atomicfile.Dir, names []string) error {
 	for len(names) > backupsKept {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := d.Remove(names[0]); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 		names = names[1:]

@@ -100,7 +100,7 @@ func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 	return &file{
 		spec: s,
 		env:  cfg.Env,
-		full: cfg.Env.Path(s.path),
+		base: filepath.Base(s.path),
 		acct: accountsFor(cfg.Env),
 	}, nil
 }

@@ -145,7 +145,8 @@ func TestValidateCmd(t *testing.T) {
 	check := "grep -q good % || { echo \"syntax error in $(basename %)\" >&2; exit 3; }"
 	bad := f.resource(attrs{"path": str("/etc/my app.conf"), "content": str("bad\n"), "validate_cmd": str(check)})
 	err := f.apply(bad)
-	wantErr(t, err, "syntax error in .my app.conf.tend-")
+	wantErr(t, err, "syntax error in .tend-tmp-")
+	wantErr(t, err, ".my app.conf")
 	wantErr(t, err, "exit status 3")
 	if got := f.read("/etc/my app.conf"); got != "good\n" {
 		t.Fatalf("live file changed to %q", got)

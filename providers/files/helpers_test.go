@@ -2,7 +2,7 @@ package files
 
 import (
 	"context"
-	"github.com/tendhq/tend/testfixtures/kindtest"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,7 +10,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -147,7 +149,15 @@ func (f *fixture) entries(p string) []string {
 
 func (f *fixture) backups(p string) []string {
 	f.t.Helper()
-	names, err := listBackups(filepath.Join(f.env.StateDir, "backups", p))
+	d, err := atomicfile.OpenDir(f.env.StateDir, filepath.Join("/backups", p))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer d.Close()
+	names, err := listBackups(d)
 	if err != nil {
 		f.t.Fatal(err)
 	}

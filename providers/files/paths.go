@@ -2,11 +2,10 @@ package files
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -25,26 +24,34 @@ func ancestors(p string) []string {
 }
 
 // CheckParents walks the directories between the root (exclusive) and p,
-// outermost first. A symlink among them is an error: writing through it
-// would put the file wherever the link points, possibly outside the root.
-// It returns the outermost missing directory, or "" when every parent
-// exists; nothing below a missing one exists either. Kinds that write
-// beside a path (tls_certificate, postfix_map) share it.
+// outermost first, from a handle on the root without following symlinks
+// (atomicfile.OpenDir). A symlink among them is an error: writing through
+// it would put the file wherever the link points, possibly outside the
+// root. It returns the outermost missing directory, or "" when every
+// parent exists; nothing below a missing one exists either. Kinds that
+// write beside a path (tls_certificate, postfix_map) share it.
 func CheckParents(env resources.Env, p string) (missing string, err error) {
-	for _, d := range ancestors(p) {
-		fi, err := os.Lstat(env.Path(d))
-		if errors.Is(err, fs.ErrNotExist) {
-			return d, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return "", fmt.Errorf("parent directory %s is a symlink; refusing to write through it", d)
-		}
-		if !fi.IsDir() {
-			return "", fmt.Errorf("parent %s is not a directory", d)
-		}
+	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
+	var pe *atomicfile.ParentError
+	if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) {
+		return pe.Dir, nil
 	}
+	if err != nil {
+		return "", err
+	}
+	d.Close()
 	return "", nil
+}
+
+// SweepDir removes the temporary files killed runs left in dir, a managed
+// directory opened from the root without following symlinks (see
+// atomicfile.Dir.Sweep). Kinds that write files share it as their
+// resources.Sweeper.
+func SweepDir(env resources.Env, dir string) (int, error) {
+	d, err := atomicfile.OpenDir(env.Root, dir)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	return d.Sweep()
 }

@@ -49,7 +49,7 @@ func (r *file) planDelete(have ensure) (resources.Change, error) {
 		return resources.Change{Action: resources.NoOp}, nil
 	}
 	if have == ensureDirectory && !r.spec.force {
-		empty, err := emptyDir(r.full)
+		empty, err := r.emptyDir()
 		if err != nil {
 			return resources.Change{}, err
 		}
@@ -137,7 +137,12 @@ func (r *file) defaultMode() os.FileMode {
 // contentDiff diffs the live content against the configured one, masking
 // both sides when either is sensitive. It reads at most maxDiffBytes+1.
 func (r *file) contentDiff() (*resources.ContentDiff, error) {
-	f, err := os.OpenFile(r.full, noFollow, 0)
+	d, err := r.parent()
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	f, err := d.Open(r.base)
 	if err != nil {
 		return nil, err
 	}
@@ -158,17 +163,19 @@ func (r *file) contentDiff() (*resources.ContentDiff, error) {
 		OldSize: int(fi.Size()), NewSize: len(r.spec.content)}, nil
 }
 
-func emptyDir(path string) (bool, error) {
-	d, err := os.Open(path)
+// emptyDir reports whether the directory at the path has no entries.
+func (r *file) emptyDir() (bool, error) {
+	d, err := r.parent()
 	if err != nil {
 		return false, err
 	}
 	defer d.Close()
-	_, err = d.Readdirnames(1)
-	if err == io.EOF {
-		return true, nil
+	sub, err := d.Sub(r.base)
+	if err != nil {
+		return false, err
 	}
-	return false, err
+	defer sub.Close()
+	return sub.Empty()
 }
 
 // Verify reads and plans again: after Apply, anything left to do means the

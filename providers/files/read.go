@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -19,8 +19,8 @@ import (
 type file struct {
 	spec spec
 	env  resources.Env
-	// full is spec.path under the run's root: what the host calls it.
-	full string
+	// base is the path's last component, the name in its parent.
+	base string
 	acct *accounts
 }
 
@@ -35,25 +35,51 @@ type observation struct {
 	target string
 }
 
-// noFollow opens a path for reading without following a final symlink
-// and without blocking should it have become a fifo since it was looked at.
-const noFollow = os.O_RDONLY | syscall.O_NOFOLLOW | syscall.O_NONBLOCK
-
 // Read observes the path with one lstat, plus one open and hash for a
-// regular file whose content is managed. It changes nothing.
+// regular file whose content is managed, all in a handle on its parent
+// directory (see parent). It changes nothing.
 func (r *file) Read(ctx context.Context) (resources.State, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	o, err := r.observe()
+	d, err := r.parent()
+	if absentParent(err) {
+		return r.state(observation{what: ensureAbsent}), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	o, err := r.observe(d)
 	if err != nil {
 		return nil, err
 	}
 	return r.state(o), nil
 }
 
-func (r *file) observe() (observation, error) {
-	fi, err := os.Lstat(r.full)
+// TempDirs is the path's directory, where its temporary files go.
+func (r *file) TempDirs() []string { return []string{filepath.Dir(r.spec.path)} }
+
+// Sweep removes what killed runs left in dir (resources.Sweeper).
+func (r *file) Sweep(dir string) (int, error) { return SweepDir(r.env, dir) }
+
+// parent opens the directory holding the path, walked from a handle on
+// the root one component at a time without following symlinks, so what
+// is read and written through it is never outside the root.
+func (r *file) parent() (*atomicfile.Dir, error) {
+	return atomicfile.OpenDir(r.env.Root, filepath.Dir(r.spec.path))
+}
+
+// absentParent reports a parent that is missing or not a directory: the
+// path then does not exist (Plan reports a non-directory parent).
+func absentParent(err error) bool {
+	var pe *atomicfile.ParentError
+	return errors.As(err, &pe) && (errors.Is(pe.Err, fs.ErrNotExist) || errors.Is(pe.Err, syscall.ENOTDIR))
+}
+
+// observe looks at the path in its parent d.
+func (r *file) observe(d *atomicfile.Dir) (observation, error) {
+	fi, err := d.Lstat(r.base)
 	if missing(err) {
 		return observation{what: ensureAbsent}, nil
 	}
@@ -63,9 +89,9 @@ func (r *file) observe() (observation, error) {
 	o := observationOf(fi)
 	switch {
 	case o.what == ensureLink:
-		o.target, err = os.Readlink(r.full)
+		o.target, err = d.Readlink(r.base)
 	case o.what == ensureFile && r.spec.hasContent:
-		return r.hashFile()
+		return r.hashFile(d)
 	}
 	return o, err
 }
@@ -95,8 +121,8 @@ var hashBufs = sync.Pool{New: func() any { return new([hashBufSize]byte) }}
 
 // hashFile observes a regular file through one descriptor, so owner, mode
 // and digest all describe the same inode.
-func (r *file) hashFile() (observation, error) {
-	f, err := os.OpenFile(r.full, noFollow, 0)
+func (r *file) hashFile(d *atomicfile.Dir) (observation, error) {
+	f, err := d.Open(r.base)
 	if missing(err) {
 		return observation{what: ensureAbsent}, nil
 	}
@@ -150,47 +176,22 @@ func missing(err error) bool {
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }
 
-// readContent reads a regular file without following a final symlink.
-func readContent(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, noFollow, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
-// ReadRegular reads a regular file through one descriptor opened without
-// following a final symlink (under a root, an absolute link target points
-// outside it) and without blocking on a fifo, so content and info describe
-// the same inode. A missing file is (nil, nil, nil). With limit > 0, at
-// most limit bytes are read. Kinds that read what they manage share it.
-func ReadRegular(path string, limit int64) ([]byte, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, noFollow, 0)
-	if errors.Is(err, fs.ErrNotExist) {
+// ReadRegular reads the regular file at p, a managed path, through one
+// descriptor opened in a handle on its parent directory (see
+// atomicfile.OpenDir: no symlinked parent is followed, nor a final
+// symlink: under a root, an absolute link target points outside it), and
+// without blocking on a fifo, so content and info describe the same inode.
+// A missing file, or one under a missing directory, is (nil, nil, nil).
+// With limit > 0, at most limit bytes are read. Kinds that read what they
+// manage share it.
+func ReadRegular(env resources.Env, p string, limit int64) ([]byte, fs.FileInfo, error) {
+	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
+	if absentParent(err) {
 		return nil, nil, nil
 	}
-	if errors.Is(err, syscall.ELOOP) {
-		return nil, nil, fmt.Errorf("%s is a symlink; refusing to follow it", path)
-	}
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	var r io.Reader = f
-	if limit > 0 {
-		r = io.LimitReader(f, limit)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, fi, nil
+	defer d.Close()
+	return d.ReadFile(filepath.Base(p), limit)
 }

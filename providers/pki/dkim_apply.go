@@ -86,7 +86,7 @@ func (r *dkimKey) checkDir() error {
 // owned as configured before it is renamed into place.
 func (r *dkimKey) create(uid, gid int) (crypto.Signer, error) {
 	// The plan saw no key; one that appeared since is never replaced.
-	if _, err := os.Lstat(r.private); !errors.Is(err, fs.ErrNotExist) {
+	if f, err := readDKIMFile(r.env, r.privateName()); err != nil || f != nil {
 		return nil, fmt.Errorf("%s appeared since the plan; it is kept, not replaced (run again)", r.privateName())
 	}
 	key, err := generateDKIMKey(r.algorithm)
@@ -98,8 +98,8 @@ func (r *dkimKey) create(uid, gid int) (crypto.Signer, error) {
 		return nil, fmt.Errorf("encode the new key: %v", err)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	opts := atomicfile.Options{Mode: dkimPrivateMode, UID: uid, GID: gid}
-	if err := atomicfile.WriteFile(r.private, data, opts); err != nil {
+	opts := atomicfile.Options{Mode: dkimPrivateMode, Owner: atomicfile.OwnedBy(uid, gid)}
+	if err := atomicfile.WriteBeneath(r.env.Root, r.privateName(), data, opts); err != nil {
 		return nil, err
 	}
 	return key, nil
@@ -121,7 +121,7 @@ func generateDKIMKey(algorithm string) (crypto.Signer, error) {
 // keep reads the existing key and gives it its owner, group and mode in
 // place: its bytes are never rewritten.
 func (r *dkimKey) keep(uid, gid int) (crypto.Signer, error) {
-	f, err := readDKIMFile(r.private)
+	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +132,19 @@ func (r *dkimKey) keep(uid, gid int) (crypto.Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %v", r.privateName(), err)
 	}
-	if f.uid != uid || f.gid != gid {
-		if err := os.Lchown(r.private, uid, gid); err != nil {
-			return nil, err
-		}
+	d, err := atomicfile.OpenDir(r.env.Root, filepath.Dir(r.privateName()))
+	if err != nil {
+		return nil, err
 	}
-	// After chown, which may clear mode bits.
-	return key, os.Chmod(r.private, dkimPrivateMode)
+	defer d.Close()
+	if f.uid == uid {
+		uid = -1
+	}
+	if f.gid == gid {
+		gid = -1
+	}
+	// Mode after chown, which may clear mode bits.
+	return key, d.SetOwnerMode(filepath.Base(r.privateName()), uid, gid, dkimPrivateMode)
 }
 
 // writeTxt writes the record file unless it already holds exactly what
@@ -148,10 +154,10 @@ func (r *dkimKey) writeTxt(key crypto.Signer, uid, gid int) error {
 	if err != nil {
 		return err
 	}
-	if old, err := readDKIMFile(r.txt); err == nil && old != nil && bytes.Equal(old.data, want) {
+	if old, err := readDKIMFile(r.env, r.txtName()); err == nil && old != nil && bytes.Equal(old.data, want) {
 		return nil
 	}
-	return atomicfile.WriteFile(r.txt, want, atomicfile.Options{Mode: dkimTxtMode, UID: uid, GID: gid})
+	return atomicfile.WriteBeneath(r.env.Root, r.txtName(), want, atomicfile.Options{Mode: dkimTxtMode, Owner: atomicfile.OwnedBy(uid, gid)})
 }
 
 // dkimTestMessage is what the self-test signs: fixed, so a failure
@@ -169,7 +175,7 @@ const dkimTestMessage = "From: tend <dkim-self-test@%[1]s>\r\n" +
 // as a receiving server would against DNS. Its errors name no key
 // material.
 func (r *dkimKey) selfTest(key crypto.Signer) error {
-	f, err := readDKIMFile(r.txt)
+	f, err := readDKIMFile(r.env, r.txtName())
 	if err != nil || f == nil {
 		return fmt.Errorf("self-test: cannot read %s back: %v", r.txtName(), err)
 	}
@@ -212,7 +218,7 @@ func (r *dkimKey) Verify(ctx context.Context) error {
 	if err := resources.Converged(ctx, r, r.privateName()); err != nil {
 		return err
 	}
-	f, err := readDKIMFile(r.private)
+	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil || f == nil {
 		return fmt.Errorf("%s is missing after apply", r.privateName())
 	}
@@ -222,3 +228,9 @@ func (r *dkimKey) Verify(ctx context.Context) error {
 	}
 	return r.selfTest(key)
 }
+
+// TempDirs is the key directory, where both files are written.
+func (r *dkimKey) TempDirs() []string { return []string{r.dir} }
+
+// Sweep removes what killed runs left in dir (resources.Sweeper).
+func (r *dkimKey) Sweep(dir string) (int, error) { return files.SweepDir(r.env, dir) }

@@ -61,8 +61,8 @@ type dkimFile struct {
 // readDKIMFile reads a regular file without following a final symlink
 // (files.ReadRegular); a missing file, or one under a missing directory,
 // is nil.
-func readDKIMFile(path string) (*dkimFile, error) {
-	data, fi, err := files.ReadRegular(path, 1<<20)
+func readDKIMFile(env resources.Env, path string) (*dkimFile, error) {
+	data, fi, err := files.ReadRegular(env, path, 1<<20)
 	if errors.Is(err, syscall.ENOTDIR) || (err == nil && fi == nil) {
 		return nil, nil
 	}
@@ -105,7 +105,7 @@ func (r *dkimKey) Read(ctx context.Context) (resources.State, error) {
 // readKey records the private key's algorithm, digest, owner, group and
 // mode, and returns the key; nil when there is none.
 func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
-	f, err := readDKIMFile(r.private)
+	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil || f == nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
 // readTxt records whether SELECTOR.txt holds the key's public half:
 // "matches", "differs (why)" or "unreadable (why)".
 func (r *dkimKey) readTxt(st resources.State, pub *dkimPublic) error {
-	f, err := readDKIMFile(r.txt)
+	f, err := readDKIMFile(r.env, r.txtName())
 	if err != nil || f == nil {
 		return err
 	}
@@ -252,11 +252,11 @@ func (r *dkimKey) dnsWarnings(st resources.State) []string {
 // txtDiff shows how the .txt file will change. It holds only the public
 // key, but a file that somehow holds a private key is masked.
 func (r *dkimKey) txtDiff() (*resources.ContentDiff, error) {
-	old, err := readDKIMFile(r.txt)
+	old, err := readDKIMFile(r.env, r.txtName())
 	if err != nil {
 		return nil, err
 	}
-	f, err := readDKIMFile(r.private)
+	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil || f == nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@ package pki
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/tendhq/tend/providers/files"
@@ -12,8 +10,9 @@ import (
 	"github.com/tendhq/tend/resources"
 )
 
-// rename is os.Rename; tests swap it to fail the second rename.
-var tlsRename = os.Rename
+// tlsCommit puts a staged file in place; tests swap it to fail the
+// chain's commit, as a full or read-only file system would.
+var tlsCommit = func(s *atomicfile.Staged, path string) error { return s.Commit() }
 
 // Apply checks the pair again, looks at the host again, and replaces both
 // files. If the host moved since the plan so that another action is now
@@ -44,11 +43,12 @@ func (r *tlsCertificate) Apply(ctx context.Context, c resources.Change) error {
 
 // replacePair writes both files beside their targets, complete and with
 // their final owner and mode, then renames the key and then the chain into
-// place. Should the chain's rename fail, the previous key is put back, so
-// the pair is replaced together or not at all. What no code can close is
-// the moment between the two renames: a run killed there leaves the new
-// key beside the old chain; Read then sees the chain differ, and the next
-// run's plan is an Update that installs both.
+// place, each in a handle on its directory (atomicfile.Stage). Should the
+// chain's rename fail, the previous key is put back, so the pair is
+// replaced together or not at all. What no code can close is the moment
+// between the two renames: a run killed there leaves the new key beside
+// the old chain; Read then sees the chain differ, and the next run's plan
+// is an Update that installs both.
 func (r *tlsCertificate) replacePair() error {
 	key, chain := r.spec.keyFile, r.spec.chainFile
 	oldKey, err := r.observe(key)
@@ -56,78 +56,60 @@ func (r *tlsCertificate) replacePair() error {
 		return err
 	}
 	defer clear(oldKey.data)
-	keyTmp, err := r.stage(key)
+	keyDir, keyStaged, err := r.stage(key)
 	if err != nil {
 		return err
 	}
-	chainTmp, err := r.stage(chain)
+	defer keyDir.Close()
+	chainDir, chainStaged, err := r.stage(chain)
 	if err != nil {
-		os.Remove(keyTmp)
+		keyStaged.Abort()
 		return err
 	}
-	if err := tlsRename(keyTmp, key.full); err != nil {
-		os.Remove(keyTmp)
-		os.Remove(chainTmp)
+	defer chainDir.Close()
+	if err := tlsCommit(keyStaged, key.path); err != nil {
+		chainStaged.Abort()
 		return fmt.Errorf("install %s: %w", key.path, err)
 	}
-	if err := tlsRename(chainTmp, chain.full); err != nil {
-		os.Remove(chainTmp)
-		if rerr := tlsRestoreKey(key, oldKey); rerr != nil {
+	if err := tlsCommit(chainStaged, chain.path); err != nil {
+		chainStaged.Abort()
+		if rerr := tlsRestoreKey(keyDir, key, oldKey); rerr != nil {
 			return fmt.Errorf("install %s: %w; putting the previous key back failed too (%v): %s no longer matches %s until the next run replaces both", chain.path, err, rerr, key.path, chain.path)
 		}
 		return fmt.Errorf("install %s: %w (the previous key was put back)", chain.path, err)
 	}
-	if err := atomicfile.SyncDir(filepath.Dir(key.full)); err != nil {
-		return err
-	}
-	return atomicfile.SyncDir(filepath.Dir(chain.full))
+	return nil
 }
 
 // tlsRestoreKey undoes the key's rename: the old content with its old owner
 // and mode, or no file when there was none.
-func tlsRestoreKey(key tlsTarget, old tlsFileState) error {
+func tlsRestoreKey(d *atomicfile.Dir, key tlsTarget, old tlsFileState) error {
+	name := filepath.Base(key.path)
 	if !old.exists {
-		return os.Remove(key.full)
+		return d.Remove(name)
 	}
-	return atomicfile.WriteFile(key.full, old.data, atomicfile.Options{Mode: old.mode, UID: old.uid, GID: old.gid})
+	return d.WriteFile(name, old.data, atomicfile.Options{Mode: old.mode, Owner: atomicfile.OwnedBy(old.uid, old.gid)})
 }
 
 // stage writes a target's content to a new temporary file in its
-// directory: 0600 from creation, then the final owner, then the final mode
-// (chown may clear mode bits), synced to disk. It returns the file's path.
-func (r *tlsCertificate) stage(t tlsTarget) (string, error) {
+// directory, opened from the root without following symlinks: 0600 from
+// creation, then the final owner, then the final mode (chown may clear
+// mode bits), synced to disk.
+func (r *tlsCertificate) stage(t tlsTarget) (*atomicfile.Dir, *atomicfile.Staged, error) {
 	uid, gid, err := r.ids(t)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
-	f, err := os.CreateTemp(filepath.Dir(t.full), "."+filepath.Base(t.full)+".tend-*")
+	d, err := atomicfile.OpenDir(r.env.Root, filepath.Dir(t.path))
 	if err != nil {
-		return "", fmt.Errorf("create temporary file for %s: %w", t.path, err)
+		return nil, nil, err
 	}
-	err = tlsFill(f, t.data, uid, gid, t.mode)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	s, err := d.Stage(filepath.Base(t.path), t.data, atomicfile.Options{Mode: t.mode, Owner: atomicfile.OwnedBy(uid, gid)})
 	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write temporary file for %s: %w", t.path, err)
+		d.Close()
+		return nil, nil, err
 	}
-	return f.Name(), nil
-}
-
-func tlsFill(f *os.File, data []byte, uid, gid int, mode fs.FileMode) error {
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if uid != -1 || gid != -1 {
-		if err := f.Chown(uid, gid); err != nil {
-			return err
-		}
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	return f.Sync()
+	return d, s, nil
 }
 
 // ids resolves a target's owner and group; an unmanaged one keeps what
@@ -160,3 +142,12 @@ func (r *tlsCertificate) ids(t tlsTarget) (uid, gid int, err error) {
 func (r *tlsCertificate) Verify(ctx context.Context) error {
 	return resources.Converged(ctx, r, "the certificate at "+r.spec.chainFile.path)
 }
+
+// TempDirs are the key's and the chain's directories, where they are
+// staged.
+func (r *tlsCertificate) TempDirs() []string {
+	return []string{filepath.Dir(r.spec.keyFile.path), filepath.Dir(r.spec.chainFile.path)}
+}
+
+// Sweep removes what killed runs left in dir (resources.Sweeper).
+func (r *tlsCertificate) Sweep(dir string) (int, error) { return files.SweepDir(r.env, dir) }

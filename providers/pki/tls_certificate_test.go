@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/zclconf/go-cty/cty"
@@ -201,14 +202,14 @@ func TestMismatchedPairOnDiskIsAnUpdate(t *testing.T) {
 // tlsRenameFailing makes the rename onto path fail, as a full or read-only
 // file system would.
 func tlsRenameFailing(t *testing.T, path string) {
-	orig := tlsRename
-	tlsRename = func(from, to string) error {
+	orig := tlsCommit
+	tlsCommit = func(s *atomicfile.Staged, to string) error {
 		if to == path {
-			return &os.LinkError{Op: "rename", Old: from, New: to, Err: errors.New("injected failure")}
+			return errors.New("injected failure")
 		}
-		return orig(from, to)
+		return orig(s, to)
 	}
-	t.Cleanup(func() { tlsRename = orig })
+	t.Cleanup(func() { tlsCommit = orig })
 }
 
 func TestFailedChainRenamePutsThePreviousKeyBack(t *testing.T) {
@@ -220,7 +221,7 @@ func TestFailedChainRenamePutsThePreviousKeyBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tlsRenameFailing(t, f.env.Path(testChainPath))
+	tlsRenameFailing(t, testChainPath)
 	renewed, newKey := ca.leaf(t, leafOpts{})
 	r := f.resource(pair(certsPEM(renewed, ca.inter), pkcs8PEM(t, newKey)))
 	c, err := f.plan(r)
@@ -244,7 +245,7 @@ func TestFailedChainRenamePutsThePreviousKeyBack(t *testing.T) {
 
 func TestFailedChainRenameOnFirstInstallRemovesTheKey(t *testing.T) {
 	f, ca := newTLSFixture(t), newTLSCA(t)
-	tlsRenameFailing(t, f.env.Path(testChainPath))
+	tlsRenameFailing(t, testChainPath)
 	leaf, key := ca.leaf(t, leafOpts{})
 	r := f.resource(pair(certsPEM(leaf, ca.inter), pkcs8PEM(t, key)))
 	c, _ := f.plan(r)

@@ -93,7 +93,7 @@ func tlsDescribe(certs []*x509.Certificate) map[string]string {
 // owner, mode and content describe the same inode. Anything but a regular
 // file is an error: tend does not write through or over it.
 func (r *tlsCertificate) observe(t tlsTarget) (tlsFileState, error) {
-	data, fi, err := files.ReadRegular(t.full, 0)
+	data, fi, err := files.ReadRegular(r.env, t.path, 0)
 	if err != nil || fi == nil {
 		return tlsFileState{}, err
 	}

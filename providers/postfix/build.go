@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -15,18 +14,6 @@ import (
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
-
-// tempMarker is in the names of the temporary source copies and the tables
-// built from them, so leftovers of a killed run can be recognized.
-const tempMarker = ".tend-map-"
-
-// staleAfter is the age past which a temporary left beside a table belongs
-// to a dead run: no build takes that long (see toolTimeout).
-const staleAfter = time.Hour
-
-// maxBase bounds the source's name inside temporary names, so they stay
-// under NAME_MAX with their prefix and suffixes.
-const maxBase = 200
 
 // Apply builds the table (or checks the source, for types that build
 // nothing) when that is still needed: a table brought up to date since the
@@ -49,7 +36,7 @@ func (r *postfixMap) Apply(ctx context.Context, c resources.Change) error {
 // content: that table is the one a rebuild would make.
 func (r *postfixMap) Refresh(ctx context.Context) error {
 	if r.builtSum != "" {
-		src, err := readSource(r.source)
+		src, err := readSource(r.env, r.path)
 		if err != nil {
 			return err
 		}
@@ -85,7 +72,7 @@ func (r *postfixMap) build(ctx context.Context) error {
 		}
 		return err
 	}
-	src, err := readSource(r.source)
+	src, err := readSource(r.env, r.path)
 	if err != nil {
 		return err
 	}
@@ -117,17 +104,25 @@ func (r *postfixMap) build(ctx context.Context) error {
 // rewrites a table in place, so building the live name would let Postfix
 // read a half-built table; a rename swaps whole files, and Postfix daemons
 // holding the old one notice its link count drop to zero and restart.
+// The copy is made, and the built table renamed, in a handle on the
+// source's directory opened from the root without following symlinks;
+// postmap itself takes a path, which the final rename does not trust.
 func (r *postfixMap) buildTable(ctx context.Context, conf string, src *sourceFile) error {
-	removeStale(r.source)
-	tmp, err := copySource(r.source, src)
+	d, err := atomicfile.OpenDir(r.env.Root, filepath.Dir(r.path))
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
-	built, live := tmp+r.suffix, false
+	defer d.Close()
+	copied, err := copySource(d, filepath.Base(r.path), src)
+	if err != nil {
+		return err
+	}
+	defer copied.Abort()
+	tmp := copied.Path()
+	built, live := filepath.Base(tmp)+r.suffix, false
 	defer func() {
 		if !live {
-			os.Remove(built)
+			d.Remove(built)
 		}
 	}()
 	res, err := runTool(ctx, r.tool(), "-c", conf, r.typ+":"+tmp)
@@ -141,75 +136,35 @@ func (r *postfixMap) buildTable(ctx context.Context, conf string, src *sourceFil
 	if err := r.checkLookup(ctx, conf, tmp, r.checkKeyFor(src.content)); err != nil {
 		return fmt.Errorf("%w; the live table is untouched", err)
 	}
-	if err := syncFile(built); err != nil {
+	if err := syncFile(d, built); err != nil {
 		return err
 	}
-	if err := os.Rename(built, r.table); err != nil {
+	if err := d.Rename(built, filepath.Base(r.path)+r.suffix); err != nil {
 		return err
 	}
 	live = true
-	return atomicfile.SyncDir(filepath.Dir(r.table))
+	return d.Sync()
 }
 
-// copySource writes the source content Read hashed to a new file beside
-// it, with the source's owner and mode: postmap builds the table as the
-// source's owner and gives it the source's mode, so the table ends up as a
-// build of the live source by hand would leave it.
-func copySource(source string, src *sourceFile) (path string, err error) {
-	dir, base := filepath.Split(source)
-	if len(base) > maxBase {
-		base = base[:maxBase]
-	}
-	f, err := os.CreateTemp(dir, "."+base+tempMarker+"*")
-	if err != nil {
-		return "", fmt.Errorf("create a copy of %s to build from: %w", source, err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(src.content); err != nil {
-		return "", err
-	}
+// copySource stages the source content Read hashed beside it (a temporary
+// file atomicfile names), with the source's owner and mode: postmap builds
+// the table as the source's owner and gives it the source's mode, so the
+// table ends up as a build of the live source by hand would leave it.
+func copySource(d *atomicfile.Dir, name string, src *sourceFile) (*atomicfile.Staged, error) {
+	opts := atomicfile.Options{Mode: src.info.Mode().Perm()}
 	if uid, gid := ownerOf(src.info); os.Geteuid() == 0 {
-		if err := f.Chown(uid, gid); err != nil {
-			return "", err
-		}
+		opts.Owner = atomicfile.OwnedBy(uid, gid)
 	}
-	if err := f.Chmod(src.info.Mode().Perm()); err != nil {
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-// removeStale deletes temporaries that runs killed mid-build left beside
-// the table. Failing to is not worth failing a build for.
-func removeStale(source string) {
-	dir, base := filepath.Split(source)
-	if len(base) > maxBase {
-		base = base[:maxBase]
-	}
-	ents, err := os.ReadDir(dir)
+	s, err := d.Stage(name, src.content, opts)
 	if err != nil {
-		return
+		return nil, fmt.Errorf("copying the source to build from: %w", err)
 	}
-	for _, e := range ents {
-		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), "."+base+tempMarker) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
+	return s, nil
 }
 
-// syncFile makes a file's content durable before it is renamed into place.
-func syncFile(path string) error {
-	f, err := os.Open(path)
+// syncFile makes a built table durable before it is renamed into place.
+func syncFile(d *atomicfile.Dir, name string) error {
+	f, err := d.Open(name)
 	if err != nil {
 		return err
 	}
@@ -227,3 +182,9 @@ func ownerOf(fi fs.FileInfo) (uid, gid int) {
 	}
 	return -1, -1
 }
+
+// TempDirs is the source's directory, where the copy is built.
+func (r *postfixMap) TempDirs() []string { return []string{filepath.Dir(r.path)} }
+
+// Sweep removes what killed runs left in dir (resources.Sweeper).
+func (r *postfixMap) Sweep(dir string) (int, error) { return files.SweepDir(r.env, dir) }

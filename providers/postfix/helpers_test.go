@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -196,7 +197,7 @@ func (f *fixture) listDir(p string) []string {
 func (f *fixture) noTemporaries(dir string) {
 	f.t.Helper()
 	for _, n := range f.listDir(dir) {
-		if strings.Contains(n, tempMarker) {
+		if strings.HasPrefix(n, atomicfile.TempPrefix) {
 			f.t.Fatalf("%s holds a leftover temporary %s", dir, n)
 		}
 	}

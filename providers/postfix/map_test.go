@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -140,22 +141,21 @@ func TestKilledRunIsRebuilt(t *testing.T) {
 
 	// Killed after postmap built the temporary, before the rename: what
 	// that run left beside the table, an hour old.
-	leftover := f.path("/etc/postfix/.transport" + tempMarker + "123456")
+	leftover := f.path("/etc/postfix/" + atomicfile.TempPrefix + "123456.transport")
 	if err := os.WriteFile(leftover, []byte(transportV2), 0644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command("postmap", "-c", f.path("/etc/postfix"), "hash:"+leftover).CombinedOutput(); err != nil {
 		t.Fatalf("postmap: %v: %s", err, out)
 	}
-	old := time.Now().Add(-2 * staleAfter)
-	for _, p := range []string{leftover, leftover + ".db"} {
-		if err := os.Chtimes(p, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
 	f.wantValue("hash", "/etc/postfix/transport", "example.com", "smtp:[relay1.test]")
 	r = f.resource(attrs{"path": str("/etc/postfix/transport")})
 	f.wantAction(r, resources.Update, "source changed since the table was built")
+	// The next apply sweeps before it begins.
+	var s resources.Sweeper = r
+	if n, err := s.Sweep(s.TempDirs()[0]); n != 2 || err != nil {
+		t.Fatalf("swept %d (%v), want the copy and its table", n, err)
+	}
 	f.converge(r)
 	f.wantValue("hash", "/etc/postfix/transport", "example.com", "smtp:[relay2.test]")
 	f.noTemporaries("/etc/postfix")
@@ -189,7 +189,7 @@ func TestFailedCheckKeepsLiveTable(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `key "example.com" does not resolve in the new table; the live table is untouched`) {
 		t.Fatalf("apply: %v", err)
 	}
-	if out := r.Output(); !strings.Contains(out, "/etc/postfix/transport, line 1: expected format: key whitespace value") || strings.Contains(out, tempMarker) {
+	if out := r.Output(); !strings.Contains(out, "/etc/postfix/transport, line 1: expected format: key whitespace value") || strings.Contains(out, atomicfile.TempPrefix) {
 		t.Fatalf("output does not carry postmap's warning under the live name:\n%s", out)
 	}
 	if f.inode("/etc/postfix/transport.db") != before {

@@ -54,8 +54,8 @@ type sourceFile struct {
 
 // readSource reads the source through one descriptor that did not follow a
 // symlink (files.ReadRegular). A missing source is (nil, nil).
-func readSource(path string) (*sourceFile, error) {
-	b, fi, err := files.ReadRegular(path, 0)
+func readSource(env resources.Env, path string) (*sourceFile, error) {
+	b, fi, err := files.ReadRegular(env, path, 0)
 	if err != nil || fi == nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (r *postfixMap) Read(ctx context.Context) (resources.State, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	src, err := readSource(r.source)
+	src, err := readSource(r.env, r.path)
 	if err != nil {
 		return nil, err
 	}

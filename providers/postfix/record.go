@@ -63,9 +63,10 @@ func saveRecord(path string, rec record) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0700); err != nil {
+	d, err := atomicfile.MakeDirs(filepath.Dir(filepath.Dir(path)), filepath.Base(filepath.Dir(path)), 0700)
+	if err != nil {
 		return err
 	}
-	opts := atomicfile.Options{Mode: 0600, UID: -1, GID: -1}
-	return atomicfile.WriteFile(path, append(b, '\n'), opts)
+	defer d.Close()
+	return d.WriteFile(filepath.Base(path), append(b, '\n'), atomicfile.Options{Mode: 0600})
 }

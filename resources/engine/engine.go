@@ -85,6 +85,9 @@ type Result struct {
 	// Dropped lists pending refresh events whose target is no longer in
 	// the configuration.
 	Dropped []string
+	// Swept counts the temporary files earlier, killed runs had left and
+	// this apply removed before it began (see resources.Sweeper).
+	Swept int
 }
 
 type walk struct {

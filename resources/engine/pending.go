@@ -127,5 +127,5 @@ func (p *Pending) save() error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(p.path, append(b, '\n'), atomicfile.Options{Mode: 0o600, UID: -1, GID: -1})
+	return atomicfile.WriteFile(p.path, append(b, '\n'), atomicfile.Options{Mode: 0o600})
 }

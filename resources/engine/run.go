@@ -41,6 +41,7 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 // dependency failed is skipped; independent resources still converge.
 // Batchers are parked and applied together when nothing else can run.
 func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
+	swept := sweep(nodes)
 	w := newWalk(nodes, g, opts)
 	w.run(ctx, func(ctx context.Context, i int) bool {
 		if dep := w.failedDep(i); dep != "" {
@@ -74,7 +75,29 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 	for _, t := range dropped {
 		_ = w.opts.Pending.Done(t)
 	}
-	return Result{Outcomes: w.out, Dropped: dropped}
+	return Result{Outcomes: w.out, Dropped: dropped, Swept: swept}
+}
+
+// sweep removes the temporary files killed runs left in the directories
+// the resources write in, once per directory, before anything runs: a
+// sweep during the walk could remove a file another resource is writing.
+// A directory that cannot be swept is left for its resource to report.
+func sweep(nodes []Node) int {
+	seen, n := map[string]bool{}, 0
+	for _, node := range nodes {
+		s, ok := node.Resource.(resources.Sweeper)
+		if !ok {
+			continue
+		}
+		for _, dir := range s.TempDirs() {
+			if !seen[dir] {
+				seen[dir] = true
+				removed, _ := s.Sweep(dir)
+				n += removed
+			}
+		}
+	}
+	return n
 }
 
 // recordNotify persists the refresh events node i will send, before its

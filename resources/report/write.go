@@ -61,7 +61,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, append(b, '\n'), atomicfile.Options{Mode: 0o600, UID: -1, GID: -1})
+	return atomicfile.WriteFile(path, append(b, '\n'), atomicfile.Options{Mode: 0o600})
 }
 
 // prune removes the oldest reports beyond keep; names sort by time.

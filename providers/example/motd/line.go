@@ -129,10 +129,10 @@ func (l *line) Apply(ctx context.Context, c resources.Change) error {
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	opts := atomicfile.Options{Mode: 0o644, UID: -1, GID: -1}
+	opts := atomicfile.Options{Mode: 0o644}
 	if fi, err := os.Stat(l.full); err == nil {
 		opts.Mode = fi.Mode().Perm()
-		opts.UID, opts.GID = owner(fi)
+		opts.Owner = atomicfile.OwnedBy(owner(fi))
 	}
 	return atomicfile.WriteFile(l.full, edit(data, l.text, l.present), opts)
 }

@@ -1,13 +1,34 @@
 package atomicfile
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
+
+// TempPrefix begins the name of every temporary file (and link) this
+// package creates, so that a later run recognises what a killed one left
+// (see Sweep).
+const TempPrefix = ".tend-tmp-"
+
+// Owner is who a written file ends up owned by. The zero value keeps the
+// owner and group the file is created with: the running user, and the
+// group the directory's rules give.
+type Owner struct {
+	uid, gid int
+	set      bool
+}
+
+// OwnedBy sets the owner and the group; -1 keeps either one. Note that 0
+// is root.
+func OwnedBy(uid, gid int) Owner { return Owner{uid: uid, gid: gid, set: uid != -1 || gid != -1} }
 
 // Options says what the written file ends up as.
 type Options struct {
@@ -15,10 +36,8 @@ type Options struct {
 	// included. Zero keeps the 0600 the temporary file is created with,
 	// so a forgotten Mode fails private rather than open.
 	Mode fs.FileMode
-	// UID and GID are the final owner. -1 leaves the one the file was
-	// created with (the running user, and the group the directory's rules
-	// give). Note that 0 is root, not "unset".
-	UID, GID int
+	// Owner is the final owner and group; the zero value leaves them.
+	Owner Owner
 	// Validate, when set, is called with the temporary file's path once it
 	// holds the whole content with its final owner and mode, synced to
 	// disk. An error aborts the write: the temporary file is removed, the
@@ -27,71 +46,151 @@ type Options struct {
 }
 
 // maxBase bounds the target's name inside the temporary name, so the
-// temporary name stays under NAME_MAX (255 bytes) with its prefix and suffix.
+// temporary name stays under NAME_MAX (255 bytes) with its prefix.
 const maxBase = 200
 
-// WriteFile atomically replaces path with data. It guarantees:
-//
-//   - The temporary file is created in path's own directory, so the final
-//     rename never crosses a file system and is atomic.
-//   - The temporary file is 0600 from its creation, and gets its final
-//     owner and then its final mode (chown can clear setuid bits, so mode
-//     comes second) before it is renamed into place: no one ever sees the
-//     new content under path with the wrong owner or mode, and content
-//     meant to be private is never readable more widely at any moment.
-//   - The content is fsynced before the rename and the directory after
-//     it, so after a crash path holds the old or the new content, whole.
-//   - Validate sees exactly what path will hold; its failure leaves path
-//     byte-identical.
-//   - On every error the temporary file is removed.
-//
-// Replacing path replaces the directory entry: a symlink at path is
-// replaced, not followed, and other hard links keep the old content.
-func WriteFile(path string, data []byte, opts Options) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if len(base) > maxBase {
-		base = base[:maxBase]
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tend-*")
+// WriteFile atomically replaces path with data. Its directory is opened by
+// its path (symlinks followed: the caller names a directory it trusts);
+// everything after that happens in that directory's handle, with the
+// guarantees of Dir.WriteFile.
+func WriteFile(path string, data []byte, opts Options) error {
+	d, err := openPath(filepath.Dir(path))
 	if err != nil {
-		return fmt.Errorf("create temporary file for %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	tmp, renamed := f.Name(), false
-	defer func() {
-		if err != nil && !renamed {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := fill(f, data, opts); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
+	defer d.Close()
+	return d.WriteFile(filepath.Base(path), data, opts)
+}
+
+// WriteFile atomically replaces name in d with data. It guarantees:
+//
+//   - The temporary file is created in d's handle (openat), so the final
+//     rename (renameat, in the same handle) never crosses a file system
+//     and is atomic, and neither can be redirected by a directory swapped
+//     for a symlink once d is open.
+//   - The temporary file's name starts with TempPrefix; it is created
+//     O_EXCL|O_NOFOLLOW, 0600 from its creation, and gets its final owner
+//     and then its final mode (chown can clear setuid bits, so mode comes
+//     second) on its descriptor before it is renamed into place: no one
+//     ever sees the new content under name with the wrong owner or mode,
+//     and content meant to be private is never readable more widely at
+//     any moment.
+//   - The content is fsynced before the rename and the directory after
+//     it, so after a crash name holds the old or the new content, whole.
+//   - Validate sees exactly what name will hold; its failure leaves name
+//     byte-identical.
+//   - On every error the temporary file is removed, and the error names
+//     the target (as d names it) and the cause, never the temporary file
+//     alone: "/etc/postfix/main.cf: no space left on device (writing the
+//     new content; the old file is unchanged)".
+//
+// Replacing name replaces the directory entry: a symlink at name is
+// replaced, not followed, and other hard links keep the old content.
+func (d *Dir) WriteFile(name string, data []byte, opts Options) error {
+	s, err := d.Stage(name, data, opts)
+	if err != nil {
+		return err
 	}
 	if opts.Validate != nil {
-		if err := opts.Validate(tmp); err != nil {
+		if err := opts.Validate(s.Path()); err != nil {
+			s.Abort()
 			return err
 		}
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	renamed = true
-	return SyncDir(dir)
+	return s.Commit()
 }
 
-// fill writes the content and gives the file its final owner and mode, then
-// makes it durable.
+// Staged is new content waiting beside its target in a temporary file,
+// complete, with its final owner and mode, synced to disk. Commit puts it
+// in place, Abort removes it; one of the two must be called, and the
+// directory must stay open until then.
+type Staged struct {
+	dir       *Dir
+	tmp, name string
+	done      bool
+}
+
+// Stage writes data to a new temporary file beside name in d (see
+// WriteFile for how). opts.Validate is not called: Path is there for that.
+func (d *Dir) Stage(name string, data []byte, opts Options) (*Staged, error) {
+	f, tmp, err := d.createTemp(name)
+	if err != nil {
+		return nil, d.writeError(name, err, "creating the new content beside it")
+	}
+	err = fill(f, data, opts)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		unix.Unlinkat(d.fd, tmp, 0)
+		return nil, d.writeError(name, err, "writing the new content")
+	}
+	return &Staged{dir: d, tmp: tmp, name: name}, nil
+}
+
+// Path is the temporary file's path on the host, for a validator.
+func (s *Staged) Path() string { return s.dir.HostPath(s.tmp) }
+
+// Commit renames the temporary file over the target and makes the rename
+// durable.
+func (s *Staged) Commit() error {
+	if s.done {
+		return fmt.Errorf("%s: the staged content was already committed or aborted", s.dir.Name(s.name))
+	}
+	s.done = true
+	if err := unix.Renameat(s.dir.fd, s.tmp, s.dir.fd, s.name); err != nil {
+		unix.Unlinkat(s.dir.fd, s.tmp, 0)
+		return s.dir.writeError(s.name, err, "putting the new content in place")
+	}
+	if err := s.dir.Sync(); err != nil {
+		return fmt.Errorf("%s: the new content is in place, but %w", s.dir.Name(s.name), err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the target was never touched.
+func (s *Staged) Abort() {
+	if !s.done {
+		s.done = true
+		unix.Unlinkat(s.dir.fd, s.tmp, 0)
+	}
+}
+
+// tempName is a fresh temporary name for name.
+func tempName(name string) string {
+	if len(name) > maxBase {
+		name = name[:maxBase]
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return TempPrefix + hex.EncodeToString(b[:]) + "." + name
+}
+
+// createTemp creates a new temporary file for name in d, 0600, never
+// following or reusing what is there.
+func (d *Dir) createTemp(name string) (*os.File, string, error) {
+	const flags = unix.O_WRONLY | unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	for range 10 {
+		tmp := tempName(name)
+		fd, err := unix.Openat(d.fd, tmp, flags, 0600)
+		if err == nil {
+			return os.NewFile(uintptr(fd), d.Name(tmp)), tmp, nil
+		}
+		if err != unix.EEXIST {
+			return nil, "", err
+		}
+	}
+	return nil, "", errors.New("no free temporary name")
+}
+
+// fill writes the content and gives the file its final owner and mode on
+// its descriptor, then makes it durable.
 func fill(f *os.File, data []byte, opts Options) error {
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	if opts.UID != -1 || opts.GID != -1 {
-		if err := f.Chown(opts.UID, opts.GID); err != nil {
+	if opts.Owner.set {
+		if err := f.Chown(opts.Owner.uid, opts.Owner.gid); err != nil {
 			return err
 		}
 	}
@@ -101,6 +200,21 @@ func fill(f *os.File, data []byte, opts Options) error {
 		}
 	}
 	return f.Sync()
+}
+
+// writeError names the target and the cause of a failed write, and says
+// what became of the target: the temporary file's name is left out.
+func (d *Dir) writeError(name string, err error, step string) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	var st unix.Stat_t
+	after := "the old file is unchanged"
+	if unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == unix.ENOENT {
+		after = "nothing was created"
+	}
+	return fmt.Errorf("%s: %w (%s; %s)", d.Name(name), err, step, after)
 }
 
 // SyncDir makes a directory's entries (a rename, a new or removed file)
@@ -122,4 +236,16 @@ func SyncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// WriteBeneath atomically replaces p, a managed absolute path, under root
+// ("" or "/" for the host's): its directory is opened with OpenDir (no
+// symlinked parent), then Dir.WriteFile writes it.
+func WriteBeneath(root, p string, data []byte, opts Options) error {
+	d, err := OpenDir(root, filepath.Dir(p))
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	defer d.Close()
+	return d.WriteFile(filepath.Base(p), data, opts)
 }
