@@ -137,11 +137,10 @@ func TestParentSwapRace(t *testing.T) {
 	if swapErr != nil {
 		t.Fatalf("swapping the parent: %v", swapErr)
 	}
-	t.Logf("%d applies of 3 resources: %d succeeded, %d failed cleanly, %d parent swaps", n, ok, failed, swaps.Load())
-	fmt.Printf("parent-swap race: %d applies, %d resource applies succeeded, %d failed cleanly, %d swaps, canary untouched: %v\n",
-		n, ok, failed, swaps.Load(), !t.Failed())
 	out.check(t)
 	checkNoCanaryInState(t, f.env.StateDir, out.content)
+	fmt.Printf("parent-swap race: %d rounds of 3 resources: %d applies succeeded, %d failed naming the path, %d parent swaps; outside the root untouched: %v\n",
+		n, ok, failed, swaps.Load(), !t.Failed())
 	if ok == 0 {
 		t.Fatal("no apply succeeded: the test did not exercise the writes")
 	}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,13 +35,14 @@ type LastRunSummary struct {
 // directory (both root-only) and prunes reports beyond keep. It returns
 // the report's path.
 func Write(stateDir string, r *Report, keep int) (string, error) {
-	dir := filepath.Join(stateDir, ReportsDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := atomicfile.MakeDirs(stateDir, ReportsDir, 0o700)
+	if err != nil {
 		return "", err
 	}
+	defer dir.Close()
 	name := r.Started.UTC().Format("20060102T150405.000Z") + "-" + r.RunID + ".json"
-	path := filepath.Join(dir, name)
-	if err := writeJSON(path, r); err != nil {
+	path := filepath.Join(stateDir, ReportsDir, name)
+	if err := writeJSON(dir, name, r); err != nil {
 		return "", err
 	}
 	sum := LastRunSummary{
@@ -50,38 +50,43 @@ func Write(stateDir string, r *Report, keep int) (string, error) {
 		Finished: r.Started.Add(time.Duration(r.DurationSec * float64(time.Second))).UTC(),
 		Duration: r.DurationSec, Report: path,
 	}
-	if err := writeJSON(filepath.Join(stateDir, SummaryFile), sum); err != nil {
+	top, err := atomicfile.MakeDirs(stateDir, "", 0o700)
+	if err != nil {
+		return path, err
+	}
+	defer top.Close()
+	if err := writeJSON(top, SummaryFile, sum); err != nil {
 		return path, err
 	}
 	return path, prune(dir, keep)
 }
 
-func writeJSON(path string, v any) error {
+func writeJSON(dir *atomicfile.Dir, name string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, append(b, '\n'), atomicfile.Options{Mode: 0o600})
+	return dir.WriteFile(name, append(b, '\n'), atomicfile.Options{Mode: 0o600})
 }
 
 // prune removes the oldest reports beyond keep; names sort by time.
-func prune(dir string, keep int) error {
+func prune(dir *atomicfile.Dir, keep int) error {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := dir.ReadDir()
 	if err != nil {
 		return err
 	}
 	var names []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") {
+		if strings.HasSuffix(e.Name(), ".json") && !strings.HasPrefix(e.Name(), ".") {
 			names = append(names, e.Name())
 		}
 	}
 	sort.Strings(names)
 	for len(names) > keep {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
+		if err := dir.Remove(names[0]); err != nil {
 			return err
 		}
 		names = names[1:]
