@@ -98,6 +98,9 @@ func swapParent(dir, target string, stop <-chan struct{}, swaps *atomic.Int64) e
 			return err
 		}
 		swaps.Add(1)
+		// A moment with the real directory in place, so that applies also
+		// get through whole rather than all failing at the first step.
+		time.Sleep(20 * time.Microsecond)
 	}
 }
 
