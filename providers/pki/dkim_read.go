@@ -29,8 +29,6 @@ const dkimTxtMode fs.FileMode = 0o644
 type dkimKey struct {
 	dkimSpec
 	env resources.Env
-	// private and txt are the key files under the run's root.
-	private, txt string
 	// lookupTXT answers DNS TXT queries for dns_check; tests replace it
 	// only to inject faults.
 	lookupTXT func(ctx context.Context, name string) ([]string, error)
@@ -40,8 +38,6 @@ func newDKIMKey(s dkimSpec, env resources.Env) *dkimKey {
 	r := &dkimKey{
 		dkimSpec: s,
 		env:      env,
-		private:  env.Path(dkimPrivatePath(s.dir, s.selector)),
-		txt:      env.Path(filepath.Join(s.dir, s.selector+".txt")),
 	}
 	r.lookupTXT = r.dnsLookup
 	return r

@@ -88,8 +88,8 @@ func (tlsKind) Needs(cfg *resources.Config) []string {
 
 // tlsTarget is one of the two managed files as configured.
 type tlsTarget struct {
-	// path is the configured absolute path; full is it under the root.
-	path, full   string
+	// path is the configured absolute path, not under the root.
+	path         string
 	data         []byte
 	owner, group string
 	mode         fs.FileMode
@@ -182,7 +182,6 @@ func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (
 		return t, resources.AttrErrorf(prefix+"_path", "%s_path %q must be an absolute file path", prefix, t.path)
 	}
 	t.path = filepath.Clean(t.path)
-	t.full = cfg.Env.Path(t.path)
 	for _, a := range []string{"_owner", "_group"} {
 		if v := cfg.String(prefix+a, "x"); v == "" || strings.ContainsAny(v, ": \t\n") {
 			return t, resources.AttrErrorf(prefix+a, "%s%s %q is not a valid name or id", prefix, a, v)
