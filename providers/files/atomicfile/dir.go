@@ -55,7 +55,10 @@ type Dir struct {
 }
 
 const (
-	dirFlags  = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC
+	// dirFlags open handles that names are resolved in: O_PATH needs only
+	// search permission, as resolving a path does.
+	dirFlags  = unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC
+	listFlags = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC
 	readFlags = unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_NONBLOCK | unix.O_CLOEXEC
 )
 
@@ -283,7 +286,7 @@ func (d *Dir) RemoveAll(name string) error {
 
 // names lists the directory's entries.
 func (d *Dir) names() ([]string, error) {
-	fd, err := unix.Openat(d.fd, ".", dirFlags, 0)
+	fd, err := unix.Openat(d.fd, ".", listFlags, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: d.shown, Err: err}
 	}
@@ -294,7 +297,7 @@ func (d *Dir) names() ([]string, error) {
 
 // ReadDir lists the directory's entries, sorted by name, with their types.
 func (d *Dir) ReadDir() ([]fs.DirEntry, error) {
-	fd, err := unix.Openat(d.fd, ".", dirFlags, 0)
+	fd, err := unix.Openat(d.fd, ".", listFlags, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: d.shown, Err: err}
 	}
@@ -307,7 +310,7 @@ func (d *Dir) ReadDir() ([]fs.DirEntry, error) {
 
 // Empty reports whether the directory has no entries.
 func (d *Dir) Empty() (bool, error) {
-	fd, err := unix.Openat(d.fd, ".", dirFlags, 0)
+	fd, err := unix.Openat(d.fd, ".", listFlags, 0)
 	if err != nil {
 		return false, &os.PathError{Op: "open", Path: d.shown, Err: err}
 	}
@@ -331,7 +334,12 @@ func (d *Dir) Rename(from, to string) error {
 // Sync makes the directory's entries durable. File systems that cannot
 // fsync a directory (EINVAL) are as durable as they allow.
 func (d *Dir) Sync() error {
-	if err := unix.Fsync(d.fd); err != nil && err != unix.EINVAL {
+	fd, err := unix.Openat(d.fd, ".", listFlags, 0)
+	if err == nil {
+		err = unix.Fsync(fd)
+		unix.Close(fd)
+	}
+	if err != nil && err != unix.EINVAL {
 		return fmt.Errorf("sync directory %s: %w", d.shown, err)
 	}
 	return nil
