@@ -2,13 +2,15 @@ package files
 
 import (
 	"fmt"
-	"os"
+	"io/fs"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 
+	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -33,8 +35,8 @@ func accountsFor(env resources.Env) *accounts {
 	a := accountsByRoot[root]
 	if a == nil {
 		a = &accounts{
-			users:  &idDB{kind: "user", path: env.Path("/etc/passwd")},
-			groups: &idDB{kind: "group", path: env.Path("/etc/group")},
+			users:  &idDB{kind: "user", env: env, file: "/etc/passwd", path: env.Path("/etc/passwd")},
+			groups: &idDB{kind: "group", env: env, file: "/etc/group", path: env.Path("/etc/group")},
 		}
 		accountsByRoot[root] = a
 	}
@@ -46,7 +48,10 @@ func accountsFor(env resources.Env) *accounts {
 // account created earlier in the same run (by a user resource) is found.
 type idDB struct {
 	kind string
-	path string
+	env  resources.Env
+	// file is the managed path, read beneath the root; path is where it
+	// is on the host, for messages.
+	file, path string
 	mu   sync.Mutex
 	cur  atomic.Pointer[idTable]
 }
@@ -62,9 +67,23 @@ type fileStamp struct {
 	ino, size, mtime int64
 }
 
-func stampOf(path string) fileStamp {
-	fi, err := os.Stat(path)
+// lstat looks at the file beneath the root; nil when it cannot.
+func (d *idDB) lstat() fs.FileInfo {
+	dir, err := atomicfile.OpenDir(d.env.Root, filepath.Dir(d.file))
 	if err != nil {
+		return nil
+	}
+	defer dir.Close()
+	fi, err := dir.Lstat(filepath.Base(d.file))
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	return fi
+}
+
+// stampOf describes fi, the file as read.
+func stampOf(fi fs.FileInfo) fileStamp {
+	if fi == nil {
 		return fileStamp{}
 	}
 	st, _ := fi.Sys().(*syscall.Stat_t)
@@ -86,12 +105,15 @@ func (d *idDB) table() *idTable {
 func (d *idDB) reload() *idTable {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	stamp := stampOf(d.path)
-	if t := d.cur.Load(); t != nil && t.stamp == stamp {
+	// Looked at and read beneath the root: a symlinked /etc or passwd
+	// cannot make the host's accounts count. An unreadable file is an
+	// empty table.
+	if t := d.cur.Load(); t != nil && t.stamp == stampOf(d.lstat()) {
 		return t
 	}
-	t := parseIDFile(d.path)
-	t.stamp = stamp
+	data, fi, _ := ReadRegular(d.env, d.file, 0)
+	t := parseIDFile(data)
+	t.stamp = stampOf(fi)
 	d.cur.Store(t)
 	return t
 }
@@ -99,9 +121,8 @@ func (d *idDB) reload() *idTable {
 // parseIDFile reads passwd or group lines ("name:x:id:..."). The first
 // entry for a name or an id wins, as with the C library's files backend; a
 // missing file is an empty table.
-func parseIDFile(path string) *idTable {
+func parseIDFile(data []byte) *idTable {
 	t := &idTable{ids: map[string]int{}, names: map[int]string{}}
-	data, _ := os.ReadFile(path)
 	for line := range strings.Lines(string(data)) {
 		f := strings.SplitN(strings.TrimSpace(line), ":", 4)
 		if len(f) < 3 || f[0] == "" || strings.ContainsAny(f[0][:1], "#+-") {

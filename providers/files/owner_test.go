@@ -3,6 +3,7 @@ package files
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/tendhq/tend/resources"
@@ -94,10 +95,25 @@ func TestAccountsReloadWhenChanged(t *testing.T) {
 }
 
 func TestParseIDFile(t *testing.T) {
-	f := newFixture(t)
-	f.write("/etc/passwd", "\n#c:x:1:1\n+nis:x:2:2\nbad\nneg:x:-1:0\nnum:x:abc:0\nok:x:7:7:::\n", 0644)
-	tab := parseIDFile(f.path("/etc/passwd"))
+	tab := parseIDFile([]byte("\n#c:x:1:1\n+nis:x:2:2\nbad\nneg:x:-1:0\nnum:x:abc:0\nok:x:7:7:::\n"))
 	if len(tab.ids) != 1 || tab.ids["ok"] != 7 || tab.names[7] != "ok" {
 		t.Fatalf("table %+v", tab)
+	}
+}
+
+// TestAccountsNotReadThroughSymlink: a root whose /etc/passwd is a symlink
+// (an absolute target points outside the root) has no accounts, rather
+// than the target's.
+func TestAccountsNotReadThroughSymlink(t *testing.T) {
+	f := newFixture(t)
+	outside := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(outside, []byte("evil:x:0:0::/:/bin/sh\n"), 0644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, f.path("/etc/passwd")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accountsFor(f.env).users.id("evil"); err == nil {
+		t.Fatal("a user was resolved through a symlinked /etc/passwd")
 	}
 }
