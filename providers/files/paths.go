@@ -55,3 +55,18 @@ func SweepDir(env resources.Env, dir string) (int, error) {
 	defer d.Close()
 	return d.Sweep()
 }
+
+// Lstat describes p, a managed path, without following a symlink at p or
+// above it (see atomicfile.OpenDir); a missing parent is fs.ErrNotExist.
+// Kinds that look at what they manage share it.
+func Lstat(env resources.Env, p string) (fs.FileInfo, error) {
+	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
+	if absentParent(err) {
+		return nil, &fs.PathError{Op: "lstat", Path: p, Err: fs.ErrNotExist}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.Lstat(filepath.Base(p))
+}

@@ -54,7 +54,7 @@ func (r *postfixMap) tableExists() bool {
 	if !r.builds() {
 		return true
 	}
-	fi, err := os.Lstat(r.table)
+	fi, err := files.Lstat(r.env, r.path+r.suffix)
 	return err == nil && fi.Mode().IsRegular()
 }
 

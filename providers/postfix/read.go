@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
@@ -18,9 +17,9 @@ import (
 type postfixMap struct {
 	spec
 	env resources.Env
-	// source and table are the source and built table under the run's
-	// root; table is "" for types that build nothing.
-	source, table string
+	// source is the source under the run's root, for the lookup check of
+	// types that build nothing (postmap -q takes a path).
+	source string
 	// record is the build record's path; "" without a state directory.
 	record string
 	output string
@@ -36,9 +35,6 @@ var (
 
 func newMap(s spec, env resources.Env) *postfixMap {
 	r := &postfixMap{spec: s, env: env, source: env.Path(s.path)}
-	if s.builds() {
-		r.table = r.source + s.suffix
-	}
 	if env.StateDir != "" {
 		r.record = recordPath(env.StateDir, s)
 	}
@@ -95,7 +91,7 @@ func (r *postfixMap) Read(ctx context.Context) (resources.State, error) {
 // readTable records whether the table exists and, for a table tend has no
 // record of (built by hand), whether it is older than its source.
 func (r *postfixMap) readTable(st resources.State, src *sourceFile, noRecord bool) error {
-	fi, err := os.Lstat(r.table)
+	fi, err := files.Lstat(r.env, r.path+r.suffix)
 	if errors.Is(err, fs.ErrNotExist) {
 		st["table"] = "absent"
 		return nil
