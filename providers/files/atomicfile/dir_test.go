@@ -144,3 +144,21 @@ func smallFS(t *testing.T) string {
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	return dir
 }
+
+// TestReadOnlyFileSystemNamesTarget: on a read-only file system the error
+// names the file being replaced, the cause and the step.
+func TestReadOnlyFileSystemNamesTarget(t *testing.T) {
+	dir := smallFS(t)
+	p := filepath.Join(dir, "main.cf")
+	if err := os.WriteFile(p, []byte("old\n"), 0644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		t.Skipf("cannot remount read-only: %v", err)
+	}
+	err := WriteFile(p, []byte("new\n"), Options{Mode: 0644})
+	want := p + ": read-only file system (creating the new content beside it; the old file is unchanged)"
+	if err == nil || err.Error() != want || !errors.Is(err, syscall.EROFS) {
+		t.Fatalf("error %v\nwant %s", err, want)
+	}
+}
