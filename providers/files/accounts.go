@@ -52,8 +52,8 @@ type idDB struct {
 	// file is the managed path, read beneath the root; path is where it
 	// is on the host, for messages.
 	file, path string
-	mu   sync.Mutex
-	cur  atomic.Pointer[idTable]
+	mu         sync.Mutex
+	cur        atomic.Pointer[idTable]
 }
 
 type idTable struct {

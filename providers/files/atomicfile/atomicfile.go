@@ -129,7 +129,7 @@ func (d *Dir) Stage(name string, data []byte, opts Options) (*Staged, error) {
 }
 
 // Path is the temporary file's path on the host, for a validator.
-func (s *Staged) Path() string { return s.dir.HostPath(s.tmp) }
+func (s *Staged) Path() string { return s.dir.hostPath(s.tmp) }
 
 // Commit renames the temporary file over the target and makes the rename
 // durable.

@@ -14,12 +14,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ErrSymlink is the cause of a ParentError for a directory on the way to
+// errSymlink is the cause of a ParentError for a directory on the way to
 // a managed path that is a symbolic link.
-var ErrSymlink = errors.New("is a symlink")
+var errSymlink = errors.New("is a symlink")
 
 // ParentError says why a directory on the way to a path cannot be used:
-// Err is fs.ErrNotExist, ErrSymlink, syscall.ENOTDIR or the system's error.
+// Err is fs.ErrNotExist, errSymlink, syscall.ENOTDIR or the system's error.
 type ParentError struct {
 	// Dir is the directory, as errors name it.
 	Dir string
@@ -30,7 +30,7 @@ func (e *ParentError) Error() string {
 	switch {
 	case errors.Is(e.Err, fs.ErrNotExist):
 		return fmt.Sprintf("parent directory %s does not exist", e.Dir)
-	case errors.Is(e.Err, ErrSymlink):
+	case errors.Is(e.Err, errSymlink):
 		return fmt.Sprintf("parent directory %s is a symlink; refusing to write through it", e.Dir)
 	case errors.Is(e.Err, syscall.ENOTDIR):
 		return fmt.Sprintf("parent %s is not a directory", e.Dir)
@@ -146,7 +146,7 @@ func (d *Dir) sub(name string, create bool, perm fs.FileMode) (*Dir, error) {
 		// O_DIRECTORY with O_NOFOLLOW fails either way on a symlink.
 		var st unix.Stat_t
 		if unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
-			return nil, &ParentError{Dir: shown, Err: ErrSymlink}
+			return nil, &ParentError{Dir: shown, Err: errSymlink}
 		}
 		return nil, &ParentError{Dir: shown, Err: syscall.ENOTDIR}
 	}
@@ -165,9 +165,9 @@ func (d *Dir) Close() error { return unix.Close(d.fd) }
 // Name is the path of name in d as errors name it.
 func (d *Dir) Name(name string) string { return filepath.Join(d.shown, name) }
 
-// HostPath is where name in d is on the host, for commands that take a
+// hostPath is where name in d is on the host, for commands that take a
 // path. Prefer the methods: a path is resolved again by whoever uses it.
-func (d *Dir) HostPath(name string) string { return filepath.Join(d.host, name) }
+func (d *Dir) hostPath(name string) string { return filepath.Join(d.host, name) }
 
 // Lstat describes name without following a symlink.
 func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
