@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/resources"
 )
 
 // Sources maps a diagnostic's file name to the file's bytes, for the
@@ -78,4 +79,14 @@ func prefixRunes(s string, n int) string {
 // errorAt builds an error diagnostic for a source range.
 func errorAt(r hcl.Range, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r.Ptr()}
+}
+
+// redactDiags replaces secrets in the diagnostics' texts, in place: the
+// second line of defence behind the messages that never quote a
+// sensitive value.
+func redactDiags(diags hcl.Diagnostics, red *resources.Redactor) {
+	for _, d := range diags {
+		d.Summary = red.String(d.Summary)
+		d.Detail = red.String(d.Detail)
+	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -78,7 +79,54 @@ func (s *scope) functions() map[string]function.Function {
 	s.funcs["templatefile"] = s.templateFileFunc()
 	s.funcs["decrypt"] = s.decryptFunc()
 	s.funcs["sensitive"] = s.sensitiveFunc()
+	for n, f := range s.funcs {
+		s.funcs[n] = hideSensitiveErrors(f)
+	}
 	return s.funcs
+}
+
+// errSensitiveArg replaces the error of a call given a sensitive value:
+// the functions' own messages often quote their arguments ("cannot parse
+// \"...\" as a base 10 integer", a file name that does not exist).
+const errSensitiveArg = "an argument is a (sensitive value), so the reason is not shown"
+
+// hideSensitiveErrors wraps f so that when any argument holds a
+// sensitive value, an error says only that: HCL reports it at the call
+// (or at the argument) without the value. Results keep the arguments'
+// marks as cty gives them.
+func hideSensitiveErrors(f function.Function) function.Function {
+	pass := func(p function.Parameter) function.Parameter {
+		p.AllowMarked, p.AllowUnknown, p.AllowNull, p.AllowDynamicType = true, true, true, true
+		return p
+	}
+	spec := &function.Spec{Description: f.Description()}
+	for _, p := range f.Params() {
+		spec.Params = append(spec.Params, pass(p))
+	}
+	if vp := f.VarParam(); vp != nil {
+		p := pass(*vp)
+		spec.VarParam = &p
+	}
+	spec.Type = func(args []cty.Value) (cty.Type, error) {
+		ty, err := f.ReturnTypeForValues(args)
+		return ty, hideError(err, args)
+	}
+	spec.Impl = func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, err := f.Call(args)
+		return v, hideError(err, args)
+	}
+	return function.New(spec)
+}
+
+func hideError(err error, args []cty.Value) error {
+	if err == nil || !slices.ContainsFunc(args, cty.Value.ContainsMarked) {
+		return err
+	}
+	var ae function.ArgError
+	if errors.As(err, &ae) {
+		return function.NewArgErrorf(ae.Index, errSensitiveArg)
+	}
+	return errors.New(errSensitiveArg)
 }
 
 func (s *scope) fileFunc() function.Function {

@@ -66,7 +66,7 @@ func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 		inst.Identity = inst.Kind.Identity(inst.Config)
 		r, err := inst.Kind.New(inst.Config)
 		if err != nil {
-			diags = append(diags, errorAt(inst.errorRange(err), "Invalid resource", inst.Addr.String()+": "+err.Error()))
+			diags = append(diags, errorAt(inst.errorRange(err), "Invalid resource", inst.Addr.String()+": "+inst.bindError(err)))
 			continue
 		}
 		inst.Resource = r
@@ -190,4 +190,28 @@ func (inst *Instance) errorRange(err error) hcl.Range {
 		}
 	}
 	return inst.Decl
+}
+
+// bindError is the text of a Kind.New error. Kinds quote the values they
+// refuse, and know only the sensitivity their schema declares: an error
+// about an attribute made sensitive by its value (sensitive(),
+// decrypt()) is replaced, and the values of the instance's sensitive
+// attributes are masked in any other.
+func (inst *Instance) bindError(err error) string {
+	var ae *resources.AttrError
+	if errors.As(err, &ae) && inst.Config.Sensitive[ae.Attr] && !schemaSensitive(inst.block.schema, ae.Attr) {
+		return ae.Attr + ": the " + sensitiveValue + " is not valid here; the reason is not shown, as it may quote the value"
+	}
+	var secrets []string
+	for name, v := range inst.Config.Values {
+		if inst.Config.Sensitive[name] {
+			secrets = append(secrets, stringsIn(v)...)
+		}
+	}
+	return maskAll(err.Error(), secrets)
+}
+
+func schemaSensitive(s resources.Schema, attr string) bool {
+	as, _ := s.Attr(attr)
+	return as.Sensitive
 }

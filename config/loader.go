@@ -35,13 +35,16 @@ type Repo struct {
 	nodes map[string]*hcl.Block
 	roles map[string]*hcl.Block
 	keys  *identities
+	// secrets are the sensitive texts every catalog built so far met,
+	// for Redactor.
+	secrets map[string]bool
 }
 
 // Open parses the repository's node and role files. Problems in any of
 // them are reported; the repository is usable for the nodes that parsed.
 func Open(opts Options) (*Repo, hcl.Diagnostics) {
 	r := &Repo{opts: opts, files: newFiles(), nodes: map[string]*hcl.Block{}, roles: map[string]*hcl.Block{},
-		keys: &identities{path: opts.Identity}}
+		keys: &identities{path: opts.Identity}, secrets: map[string]bool{}}
 	repo := r.repoTree()
 	if _, err := fs.Stat(repo.fsys, "nodes"); err != nil {
 		return r, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not a node repository",
@@ -152,12 +155,22 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
 	}
+	cat, diags := ld.catalog(r, block)
+	maps.Copy(r.secrets, ld.secrets)
+	redactDiags(diags, resources.NewRedactor(slices.Collect(maps.Keys(ld.secrets))))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return cat, diags
+}
+
+func (ld *loader) catalog(r *Repo, block *hcl.Block) (*Catalog, hcl.Diagnostics) {
 	diags := ld.buildRoot(r, block)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	diags = append(diags, ld.root.evaluateAll()...)
-	cat := &Catalog{Node: node, Roles: ld.roles, Computed: ld.computed}
+	cat := &Catalog{Node: ld.node, Roles: ld.roles, Computed: ld.computed}
 	cat.Instances = ld.root.collectInstances(nil)
 	if diags.HasErrors() {
 		return nil, diags
@@ -169,6 +182,13 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 	cat.Digest = r.files.digest()
 	cat.Secrets = slices.Sorted(maps.Keys(ld.secrets))
 	return cat, diags
+}
+
+// Redactor replaces every sensitive text the catalogs built from this
+// repository met, including those whose evaluation failed: the second
+// line of defence for printing their diagnostics.
+func (r *Repo) Redactor() *resources.Redactor {
+	return resources.NewRedactor(slices.Collect(maps.Keys(r.secrets)))
 }
 
 func (ld *loader) buildRoot(r *Repo, block *hcl.Block) hcl.Diagnostics {

@@ -209,12 +209,13 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 	conv, err := convert.Convert(val, as.Type)
 	if err != nil {
 		return cty.DynamicVal, append(diags, errorAt(a.Expr.Range(), "Incorrect attribute value type",
-			"Inappropriate value for attribute "+quote(as.Name)+": "+err.Error()+"."))
+			"Inappropriate value for attribute "+quote(as.Name)+": "+conversionError(err, val)+"."))
 	}
 	plain, _ := conv.UnmarkDeep()
 	if as.Sensitive {
 		rb.scope.ld.noteSecret(plain)
 	}
+	rb.scope.ld.noteMarked(conv)
 	if why := undecryptableWhy(conv); why != "" {
 		inst.Undecryptable = as.Name + ": " + why
 	}

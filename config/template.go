@@ -27,7 +27,7 @@ func (rb *resBlock) load(as resources.AttrSchema, a *hcl.Attribute, name cty.Val
 	if as.Load == resources.LoadFile {
 		b, err := s.readRelative(plain.AsString())
 		if err != nil {
-			return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Cannot read file", err.Error())}
+			return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Cannot read file", hideName(err.Error(), marks))}
 		}
 		return cty.StringVal(string(b)).WithMarks(marks), nil
 	}
@@ -41,7 +41,20 @@ func (rb *resBlock) load(as resources.AttrSchema, a *hcl.Attribute, name cty.Val
 		vars = v.val
 	}
 	out, diags := s.renderTemplate(plain.AsString(), vars, a.Expr.Range())
+	if len(marks) > 0 && diags.HasErrors() {
+		// The template's own diagnostics name it and quote its lines.
+		return cty.DynamicVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Cannot render template", hideName("", marks))}
+	}
 	return out.WithMarks(marks), diags
+}
+
+// hideName returns msg, or a message without it when the file name it
+// is about is sensitive: errors about a file quote its name.
+func hideName(msg string, nameMarks cty.ValueMarks) string {
+	if len(nameMarks) == 0 {
+		return msg
+	}
+	return "the file name is a (sensitive value), so the reason is not shown"
 }
 
 // readRelative reads a file named relative to the scope's directory,
@@ -110,7 +123,10 @@ func (s *scope) fileOrigin(as resources.AttrSchema, name cty.Value) Origin {
 	if as.Load == resources.LoadTemplate {
 		what = "template file"
 	}
-	plain, _ := name.Unmark()
+	plain, marks := name.Unmark()
 	file := s.tree.name(path.Join(s.dir, plain.AsString()))
+	if len(marks) > 0 {
+		file = sensitiveValue
+	}
 	return Origin{What: what, Range: hcl.Range{Filename: file, Start: hcl.InitialPos, End: hcl.InitialPos}}
 }

@@ -67,7 +67,7 @@ func (s *scope) variableValue(name string, rng hcl.Range) (value, hcl.Diagnostic
 		conv, err := convert.Convert(v.val, decl.typ)
 		if err != nil {
 			return value{val: cty.DynamicVal}, append(diags, errorAt(at, "Invalid value for variable",
-				"var."+name+": "+err.Error()+"."))
+				"var."+name+": "+conversionError(err, v.val)+"."))
 		}
 		v.val = conv
 		if decl.sensitive {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"os"
 	"path/filepath"
 
@@ -51,10 +53,14 @@ func loadCatalog(env *cmdEnv, c *common) (*config.Catalog, bool) {
 func printDiags(env *cmdEnv, repo *config.Repo, diags hcl.Diagnostics) bool {
 	if len(diags) > 0 {
 		var src config.Sources
+		var red *resources.Redactor
 		if repo != nil {
-			src = repo.Sources()
+			src, red = repo.Sources(), repo.Redactor()
 		}
-		config.WriteDiagnostics(env.stderr, diags, src)
+		// Excerpts quote source lines, which may hold a secret.
+		var b strings.Builder
+		config.WriteDiagnostics(&b, diags, src)
+		io.WriteString(env.stderr, red.String(b.String()))
 	}
 	return !diags.HasErrors()
 }
