@@ -3,9 +3,9 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/config"
