@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -58,10 +60,16 @@ func (rb *resBlock) expand() (cty.Value, hcl.Diagnostics) {
 		return obj, diags
 	}
 	keys, diags := rb.forEachKeys(fe)
+	tags := keyTags(keys)
 	objs := map[string]cty.Value{}
 	for _, k := range keys {
-		each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(k.key), "value": k.val})
-		addr := resources.Address{Key: k.key, Keyed: true}
+		key := cty.StringVal(k.key)
+		if k.sensitive {
+			key = key.Mark(sensitiveMark)
+			rb.scope.ld.secrets[k.key] = true
+		}
+		each := cty.ObjectVal(map[string]cty.Value{"key": key, "value": k.val})
+		addr := resources.Address{Key: k.key, Keyed: true, KeyTag: tags[k.key]}
 		inst, obj, d := rb.instance(addr, &each)
 		diags = append(diags, d...)
 		rb.addInstance(inst)
@@ -82,6 +90,8 @@ func (rb *resBlock) addInstance(inst *Instance) {
 type eachKey struct {
 	key string
 	val cty.Value
+	// sensitive keys are never printed: their address shows a tag.
+	sensitive bool
 }
 
 func (rb *resBlock) forEachKeys(a *hcl.Attribute) ([]eachKey, hcl.Diagnostics) {
@@ -90,8 +100,9 @@ func (rb *resBlock) forEachKeys(a *hcl.Attribute) ([]eachKey, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	val, _ := v.val.UnmarkDeep()
-	ty := val.Type()
+	val, marks := v.val.Unmark()
+	plain, _ := val.UnmarkDeep()
+	ty := plain.Type()
 	ok := val.IsKnown() && !val.IsNull() &&
 		(ty.IsMapType() || ty.IsObjectType() || (ty.IsSetType() && ty.ElementType() == cty.String))
 	if !ok {
@@ -104,13 +115,41 @@ func (rb *resBlock) forEachKeys(a *hcl.Attribute) ([]eachKey, hcl.Diagnostics) {
 		if ty.IsSetType() {
 			k = e
 		}
+		k, kmarks := k.Unmark()
 		if k.IsNull() {
 			return nil, append(diags, errorAt(a.Expr.Range(), "Invalid for_each argument", "for_each keys may not be null."))
 		}
-		keys = append(keys, eachKey{key: k.AsString(), val: e})
+		_, sensitive := kmarks[sensitiveMark]
+		_, whole := marks[sensitiveMark]
+		keys = append(keys, eachKey{key: k.AsString(), val: e.WithMarks(marks), sensitive: sensitive || whole})
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key })
 	return keys, diags
+}
+
+// keyTags names each sensitive for_each key in addresses: a short hash,
+// the same in every run (saved plans and pending refresh events name
+// instances by address), long enough that the block's tags differ. Four
+// hex digits tell 16 bits of the key; eight when four collide.
+func keyTags(keys []eachKey) map[string]string {
+	tags := map[string]string{}
+	for _, n := range []int{4, 8, 64} {
+		seen := map[string]bool{}
+		unique := true
+		for _, k := range keys {
+			if !k.sensitive {
+				continue
+			}
+			sum := sha256.Sum256([]byte("tend for_each key\x00" + k.key))
+			t := hex.EncodeToString(sum[:])[:n]
+			unique = unique && !seen[t]
+			seen[t], tags[k.key] = true, t
+		}
+		if unique {
+			break
+		}
+	}
+	return tags
 }
 
 func (rb *resBlock) addDeps(deps map[*resBlock]bool) {
@@ -126,7 +165,7 @@ func (rb *resBlock) addDeps(deps map[*resBlock]bool) {
 // other expressions see when they refer to it.
 func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance, cty.Value, hcl.Diagnostics) {
 	addr := rb.baseAddr()
-	addr.Key, addr.Keyed = key.Key, key.Keyed
+	addr.Key, addr.Keyed, addr.KeyTag = key.Key, key.Keyed, key.KeyTag
 	inst := &Instance{
 		Addr: addr, Kind: rb.kind, Decl: rb.block.DefRange, block: rb,
 		Config:  &resources.Config{Addr: addr, Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: rb.scope.ld.env},

@@ -23,7 +23,14 @@ type Address struct {
 	// Key is the for_each key; meaningful only when Keyed.
 	Key   string
 	Keyed bool
+	// KeyTag, when set, stands for a sensitive key, which the address
+	// never prints: file.keys[(sensitive 3f2a)]. It is a short hash of
+	// the key, the same in every run.
+	KeyTag string
 }
+
+// sensitiveKeyOpen and sensitiveKeyClose enclose the printed form of a sensitive key.
+const sensitiveKeyOpen, sensitiveKeyClose = "(sensitive ", ")"
 
 // String renders the address in its canonical form.
 func (a Address) String() string {
@@ -36,7 +43,10 @@ func (a Address) String() string {
 	b.WriteString(a.Kind)
 	b.WriteByte('.')
 	b.WriteString(a.Name)
-	if a.Keyed {
+	switch {
+	case a.Keyed && a.KeyTag != "":
+		b.WriteString("[" + sensitiveKeyOpen + a.KeyTag + sensitiveKeyClose + "]")
+	case a.Keyed:
 		b.WriteString("[")
 		b.WriteString(strconv.Quote(a.Key))
 		b.WriteString("]")
@@ -62,11 +72,16 @@ func ParseAddress(s string) (Address, error) {
 		if !strings.HasSuffix(rest, "]") {
 			return a, fmt.Errorf("address %q: unterminated instance key", s)
 		}
-		key, err := strconv.Unquote(rest[i+1 : len(rest)-1])
-		if err != nil {
-			return a, fmt.Errorf("address %q: instance key must be a quoted string", s)
+		inner := rest[i+1 : len(rest)-1]
+		if tag, ok := strings.CutPrefix(inner, sensitiveKeyOpen); ok && strings.HasSuffix(tag, sensitiveKeyClose) {
+			a.KeyTag, a.Keyed = strings.TrimSuffix(tag, sensitiveKeyClose), true
+		} else {
+			key, err := strconv.Unquote(inner)
+			if err != nil {
+				return a, fmt.Errorf("address %q: instance key must be a quoted string", s)
+			}
+			a.Key, a.Keyed = key, true
 		}
-		a.Key, a.Keyed = key, true
 		rest = rest[:i]
 	}
 	parts := strings.Split(rest, ".")

@@ -63,6 +63,14 @@ func (r *Redactor) Strings(ss []string) {
 func (r *Redactor) Change(c *Change) {
 	c.Reason = r.String(c.Reason)
 	r.Strings(c.Warnings)
+	if c.Content != nil {
+		c.Content.Path = r.String(c.Content.Path)
+		for _, h := range c.Content.Hunks {
+			for j := range h.Lines {
+				h.Lines[j].Text = r.String(h.Lines[j].Text)
+			}
+		}
+	}
 	for i := range c.Attrs {
 		c.Attrs[i].Old = r.String(c.Attrs[i].Old)
 		c.Attrs[i].New = r.String(c.Attrs[i].New)

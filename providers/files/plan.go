@@ -75,7 +75,7 @@ func (r *file) planFresh(st resources.State, a resources.Action, reason string) 
 	c.Attrs = append(c.Attrs, resources.NewAttrChange("ensure", old, r.spec.ensure.String(), false))
 	c.Attrs = append(c.Attrs, r.attrDiffs(st, true)...)
 	if r.spec.hasContent {
-		c.Content = resources.DiffText(r.spec.path, nil, r.spec.content, r.spec.sensitive)
+		c.Content = resources.DiffText(r.spec.label(), nil, r.spec.content, r.spec.sensitive)
 	}
 	return c, nil
 }
@@ -153,13 +153,13 @@ func (r *file) contentDiff() (*resources.ContentDiff, error) {
 	}
 	sensitive := r.spec.sensitive || bytes.Contains(old, keyMarker)
 	if len(old) <= maxDiffBytes && len(r.spec.content) <= maxDiffBytes {
-		return resources.DiffText(r.spec.path, old, r.spec.content, sensitive), nil
+		return resources.DiffText(r.spec.label(), old, r.spec.content, sensitive), nil
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	return &resources.ContentDiff{Path: r.spec.path, Sensitive: sensitive, Binary: true,
+	return &resources.ContentDiff{Path: r.spec.label(), Sensitive: sensitive, Binary: true,
 		OldSize: int(fi.Size()), NewSize: len(r.spec.content)}, nil
 }
 

@@ -197,3 +197,12 @@ func (s *spec) setValidate(cfg *resources.Config) error {
 	}
 	return nil
 }
+
+// label is how plans name the file: its path, unless the path is
+// sensitive (built from a secret).
+func (s *spec) label() string {
+	if s.attrSensitive["path"] {
+		return "(sensitive path)"
+	}
+	return s.path
+}
