@@ -56,6 +56,11 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 // applyFile writes the content atomically, or only fixes owner and mode in
 // place when the content is already right.
 func (r *file) applyFile(ctx context.Context, d *atomicfile.Dir, o observation) error {
+	if r.spec.sensitive {
+		if err := r.recordSensitive(true); err != nil {
+			return err
+		}
+	}
 	if o.what == ensureFile && (!r.spec.hasContent || o.sum == r.spec.sum) {
 		return r.fixInPlace(d, o)
 	}
@@ -64,7 +69,13 @@ func (r *file) applyFile(ctx context.Context, d *atomicfile.Dir, o observation) 
 		return err
 	}
 	opts.Validate = func(tmp string) error { return r.beforeRename(ctx, d, o, tmp) }
-	return d.WriteFile(r.base, r.spec.content, opts)
+	if err := d.WriteFile(r.base, r.spec.content, opts); err != nil {
+		return err
+	}
+	if r.spec.hasContent && !r.spec.sensitive {
+		return r.recordSensitive(false)
+	}
+	return nil
 }
 
 // beforeRename runs once the new content sits complete in its temporary
@@ -235,5 +246,8 @@ func (r *file) remove(d *atomicfile.Dir, o observation) error {
 	if err != nil {
 		return err
 	}
-	return d.Sync()
+	if err := d.Sync(); err != nil {
+		return err
+	}
+	return r.recordSensitive(false)
 }

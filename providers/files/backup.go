@@ -22,10 +22,11 @@ const (
 )
 
 // backupCurrent keeps the live file's content before it is replaced or
-// deleted, unless either side is sensitive: tend keeps no copy of a
-// secret anywhere but where the configuration puts it.
+// deleted, unless either side is or was sensitive (the live content was
+// written as sensitive, or holds a private key), or the path is: tend
+// keeps no copy of a secret anywhere but where the configuration puts it.
 func (r *file) backupCurrent(d *atomicfile.Dir) error {
-	if !r.spec.backup || r.spec.sensitive {
+	if !r.spec.backup || r.spec.sensitive || r.spec.attrSensitive["path"] || r.wasSensitive() {
 		return nil
 	}
 	old, _, err := d.ReadFile(r.base, 0)

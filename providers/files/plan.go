@@ -135,7 +135,7 @@ func (r *file) defaultMode() os.FileMode {
 }
 
 // contentDiff diffs the live content against the configured one, masking
-// both sides when either is sensitive. It reads at most maxDiffBytes+1.
+// both sides when either is or was sensitive (see wasSensitive). It reads at most maxDiffBytes+1.
 func (r *file) contentDiff() (*resources.ContentDiff, error) {
 	d, err := r.parent()
 	if err != nil {
@@ -151,7 +151,7 @@ func (r *file) contentDiff() (*resources.ContentDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	sensitive := r.spec.sensitive || bytes.Contains(old, keyMarker)
+	sensitive := r.spec.sensitive || bytes.Contains(old, keyMarker) || r.wasSensitive()
 	if len(old) <= maxDiffBytes && len(r.spec.content) <= maxDiffBytes {
 		return resources.DiffText(r.spec.label(), old, r.spec.content, sensitive), nil
 	}
