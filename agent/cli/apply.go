@@ -97,7 +97,9 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 	nodes, _ := engineNodes(cat)
 	start := time.Now()
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
-	res.Redact(resources.NewRedactor(cat.Secrets))
+	red := resources.NewRedactor(cat.Secrets)
+	res.Redact(red)
+	src.Why = red.String(src.Why)
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = newRunID(), cat.Node, c.root
 	src.Digest = cat.Digest

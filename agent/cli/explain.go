@@ -40,7 +40,10 @@ func runExplain(_ context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend explain: node %s has no resource %s\n", cat.Node, addr)
 		return exitUsage
 	}
-	explain(env.stdout, cat, inst, idx)
+	// Identities and edges name paths, which may be built from a secret.
+	var b strings.Builder
+	explain(&b, cat, inst, idx)
+	io.WriteString(env.stdout, resources.NewRedactor(cat.Secrets).String(b.String()))
 	return 0
 }
 

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/tendhq/tend/resources"
 )
 
 // runGraph prints the node's resource graph in DOT: edges point from a
@@ -21,6 +23,7 @@ func runGraph(_ context.Context, env *cmdEnv, args []string) int {
 	for i, inst := range cat.Instances {
 		labels[i] = inst.Addr.String()
 	}
-	fmt.Fprint(env.stdout, cat.Graph.DOT(labels))
+	// Edges say why ("needs /etc/app"): a path may be built from a secret.
+	fmt.Fprint(env.stdout, resources.NewRedactor(cat.Secrets).String(cat.Graph.DOT(labels)))
 	return 0
 }
