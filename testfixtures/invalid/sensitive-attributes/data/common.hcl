@@ -1,0 +1,1 @@
+secret = sensitive("CANARY-3b7e")
