@@ -37,7 +37,7 @@ var Schema = resources.Schema{
 			Doc: "Shell command that checks new content before it replaces the file; every % becomes the temporary file's quoted path. A non-zero exit fails the resource and leaves the file untouched."},
 		{Name: "backup", Type: cty.Bool,
 			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). Default true. " +
-				"Sensitive content (marked sensitive, or a private key) is never backed up: a backup would be one more copy of the secret."},
+				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) is never backed up: a backup would be one more copy of the secret."},
 		{Name: "force", Type: cty.Bool,
 			Doc: "Allow removing a non-empty directory (ensure = \"absent\") or replacing a directory or special file with something else. Default false."},
 	},
