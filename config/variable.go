@@ -125,7 +125,10 @@ func (s *scope) checkValidations(decl *variable, val cty.Value, at hcl.Range) hc
 		msg, d := vd.message.Value(ctx)
 		diags = append(diags, d...)
 		text := "the value is not valid"
-		if !d.HasErrors() && msg.Type() == cty.String && msg.IsKnown() && !msg.IsMarked() {
+		switch {
+		case msg.ContainsMarked():
+			text = "the value is not valid; the error message is not shown, as it holds a " + sensitiveValue
+		case !d.HasErrors() && msg.Type() == cty.String && msg.IsKnown():
 			text = msg.AsString()
 		}
 		diags = append(diags, errorAt(at, "Invalid value for variable", "var."+decl.name+": "+text))

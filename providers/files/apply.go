@@ -20,7 +20,7 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 	if err != nil {
 		var pe *atomicfile.ParentError
 		if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) && r.spec.ensure != ensureAbsent {
-			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", pe.Dir)
+			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", r.spec.dirLabel(pe.Dir))
 		}
 		if r.spec.ensure == ensureAbsent && absentParent(err) {
 			return nil
@@ -40,7 +40,7 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 		return nil
 	}
 	if now.Action != c.Action {
-		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.path, c.Action, now.Action, now.Reason)
+		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.label(), c.Action, now.Action, now.Reason)
 	}
 	switch r.spec.ensure {
 	case ensureAbsent:
@@ -85,7 +85,7 @@ func (r *file) applyFile(ctx context.Context, d *atomicfile.Dir, o observation) 
 func (r *file) beforeRename(ctx context.Context, d *atomicfile.Dir, o observation, tmp string) error {
 	if r.spec.validateCmd != "" {
 		if err := runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive); err != nil {
-			return fmt.Errorf("%s: %w", r.spec.path, err)
+			return fmt.Errorf("%s: %w", r.spec.label(), err)
 		}
 	}
 	switch o.what {

@@ -31,7 +31,7 @@ func (r *file) backupCurrent(d *atomicfile.Dir) error {
 	}
 	old, _, err := d.ReadFile(r.base, 0)
 	if err != nil {
-		return fmt.Errorf("back up %s: %w", r.spec.path, err)
+		return fmt.Errorf("back up %s: %w", r.spec.label(), err)
 	}
 	if bytes.Contains(old, keyMarker) {
 		return nil
@@ -47,11 +47,11 @@ func (r *file) backupCurrent(d *atomicfile.Dir) error {
 // handles, never following a symlink.
 func (r *file) backup(content []byte) error {
 	if r.env.StateDir == "" {
-		return fmt.Errorf("back up %s: no state directory is configured (set backup = false to replace without one)", r.spec.path)
+		return fmt.Errorf("back up %s: no state directory is configured (set backup = false to replace without one)", r.spec.label())
 	}
 	d, err := atomicfile.MakeDirs(r.env.StateDir, filepath.Join("backups", r.spec.path), 0700)
 	if err != nil {
-		return fmt.Errorf("back up %s: %w", r.spec.path, err)
+		return fmt.Errorf("back up %s: %w", r.spec.label(), err)
 	}
 	defer d.Close()
 	sum := sha256.Sum256(content)
@@ -69,7 +69,7 @@ func (r *file) backup(content []byte) error {
 	}
 	name := time.Now().UTC().Format(backupStamp) + "-" + short
 	if err := d.WriteFile(name, content, atomicfile.Options{Mode: 0600, Owner: owner}); err != nil {
-		return fmt.Errorf("back up %s: %w", r.spec.path, err)
+		return fmt.Errorf("back up %s: %w", r.spec.label(), err)
 	}
 	return pruneBackups(d, append(names, name))
 }

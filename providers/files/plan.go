@@ -25,7 +25,7 @@ func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, 
 	}
 	have, ok := parseEnsure(st["ensure"])
 	if !ok {
-		return resources.Change{}, fmt.Errorf("%s: observed state has no valid ensure (%q)", r.spec.path, st["ensure"])
+		return resources.Change{}, fmt.Errorf("%s: observed state has no valid ensure (%q)", r.spec.label(), st["ensure"])
 	}
 	if _, err := CheckParents(r.env, r.spec.path); err != nil {
 		return resources.Change{}, err
@@ -37,7 +37,7 @@ func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, 
 		return r.planFresh(st, resources.Create, fmt.Sprintf("%s does not exist", r.spec.ensure))
 	case have != r.spec.ensure:
 		if (have == ensureDirectory || have == ensureOther) && !r.spec.force {
-			return resources.Change{}, fmt.Errorf("%s is %s, want %s; set force = true to replace it", r.spec.path, have.article(), r.spec.ensure)
+			return resources.Change{}, fmt.Errorf("%s is %s, want %s; set force = true to replace it", r.spec.label(), have.article(), r.spec.ensure)
 		}
 		return r.planFresh(st, resources.Update, fmt.Sprintf("is %s, want %s", have.article(), r.spec.ensure))
 	}
@@ -54,7 +54,7 @@ func (r *file) planDelete(have ensure) (resources.Change, error) {
 			return resources.Change{}, err
 		}
 		if !empty {
-			return resources.Change{}, fmt.Errorf("%s is a non-empty directory; set force = true to remove it", r.spec.path)
+			return resources.Change{}, fmt.Errorf("%s is a non-empty directory; set force = true to remove it", r.spec.label())
 		}
 	}
 	return resources.Change{

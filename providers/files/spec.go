@@ -206,3 +206,12 @@ func (s *spec) label() string {
 	}
 	return s.path
 }
+
+// dirLabel names one of the file's parent directories the way label
+// names the file.
+func (s *spec) dirLabel(dir string) string {
+	if s.attrSensitive["path"] {
+		return "of (sensitive path)"
+	}
+	return dir
+}
