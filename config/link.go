@@ -202,13 +202,23 @@ func (inst *Instance) bindError(err error) string {
 	if errors.As(err, &ae) && inst.Config.Sensitive[ae.Attr] && !schemaSensitive(inst.block.schema, ae.Attr) {
 		return ae.Attr + ": the " + sensitiveValue + " is not valid here; the reason is not shown, as it may quote the value"
 	}
+	return maskAll(err.Error(), inst.Secrets())
+}
+
+// Secrets lists the texts of the instance's sensitive attributes (map
+// keys included) and its sensitive for_each key: what the instance's own
+// messages must not show, however short.
+func (inst *Instance) Secrets() []string {
 	var secrets []string
 	for name, v := range inst.Config.Values {
 		if inst.Config.Sensitive[name] {
 			secrets = append(secrets, stringsIn(v)...)
 		}
 	}
-	return maskAll(err.Error(), secrets)
+	if inst.Addr.KeyTag != "" {
+		secrets = append(secrets, inst.Addr.Key)
+	}
+	return secrets
 }
 
 func schemaSensitive(s resources.Schema, attr string) bool {

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,23 @@ type Redactor struct {
 // NewRedactor redacts each secret and, for multi-line secrets such as PEM
 // keys, each of their lines on its own.
 func NewRedactor(secrets []string) *Redactor {
+	return newRedactor(secrets, minSecretLen)
+}
+
+// NewResourceRedactor redacts the sensitive values of one resource in
+// what that resource says, as written and as Go quotes them, from three
+// characters on ("0600", a short password): a one- or two-character
+// value would blank out parts of words and says too little to matter.
+func NewResourceRedactor(secrets []string) *Redactor {
+	var all []string
+	for _, s := range secrets {
+		q := strconv.Quote(s)
+		all = append(all, s, q[1:len(q)-1])
+	}
+	return newRedactor(all, 3)
+}
+
+func newRedactor(secrets []string, minLen int) *Redactor {
 	var pieces []string
 	for _, s := range secrets {
 		pieces = append(pieces, s)
@@ -30,7 +48,7 @@ func NewRedactor(secrets []string) *Redactor {
 			}
 		}
 	}
-	pieces = slices.DeleteFunc(pieces, func(p string) bool { return len(p) < minSecretLen })
+	pieces = slices.DeleteFunc(pieces, func(p string) bool { return len(p) < minLen })
 	// Longest first: a secret containing another is replaced whole.
 	slices.SortFunc(pieces, func(a, b string) int { return len(b) - len(a) })
 	pieces = slices.Compact(pieces)

@@ -25,3 +25,18 @@ func TestRedactor(t *testing.T) {
 		t.Fatalf("change not redacted: %+v", c)
 	}
 }
+
+func TestResourceRedactor(t *testing.T) {
+	r := NewResourceRedactor([]string{"bob", "0600", "x", "a\"b\nc"})
+	for in, want := range map[string]string{
+		`unknown user "bob"`:           `unknown user "(sensitive)"`,
+		"mode 0600 is not allowed":     "mode (sensitive) is not allowed",
+		"x is too short to be one":     "x is too short to be one",
+		`line "a\"b\nc" quoted by %q`:  `line "(sensitive)" quoted by %q`,
+		"the diff of /etc/x is masked": "the diff of /etc/x is masked",
+	} {
+		if got := r.String(in); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}

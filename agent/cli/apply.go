@@ -98,7 +98,7 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 	start := time.Now()
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
 	red := resources.NewRedactor(cat.Secrets)
-	res.Redact(red)
+	redact(&res, cat)
 	src.Why = red.String(src.Why)
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = newRunID(), cat.Node, c.root

@@ -97,3 +97,22 @@ func existingDir(dir string) string {
 	}
 	return ""
 }
+
+// redact replaces secrets in a run's result: every secret of the
+// configuration (the redactor's length floor applies), then each
+// resource's own sensitive values in what that resource said, however
+// short.
+func redact(res *engine.Result, cat *config.Catalog) {
+	res.Redact(resources.NewRedactor(cat.Secrets))
+	byAddr := map[string]*config.Instance{}
+	for _, inst := range cat.Instances {
+		byAddr[inst.Addr.String()] = inst
+	}
+	for i := range res.Outcomes {
+		if inst, ok := byAddr[res.Outcomes[i].Addr]; ok {
+			if s := inst.Secrets(); len(s) > 0 {
+				res.Outcomes[i].Redact(resources.NewResourceRedactor(s))
+			}
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/tendhq/tend/config"
-	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"
@@ -59,7 +58,7 @@ func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, 
 	}
 	nodes, notifies := engineNodes(cat)
 	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
-	res.Redact(resources.NewRedactor(cat.Secrets))
+	redact(&res, cat)
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed
 	return p, nil

@@ -51,8 +51,11 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "root" {
+			switch cond {
+			case "root":
 				return os.Geteuid() == 0, nil
+			case "short":
+				return testing.Short(), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

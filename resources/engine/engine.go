@@ -217,11 +217,15 @@ func (w *walk) notifyTargets(i int) []string {
 // or store: errors, outputs, events and changes.
 func (r *Result) Redact(red *resources.Redactor) {
 	for i := range r.Outcomes {
-		o := &r.Outcomes[i]
-		o.Err = red.String(o.Err)
-		o.Output = red.String(o.Output)
-		o.SkippedBy = red.String(o.SkippedBy)
-		red.Strings(o.Events)
-		red.Change(&o.Change)
+		r.Outcomes[i].Redact(red)
 	}
+}
+
+// Redact replaces secrets in everything the outcome will print or store.
+func (o *Outcome) Redact(red *resources.Redactor) {
+	o.Err = red.String(o.Err)
+	o.Output = red.String(o.Output)
+	o.SkippedBy = red.String(o.SkippedBy)
+	red.Strings(o.Events)
+	red.Change(&o.Change)
 }
