@@ -94,6 +94,9 @@ func (u *user) check(cfg *resources.Config) error {
 		if err := checkName("group", u.group); err != nil {
 			return err
 		}
+		if err := resources.CheckAccountName(cfg, "group", u.group); err != nil {
+			return err
+		}
 	}
 	for _, g := range u.groups {
 		if err := checkName("groups", g); err != nil {
@@ -102,6 +105,9 @@ func (u *user) check(cfg *resources.Config) error {
 	}
 	if u.exclusive && !cfg.IsSet("groups") {
 		return resources.AttrErrorf("groups_exclusive", "groups_exclusive needs groups (an empty list removes every membership)")
+	}
+	if err := resources.CheckPaths(cfg, "home", "shell"); err != nil {
+		return err
 	}
 	for _, a := range []string{"home", "shell"} {
 		if v := cfg.String(a, ""); cfg.IsSet(a) && (!filepath.IsAbs(v) || strings.ContainsAny(v, ":\n")) {

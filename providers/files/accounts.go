@@ -156,8 +156,8 @@ func (d *idDB) name(id int) string {
 
 // id resolves a configured name or numeric id.
 func (d *idDB) id(v string) (int, error) {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return n, nil
+	if n, numeric, err := resources.ParseID(v); numeric {
+		return int(n), err
 	}
 	id, ok := d.table().ids[v]
 	if !ok {
@@ -175,8 +175,8 @@ func (d *idDB) canonical(v string) string {
 	if v == "" {
 		return ""
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return d.name(n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return d.name(int(n))
 	}
 	return v
 }

@@ -178,13 +178,19 @@ func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (
 		group: cfg.String(prefix+"_group", ""),
 		mode:  defMode,
 	}
+	if err := resources.CheckPaths(cfg, prefix+"_path"); err != nil {
+		return t, err
+	}
 	if !filepath.IsAbs(t.path) || filepath.Clean(t.path) == "/" {
 		return t, resources.AttrErrorf(prefix+"_path", "%s_path %q must be an absolute file path", prefix, t.path)
 	}
 	t.path = filepath.Clean(t.path)
 	for _, a := range []string{"_owner", "_group"} {
-		if v := cfg.String(prefix+a, "x"); v == "" || strings.ContainsAny(v, ": \t\n") {
-			return t, resources.AttrErrorf(prefix+a, "%s%s %q is not a valid name or id", prefix, a, v)
+		if !cfg.IsSet(prefix + a) {
+			continue
+		}
+		if err := resources.CheckAccountName(cfg, prefix+a, cfg.String(prefix+a, "")); err != nil {
+			return t, err
 		}
 	}
 	if cfg.IsSet(prefix + "_mode") {

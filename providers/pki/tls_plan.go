@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -111,8 +110,8 @@ func (r *tlsCertificate) metaAttrs(st resources.State, prefix string, t tlsTarge
 // canonical shows a configured numeric id as the name the root gives it,
 // as State does; names stay as written.
 func (r *tlsCertificate) canonical(v string, lookup func(resources.Env, int) string) string {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return lookup(r.env, n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return lookup(r.env, int(n))
 	}
 	return v
 }
