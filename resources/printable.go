@@ -22,7 +22,11 @@ func isControl(r rune) bool {
 
 // Printable returns s with every control character but tab and newline,
 // and every byte that is not UTF-8, written as a visible escape: ESC as
-// \x1b, U+009B as \u009b. Other text, backslashes included, is unchanged.
+// \x1b, DEL as \u007f, U+009B as \u009b, a stray byte as \xff. Other
+// text, backslashes included, is unchanged. JSON output stays valid and
+// means the same: encoding/json already escapes C0 controls and invalid
+// UTF-8, and \u007f and \u009b are JSON escapes of the characters they
+// replace.
 func Printable(s string) string {
 	if !needsEscape(s) {
 		return s
@@ -48,7 +52,7 @@ func appendPrintable(b *strings.Builder, s string) {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(b, `\x%02x`, s[i])
-		case r < 0x80 && isControl(r):
+		case r < 0x7f && isControl(r):
 			fmt.Fprintf(b, `\x%02x`, r)
 		case isControl(r):
 			fmt.Fprintf(b, `\u%04x`, r)
