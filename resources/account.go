@@ -42,8 +42,8 @@ func CheckAccountName(cfg *Config, attr, v string) error {
 		}
 		return nil
 	}
-	if v == "" || strings.ContainsAny(v, ":,/ \t\n") || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+") ||
-		strings.IndexFunc(v, func(r rune) bool { return r == 0 || isControl(r) }) >= 0 {
+	if v == "" || strings.ContainsAny(v, ":,/ ") || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+") ||
+		strings.IndexFunc(v, isAnyControl) >= 0 {
 		return AttrErrorf(attr, "%s %s is not a valid name or id", attr, what)
 	}
 	return nil

@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// isAnyControl reports whether r is a C0 control (NUL, tab and newline
+// included), DEL or a C1 control.
+func isAnyControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
+
 // CheckPaths refuses a path attribute that holds NUL or another control
 // character: such a path cannot be written to /etc/passwd or a
 // configuration file, and printed it could drive the reader's terminal.
@@ -14,7 +18,7 @@ import (
 func CheckPaths(cfg *Config, attrs ...string) error {
 	for _, a := range attrs {
 		p := cfg.String(a, "")
-		i := strings.IndexFunc(p, func(r rune) bool { return r == 0 || isControl(r) })
+		i := strings.IndexFunc(p, isAnyControl)
 		if i < 0 {
 			continue
 		}
