@@ -48,3 +48,27 @@ func CheckAccountName(cfg *Config, attr, v string) error {
 	}
 	return nil
 }
+
+// AccountKind tells users from groups.
+type AccountKind string
+
+const (
+	UserAccount  AccountKind = "user"
+	GroupAccount AccountKind = "group"
+)
+
+// Account is a user or a group, by name.
+type Account struct {
+	Kind AccountKind `json:"kind"`
+	Name string      `json:"name"`
+}
+
+// AccountRef is an account a resource's attribute names, such as a
+// file's owner.
+type AccountRef struct {
+	Attr string `json:"attr"`
+	Account
+}
+
+// String is how messages name the reference: `owner "opendkim"`.
+func (r AccountRef) String() string { return fmt.Sprintf("%s %q", r.Attr, r.Name) }

@@ -190,7 +190,8 @@ func (u *user) Plan(ctx context.Context, st resources.State) (resources.Change, 
 }
 
 func (u *user) planCreate() resources.Change {
-	c := resources.Change{Action: resources.Create, Reason: "user does not exist"}
+	c := resources.Change{Action: resources.Create, Reason: "user does not exist",
+		Creates: []resources.Account{{Kind: resources.UserAccount, Name: u.name}}}
 	add := func(name, v string) {
 		if v != "" {
 			c.Attrs = append(c.Attrs, resources.NewAttrChange(name, "", v, false))
@@ -204,6 +205,7 @@ func (u *user) planCreate() resources.Change {
 		add("group", u.db.canonicalGroup(u.group))
 	} else {
 		add("group", u.name)
+		c.Creates = append(c.Creates, resources.Account{Kind: resources.GroupAccount, Name: u.name})
 	}
 	add("groups", strings.Join(u.groups, ","))
 	add("home", u.home)

@@ -169,6 +169,19 @@ func (d *idDB) id(v string) (int, error) {
 	return id, nil
 }
 
+// has reports whether a configured owner or group exists: a numeric id
+// always does, a name when the file lists it.
+func (d *idDB) has(v string) bool {
+	if _, numeric, _ := resources.ParseID(v); numeric {
+		return true
+	}
+	if _, ok := d.table().ids[v]; ok {
+		return true
+	}
+	_, ok := d.reload().ids[v]
+	return ok
+}
+
 // canonical is how a configured owner compares with State: numeric ids
 // show as names when the root knows them.
 func (d *idDB) canonical(v string) string {

@@ -95,7 +95,10 @@ type dkimSpec struct {
 	dir, selector, domain string
 	algorithm             string
 	owner, group          string
-	dnsCheck              bool
+	// accounts are owner and group as references, for the plan's check
+	// that they exist (sensitive ones left out).
+	accounts []resources.AccountRef
+	dnsCheck bool
 	// resolver is "IP:port"; "" means the root's resolv.conf.
 	resolver string
 }
@@ -136,6 +139,7 @@ func parseDKIMSpec(cfg *resources.Config) (dkimSpec, error) {
 			return s, err
 		}
 	}
+	s.accounts = files.OwnerRefs("owner", s.owner, "group", s.group, cfg.Sensitive)
 	return s, s.checkResolver(cfg)
 }
 

@@ -150,6 +150,12 @@ func dkimSum(b []byte) string {
 // one is kept and its .txt, owner, group and mode brought in line. What
 // DNS serves is reported, and never makes a change.
 func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	c, err := r.plan(ctx, st)
+	c.Missing = files.MissingAccounts(r.env, r.accounts...)
+	return c, err
+}
+
+func (r *dkimKey) plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	if err := ctx.Err(); err != nil {
 		return resources.Change{}, err
 	}

@@ -93,6 +93,9 @@ type tlsTarget struct {
 	data         []byte
 	owner, group string
 	mode         fs.FileMode
+	// accounts are owner and group as references, for the plan's check
+	// that they exist (sensitive ones left out).
+	accounts []resources.AccountRef
 }
 
 // spec is a tls_certificate's configuration, parsed by New. The semantic
@@ -193,6 +196,7 @@ func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (
 			return t, err
 		}
 	}
+	t.accounts = files.OwnerRefs(prefix+"_owner", t.owner, prefix+"_group", t.group, cfg.Sensitive)
 	if cfg.IsSet(prefix + "_mode") {
 		v := cfg.String(prefix+"_mode", "")
 		n, err := strconv.ParseUint(v, 8, 32)

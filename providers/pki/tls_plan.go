@@ -65,6 +65,9 @@ func (r *tlsCertificate) Plan(ctx context.Context, st resources.State) (resource
 		c.Warnings = []string{w}
 	}
 	c.Reason = strings.Join(why, "; ")
+	for _, t := range []tlsTarget{r.spec.chainFile, r.spec.keyFile} {
+		c.Missing = append(c.Missing, files.MissingAccounts(r.env, t.accounts...)...)
+	}
 	return c, nil
 }
 
