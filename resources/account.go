@@ -13,12 +13,16 @@ import (
 const MaxID = math.MaxUint32 - 1
 
 // ParseID reads an owner or group as configured. numeric is true when v
-// is made of decimal digits only, and then id is the number; err is set
-// when that number is beyond MaxID. Anything else is a name (numeric
-// false), checked by CheckAccountName.
+// is made of decimal digits only, with or without a sign, and then id is
+// the number; err is set when that number is signed or beyond MaxID.
+// Anything else is a name (numeric false), checked by CheckAccountName.
 func ParseID(v string) (id uint32, numeric bool, err error) {
-	if v == "" || strings.TrimLeft(v, "0123456789") != "" {
+	digits := strings.TrimLeft(v, "+-")
+	if digits == "" || len(v)-len(digits) > 1 || strings.TrimLeft(digits, "0123456789") != "" {
 		return 0, false, nil
+	}
+	if digits != v {
+		return 0, true, fmt.Errorf("%s is out of range: ids go from 0 to %d", v, uint64(MaxID))
 	}
 	n, err := strconv.ParseUint(v, 10, 32)
 	if err != nil || n > MaxID {

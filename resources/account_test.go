@@ -20,7 +20,9 @@ func TestParseID(t *testing.T) {
 		{"4294967295", 0, true, true}, // (uid_t)-1: chown's "no change"
 		{"4294967296", 0, true, true}, // would wrap to root
 		{"99999999999999999999", 0, true, true},
-		{"-1", 0, false, false}, // not digits: a (bad) name, see CheckAccountName
+		{"-1", 0, true, true},
+		{"+5", 0, true, true},
+		{"--5", 0, false, false}, // a (bad) name, see CheckAccountName
 		{"postfix", 0, false, false},
 		{"", 0, false, false},
 	} {

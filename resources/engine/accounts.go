@@ -29,15 +29,17 @@ func (w *walk) checkAccounts(i int, applying bool) bool {
 			by = w.creator(i, ref.Account)
 		}
 		if by == "" {
-			errs = append(errs, fmt.Sprintf("%s does not exist under the root (no %s %q in %s)", ref, ref.Kind, ref.Name, accountFile(ref.Kind)))
+			errs = append(errs, fmt.Sprintf("%s (not in %s)", ref, accountFile(ref.Kind)))
 			continue
 		}
 		notes = append(notes, fmt.Sprintf("%s: created by %s", ref, by))
 	}
 	if len(errs) > 0 {
-		msg := strings.Join(errs, "; ")
+		msg := "no such user or group under the root: " + strings.Join(errs, ", ")
 		if !applying {
-			msg += ", and no user, group or package resource it depends on creates it in this run"
+			msg = "no such user or group under the root, and nothing " + w.nodes[i].Addr +
+				" depends on creates it in this run: " + strings.Join(errs, ", ") +
+				"; manage it with a user or group resource, or depend on the package that creates it"
 		}
 		if d := w.nodes[i].Declared; d != "" {
 			msg += fmt.Sprintf(" (%s is declared at %s)", w.nodes[i].Addr, d)
