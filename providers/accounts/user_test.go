@@ -208,7 +208,9 @@ func TestUserConfigErrors(t *testing.T) {
 func TestPlannedCreationsNameTheirAccounts(t *testing.T) {
 	env := scratchRoot(t)
 	user := func(name string) resources.Account { return resources.Account{Kind: resources.UserAccount, Name: name} }
-	group := func(name string) resources.Account { return resources.Account{Kind: resources.GroupAccount, Name: name} }
+	group := func(name string) resources.Account {
+		return resources.Account{Kind: resources.GroupAccount, Name: name}
+	}
 	for _, c := range []struct {
 		r    resources.Resource
 		want []resources.Account
