@@ -120,7 +120,8 @@ func (d *idDB) reload() *idTable {
 
 // parseIDFile reads passwd or group lines ("name:x:id:..."). The first
 // entry for a name or an id wins, as with the C library's files backend; a
-// missing file is an empty table.
+// missing file is an empty table. An entry whose id is out of range
+// (beyond 2^32-2) is skipped: chown would wrap it around.
 func parseIDFile(data []byte) *idTable {
 	t := &idTable{ids: map[string]int{}, names: map[int]string{}}
 	for line := range strings.Lines(string(data)) {
@@ -128,10 +129,11 @@ func parseIDFile(data []byte) *idTable {
 		if len(f) < 3 || f[0] == "" || strings.ContainsAny(f[0][:1], "#+-") {
 			continue
 		}
-		id, err := strconv.Atoi(f[2])
-		if err != nil || id < 0 {
+		n, numeric, err := resources.ParseID(f[2])
+		if !numeric || err != nil {
 			continue
 		}
+		id := int(n)
 		if _, dup := t.ids[f[0]]; !dup {
 			t.ids[f[0]] = id
 		}

@@ -164,3 +164,13 @@ func TestOutOfRangeIDsRefused(t *testing.T) {
 		t.Error("the id lookup accepts 4294967296")
 	}
 }
+
+// A name whose entry under the root has an id out of range is not
+// resolved: chown would wrap 4294967296 around to root.
+func TestRootEntryOutOfRangeIgnored(t *testing.T) {
+	f := newFixture(t)
+	f.write("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwrap:x:4294967296:0::/:/bin/false\n", 0644)
+	if id, err := accountsFor(f.env).users.id("wrap"); err == nil {
+		t.Fatalf("wrap resolves to uid %d", id)
+	}
+}
