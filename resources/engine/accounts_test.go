@@ -28,7 +28,8 @@ var opendkim = resources.AccountRef{Attr: "owner", Account: resources.Account{Ki
 // (when dep is not nil) and, further up, a package.
 func owned(dep *accountFake, pkgAction resources.Action) ([]Node, *graph.Graph, *accountFake) {
 	file := &accountFake{change: resources.Change{Action: resources.Create, Reason: "file does not exist", Missing: []resources.AccountRef{opendkim}}}
-	pkg := &accountFake{change: resources.Change{Action: pkgAction, MayCreateAccounts: pkgAction == resources.Create}}
+	// Flagged whatever its action: only a creation counts.
+	pkg := &accountFake{change: resources.Change{Action: pkgAction, MayCreateAccounts: true}}
 	g := graph.New(3)
 	g.AddEdge(0, 1, "depends_on") // package before the directory
 	g.AddEdge(1, 2, "ref")        // directory before the file
