@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,7 +45,9 @@ func (w *walk) checkAccounts(i int, applying bool) bool {
 		if d := w.nodes[i].Declared; d != "" {
 			msg += fmt.Sprintf(" (%s is declared at %s)", w.nodes[i].Addr, d)
 		}
-		w.fail(i, fmt.Errorf("%s", msg))
+		// As when Plan fails: no change, so nothing is notified.
+		w.out[i].Change = resources.Change{}
+		w.fail(i, errors.New(msg))
 		return false
 	}
 	c := &w.out[i].Change
