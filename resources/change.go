@@ -18,6 +18,20 @@ type Change struct {
 	// as a certificate close to expiry; plans show them for no-ops too.
 	// Like everything in a Change they must hold no secret.
 	Warnings []string `json:"warnings,omitempty"`
+	// Missing lists the accounts the change needs (a file's owner) that
+	// do not exist under the root yet. In a plan the engine accepts each
+	// only when a resource this one depends on creates it (Creates,
+	// MayCreateAccounts) and adds which one to Reason; otherwise, and in
+	// an apply (where those resources already ran), the resource fails
+	// before Apply is called. Sensitive names are never listed.
+	Missing []AccountRef `json:"missing_accounts,omitempty"`
+	// Creates lists the accounts Apply creates (a user resource creates
+	// its user, and its group when it is named like it).
+	Creates []Account `json:"creates_accounts,omitempty"`
+	// MayCreateAccounts is set when Apply may create system accounts
+	// nobody can name in advance: a package's maintainer scripts (the
+	// postfix package creates the postfix user and group).
+	MayCreateAccounts bool `json:"may_create_accounts,omitempty"`
 }
 
 // AttrChange is one attribute whose observed value differs from the

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/tendhq/tend/providers/plugin"
+	"github.com/tendhq/tend/resources"
 )
 
 // command is one subcommand.
@@ -41,8 +42,18 @@ type cmdEnv struct {
 	providers      *plugin.Set // started by openRepo, killed when Main returns
 }
 
-// Main runs tend with its arguments and returns the exit code.
+// Main runs tend with its arguments and returns the exit code. Everything
+// it prints goes through resources.TerminalWriter: a control character in
+// a path, a file's content or a command's output is shown escaped, never
+// sent to the reader's terminal.
 func Main(args []string, stdout, stderr io.Writer) int {
+	out, errOut := resources.NewTerminalWriter(stdout), resources.NewTerminalWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	return run(args, out, errOut)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
 	env := &cmdEnv{stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)

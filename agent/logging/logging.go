@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/coreos/go-systemd/v22/journal"
+	"github.com/tendhq/tend/resources"
 )
 
 // Options configure New. The zero value logs Info and above to the
@@ -68,7 +69,9 @@ func (j *Journal) Handle(ctx context.Context, r slog.Record) error {
 		return true
 	})
 	vars["SYSLOG_IDENTIFIER"] = "tend"
-	if err := journal.Send(r.Message, priority(r.Level), vars); err != nil {
+	// journalctl -a prints fields as they are: control characters from a
+	// path or a command's output must not reach the reader's terminal.
+	if err := journal.Send(resources.Printable(r.Message), priority(r.Level), vars); err != nil {
 		return j.fallback.Handle(ctx, r)
 	}
 	return nil
@@ -120,7 +123,7 @@ func addField(vars map[string]string, prefix string, a slog.Attr) {
 	if a.Key == "" {
 		return
 	}
-	vars["TEND_"+prefix+fieldName(a.Key)] = v.String()
+	vars["TEND_"+prefix+fieldName(a.Key)] = resources.Printable(v.String())
 }
 
 // fieldName makes a journal field name: upper case letters, digits and

@@ -78,3 +78,13 @@ func TestPriority(t *testing.T) {
 		}
 	}
 }
+
+// A field holding a control character (a path, a command's output) is
+// stored escaped: journalctl -a would print it as it is.
+func TestFieldsEscapeControls(t *testing.T) {
+	vars := map[string]string{}
+	addField(vars, "", slog.String("error", "exec.x: out\x1b]0;pwned\a"))
+	if got := vars["TEND_ERROR"]; got != `exec.x: out\x1b]0;pwned\x07` {
+		t.Fatalf("TEND_ERROR = %q", got)
+	}
+}

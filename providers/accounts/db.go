@@ -101,8 +101,8 @@ func (d *db) groupName(gid int) string {
 // canonicalGroup is how a configured group compares with State: a
 // numeric id shows as its name when the root knows it.
 func (d *db) canonicalGroup(v string) string {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return d.groupName(n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return d.groupName(int(n))
 	}
 	return v
 }

@@ -93,7 +93,8 @@ func (g *group) Plan(ctx context.Context, st resources.State) (resources.Change,
 			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "present", "absent", false)}}, nil
 	case !exists:
 		c := resources.Change{Action: resources.Create, Reason: "group does not exist",
-			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "", "present", false)}}
+			Attrs:   []resources.AttrChange{resources.NewAttrChange("ensure", "", "present", false)},
+			Creates: []resources.Account{{Kind: resources.GroupAccount, Name: g.name}}}
 		if g.gid >= 0 {
 			c.Attrs = append(c.Attrs, resources.NewAttrChange("gid", "", strconv.Itoa(g.gid), false))
 		}

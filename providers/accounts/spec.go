@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"math"
 	"strings"
 
 	"github.com/tendhq/tend/resources"
@@ -44,15 +43,21 @@ func parseID(cfg *resources.Config, attr string) (int, error) {
 	if !cfg.IsSet(attr) {
 		return -1, nil
 	}
-	n, err := cfg.Int(attr, -1)
-	if err != nil {
-		return 0, &resources.AttrError{Attr: attr, Err: err}
+	// Read as a decimal string, so that no conversion can wrap or round:
+	// 99999999999999999999 stays out of range, 4294967296 never becomes 0.
+	f := cfg.Values[attr].AsBigFloat()
+	if !f.IsInt() {
+		return 0, resources.AttrErrorf(attr, "%s must be a whole number", attr)
 	}
-	// 2^32-1 is (uid_t)-1, which means "no change" to chown.
-	if n < 0 || n >= math.MaxUint32 {
-		return 0, resources.AttrErrorf(attr, "%s %d is out of range", attr, n)
+	n, _, err := resources.ParseID(f.Text('f', 0))
+	if err != nil || f.Sign() < 0 {
+		what := f.Text('f', 0)
+		if cfg.Sensitive[attr] {
+			what = "(sensitive value)"
+		}
+		return 0, resources.AttrErrorf(attr, "%s %s is out of range: ids go from 0 to %d", attr, what, uint64(resources.MaxID))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // onlyPresent rejects attributes that describe an account which is to be

@@ -94,6 +94,9 @@ func (u *user) check(cfg *resources.Config) error {
 		if err := checkName("group", u.group); err != nil {
 			return err
 		}
+		if err := resources.CheckAccountName(cfg, "group", u.group); err != nil {
+			return err
+		}
 	}
 	for _, g := range u.groups {
 		if err := checkName("groups", g); err != nil {
@@ -102,6 +105,9 @@ func (u *user) check(cfg *resources.Config) error {
 	}
 	if u.exclusive && !cfg.IsSet("groups") {
 		return resources.AttrErrorf("groups_exclusive", "groups_exclusive needs groups (an empty list removes every membership)")
+	}
+	if err := resources.CheckPaths(cfg, "home", "shell"); err != nil {
+		return err
 	}
 	for _, a := range []string{"home", "shell"} {
 		if v := cfg.String(a, ""); cfg.IsSet(a) && (!filepath.IsAbs(v) || strings.ContainsAny(v, ":\n")) {
@@ -184,7 +190,8 @@ func (u *user) Plan(ctx context.Context, st resources.State) (resources.Change, 
 }
 
 func (u *user) planCreate() resources.Change {
-	c := resources.Change{Action: resources.Create, Reason: "user does not exist"}
+	c := resources.Change{Action: resources.Create, Reason: "user does not exist",
+		Creates: []resources.Account{{Kind: resources.UserAccount, Name: u.name}}}
 	add := func(name, v string) {
 		if v != "" {
 			c.Attrs = append(c.Attrs, resources.NewAttrChange(name, "", v, false))
@@ -198,6 +205,7 @@ func (u *user) planCreate() resources.Change {
 		add("group", u.db.canonicalGroup(u.group))
 	} else {
 		add("group", u.name)
+		c.Creates = append(c.Creates, resources.Account{Kind: resources.GroupAccount, Name: u.name})
 	}
 	add("groups", strings.Join(u.groups, ","))
 	add("home", u.home)

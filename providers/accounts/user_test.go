@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -198,5 +199,49 @@ func TestUserConfigErrors(t *testing.T) {
 	for _, tc := range cases {
 		_, err := UserKind().New(config(t, UserSchema, env, tc.a))
 		wantAttrErr(t, err, tc.attr, tc.want)
+	}
+}
+
+// A planned creation says which accounts it creates, so that files owned
+// by them plan in the same run: the user, and its namesake group when no
+// primary group is given.
+func TestPlannedCreationsNameTheirAccounts(t *testing.T) {
+	env := scratchRoot(t)
+	user := func(name string) resources.Account { return resources.Account{Kind: resources.UserAccount, Name: name} }
+	group := func(name string) resources.Account {
+		return resources.Account{Kind: resources.GroupAccount, Name: name}
+	}
+	for _, c := range []struct {
+		r    resources.Resource
+		want []resources.Account
+	}{
+		{newUser(t, env, attrs{"name": str("svc")}), []resources.Account{user("svc"), group("svc")}},
+		{newUser(t, env, attrs{"name": str("svc"), "group": str("users")}), []resources.Account{user("svc")}},
+		{newGroup(t, env, attrs{"name": str("team")}), []resources.Account{group("team")}},
+		{newUser(t, env, attrs{"name": str("svc"), "ensure": str("absent")}), nil},
+	} {
+		if got := plan(t, c.r).Creates; !slices.Equal(got, c.want) {
+			t.Errorf("Creates %v, want %v", got, c.want)
+		}
+	}
+}
+
+func TestIDsOutOfRangeRefused(t *testing.T) {
+	env := scratchRoot(t)
+	for _, n := range []cty.Value{cty.NumberIntVal(-1), cty.NumberIntVal(4294967295), cty.NumberIntVal(4294967296), cty.MustParseNumberVal("99999999999999999999")} {
+		for _, k := range []struct {
+			kind resources.Kind
+			attr string
+		}{{UserKind(), "uid"}, {GroupKind(), "gid"}} {
+			_, err := k.kind.New(config(t, k.kind.Schema(), env, attrs{"name": str("x"), k.attr: n}))
+			var ae *resources.AttrError
+			if !errors.As(err, &ae) || ae.Attr != k.attr || !strings.Contains(err.Error(), "out of range") {
+				t.Errorf("%s = %s: %v, want an out-of-range AttrError", k.attr, n.AsBigFloat().Text('f', 0), err)
+			}
+		}
+	}
+	_, err := UserKind().New(config(t, UserSchema, env, attrs{"name": str("x"), "group": str("4294967296")}))
+	if err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("group 4294967296: %v", err)
 	}
 }

@@ -103,9 +103,11 @@ func (p *pkg) intent(e entry, remove bool) resources.Change {
 			Reason: fmt.Sprintf("installed version %s is not %s", e.version, p.version),
 			Attrs:  p.answerAttrs()}
 	case e.state() == "config-files":
-		return resources.Change{Action: resources.Create, Reason: "removed, its configuration files remain", Attrs: p.answerAttrs()}
+		return resources.Change{Action: resources.Create, Reason: "removed, its configuration files remain", Attrs: p.answerAttrs(), MayCreateAccounts: true}
 	}
-	return resources.Change{Action: resources.Create, Reason: "not installed", Attrs: p.answerAttrs()}
+	// Maintainer scripts create the system accounts a package needs
+	// (postfix, opendkim): files owned by them may depend on the package.
+	return resources.Change{Action: resources.Create, Reason: "not installed", Attrs: p.answerAttrs(), MayCreateAccounts: true}
 }
 
 // explain adds what apt would install and remove along with the package.

@@ -53,6 +53,9 @@ func parseSettings(cfg *resources.Config) (settings, error) {
 	if strings.TrimSpace(s.command) == "" {
 		return s, errors.New("command must not be empty")
 	}
+	if err := resources.CheckPaths(cfg, "creates", "cwd"); err != nil {
+		return s, err
+	}
 	if s.creates != "" && !filepath.IsAbs(s.creates) {
 		return s, errors.New("creates must be an absolute path")
 	}

@@ -120,7 +120,8 @@ func (d *idDB) reload() *idTable {
 
 // parseIDFile reads passwd or group lines ("name:x:id:..."). The first
 // entry for a name or an id wins, as with the C library's files backend; a
-// missing file is an empty table.
+// missing file is an empty table. An entry whose id is out of range
+// (beyond 2^32-2) is skipped: chown would wrap it around.
 func parseIDFile(data []byte) *idTable {
 	t := &idTable{ids: map[string]int{}, names: map[int]string{}}
 	for line := range strings.Lines(string(data)) {
@@ -128,10 +129,11 @@ func parseIDFile(data []byte) *idTable {
 		if len(f) < 3 || f[0] == "" || strings.ContainsAny(f[0][:1], "#+-") {
 			continue
 		}
-		id, err := strconv.Atoi(f[2])
-		if err != nil || id < 0 {
+		n, numeric, err := resources.ParseID(f[2])
+		if !numeric || err != nil {
 			continue
 		}
+		id := int(n)
 		if _, dup := t.ids[f[0]]; !dup {
 			t.ids[f[0]] = id
 		}
@@ -156,8 +158,8 @@ func (d *idDB) name(id int) string {
 
 // id resolves a configured name or numeric id.
 func (d *idDB) id(v string) (int, error) {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return n, nil
+	if n, numeric, err := resources.ParseID(v); numeric {
+		return int(n), err
 	}
 	id, ok := d.table().ids[v]
 	if !ok {
@@ -169,14 +171,27 @@ func (d *idDB) id(v string) (int, error) {
 	return id, nil
 }
 
+// has reports whether a configured owner or group exists: a numeric id
+// always does, a name when the file lists it.
+func (d *idDB) has(v string) bool {
+	if _, numeric, _ := resources.ParseID(v); numeric {
+		return true
+	}
+	if _, ok := d.table().ids[v]; ok {
+		return true
+	}
+	_, ok := d.reload().ids[v]
+	return ok
+}
+
 // canonical is how a configured owner compares with State: numeric ids
 // show as names when the root knows them.
 func (d *idDB) canonical(v string) string {
 	if v == "" {
 		return ""
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return d.name(n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return d.name(int(n))
 	}
 	return v
 }

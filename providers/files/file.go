@@ -2,7 +2,6 @@ package files
 
 import (
 	"path/filepath"
-	"strconv"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
@@ -87,8 +86,8 @@ func AccountNeeds(owner, group string) []string {
 
 // isAccountName tells a configured owner or group name from a numeric id.
 func isAccountName(v string) bool {
-	_, err := strconv.Atoi(v)
-	return v != "" && err != nil
+	_, numeric, _ := resources.ParseID(v)
+	return v != "" && !numeric
 }
 
 // New checks the configuration and binds a resource to it.

@@ -12,6 +12,39 @@ func UserID(env resources.Env, v string) (int, error) { return accountsFor(env).
 // GroupID resolves a group name or numeric id under env's root.
 func GroupID(env resources.Env, v string) (int, error) { return accountsFor(env).groups.id(v) }
 
+// MissingAccounts returns the references among refs to an account the
+// root does not have: a name absent from its /etc/passwd or /etc/group.
+// Numeric ids and empty names (unmanaged) are never missing. Plans list
+// them in Change.Missing.
+func MissingAccounts(env resources.Env, refs ...resources.AccountRef) []resources.AccountRef {
+	a := accountsFor(env)
+	var out []resources.AccountRef
+	for _, ref := range refs {
+		db := a.users
+		if ref.Kind == resources.GroupAccount {
+			db = a.groups
+		}
+		if ref.Name != "" && !db.has(ref.Name) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// OwnerRefs names a file's owner and group as account references, for
+// MissingAccounts. A sensitive attribute is left out: its name must not
+// reach a plan.
+func OwnerRefs(ownerAttr, owner, groupAttr, group string, sensitive map[string]bool) []resources.AccountRef {
+	var out []resources.AccountRef
+	if !sensitive[ownerAttr] {
+		out = append(out, resources.AccountRef{Attr: ownerAttr, Account: resources.Account{Kind: resources.UserAccount, Name: owner}})
+	}
+	if !sensitive[groupAttr] {
+		out = append(out, resources.AccountRef{Attr: groupAttr, Account: resources.Account{Kind: resources.GroupAccount, Name: group}})
+	}
+	return out
+}
+
 // UserName is how State shows a uid: its name when the root knows one.
 func UserName(env resources.Env, id int) string { return accountsFor(env).users.name(id) }
 

@@ -2,8 +2,10 @@ package files
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tendhq/tend/resources"
@@ -115,5 +117,60 @@ func TestAccountsNotReadThroughSymlink(t *testing.T) {
 	}
 	if _, err := accountsFor(f.env).users.id("evil"); err == nil {
 		t.Fatal("a user was resolved through a symlinked /etc/passwd")
+	}
+}
+
+// Plan lists the owner and group the root does not have (numeric ids and
+// sensitive names never), for the engine to decide who creates them; the
+// account appearing later in the run is found.
+func TestPlanListsMissingAccounts(t *testing.T) {
+	f := newFixture(t)
+	writeAccounts(f)
+	c := f.plan(f.resource(attrs{"path": str("/etc/x"), "owner": str("opendkim"), "group": str("appgrp")}))
+	want := resources.AccountRef{Attr: "owner", Account: resources.Account{Kind: resources.UserAccount, Name: "opendkim"}}
+	if len(c.Missing) != 1 || c.Missing[0] != want {
+		t.Fatalf("Missing %v, want [%v]", c.Missing, want)
+	}
+	for _, a := range []attrs{
+		{"path": str("/etc/x"), "owner": str("4242"), "group": str("12345")},
+		{"path": str("/etc/x"), "ensure": str("absent")},
+	} {
+		if c := f.plan(f.resource(a)); len(c.Missing) != 0 {
+			t.Errorf("%v: Missing %v, want none", a, c.Missing)
+		}
+	}
+	if c := f.plan(f.resource(attrs{"path": str("/etc/x"), "owner": str("secret-user")}, "owner")); len(c.Missing) != 0 {
+		t.Errorf("a sensitive owner is listed: %v", c.Missing)
+	}
+	f.write("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nopendkim:x:120:120::/:/bin/false\n", 0644)
+	if c := f.plan(f.resource(attrs{"path": str("/etc/x"), "owner": str("opendkim")})); len(c.Missing) != 0 {
+		t.Errorf("after the user was created: Missing %v", c.Missing)
+	}
+}
+
+// Ids beyond 2^32-2 never reach chown: 4294967296 would be uid 0.
+func TestOutOfRangeIDsRefused(t *testing.T) {
+	f := newFixture(t)
+	for _, v := range []string{"4294967296", "4294967295", "-1", "99999999999999999999"} {
+		for _, attr := range []string{"owner", "group"} {
+			_, err := Kind().New(f.config(attrs{"path": str("/etc/x"), attr: str(v)}))
+			var ae *resources.AttrError
+			if !errors.As(err, &ae) || ae.Attr != attr || !strings.Contains(err.Error(), "out of range") {
+				t.Errorf("%s = %q: %v, want an out-of-range AttrError", attr, v, err)
+			}
+		}
+	}
+	if _, err := accountsFor(f.env).users.id("4294967296"); err == nil {
+		t.Error("the id lookup accepts 4294967296")
+	}
+}
+
+// A name whose entry under the root has an id out of range is not
+// resolved: chown would wrap 4294967296 around to root.
+func TestRootEntryOutOfRangeIgnored(t *testing.T) {
+	f := newFixture(t)
+	f.write("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwrap:x:4294967296:0::/:/bin/false\n", 0644)
+	if id, err := accountsFor(f.env).users.id("wrap"); err == nil {
+		t.Fatalf("wrap resolves to uid %d", id)
 	}
 }

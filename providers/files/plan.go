@@ -19,7 +19,17 @@ const maxDiffBytes = 1 << 20
 // Plan compares the configuration with what Read observed. It reads the
 // old content only when its digest differs, to show the diff, and a
 // directory's first entry when deciding whether removing it needs force.
+// An owner or group the root does not have is listed in Missing (the
+// engine decides whether something creates it first).
 func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	c, err := r.plan(ctx, st)
+	if err == nil && r.spec.ensure != ensureAbsent {
+		c.Missing = MissingAccounts(r.env, OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
+	}
+	return c, err
+}
+
+func (r *file) plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	if err := ctx.Err(); err != nil {
 		return resources.Change{}, err
 	}

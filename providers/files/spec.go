@@ -95,6 +95,9 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 		validateCmd:   cfg.String("validate_cmd", ""),
 		attrSensitive: cfg.Sensitive,
 	}
+	if err := resources.CheckPaths(cfg, "path", "target"); err != nil {
+		return s, err
+	}
 	p := cfg.String("path", "")
 	if !filepath.IsAbs(p) {
 		return s, resources.AttrErrorf("path", "path %q must be absolute", p)
@@ -178,8 +181,8 @@ func (s *spec) setOwnership(cfg *resources.Config) error {
 		if s.ensure == ensureAbsent {
 			return resources.AttrErrorf(name, "%s does not apply to ensure = \"absent\"", name)
 		}
-		if v == "" || strings.ContainsAny(v, ": \t\n") {
-			return resources.AttrErrorf(name, "%s %q is not a valid name or id", name, v)
+		if err := resources.CheckAccountName(cfg, name, v); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -95,7 +95,10 @@ type dkimSpec struct {
 	dir, selector, domain string
 	algorithm             string
 	owner, group          string
-	dnsCheck              bool
+	// accounts are owner and group as references, for the plan's check
+	// that they exist (sensitive ones left out).
+	accounts []resources.AccountRef
+	dnsCheck bool
 	// resolver is "IP:port"; "" means the root's resolv.conf.
 	resolver string
 }
@@ -114,6 +117,9 @@ func parseDKIMSpec(cfg *resources.Config) (dkimSpec, error) {
 		dnsCheck:  cfg.Bool("dns_check", false),
 		resolver:  cfg.String("resolver", ""),
 	}
+	if err := resources.CheckPaths(cfg, "directory"); err != nil {
+		return s, err
+	}
 	d := cfg.String("directory", "")
 	if !filepath.IsAbs(d) || filepath.Clean(d) == "/" {
 		return s, resources.AttrErrorf("directory", "directory %q must be an absolute path other than /", d)
@@ -129,10 +135,11 @@ func parseDKIMSpec(cfg *resources.Config) (dkimSpec, error) {
 		return s, resources.AttrErrorf("algorithm", "algorithm must be %q, %q or %q, not %q", dkimAlgorithms[0], dkimAlgorithms[1], dkimAlgorithms[2], s.algorithm)
 	}
 	for _, a := range [][2]string{{"owner", s.owner}, {"group", s.group}} {
-		if a[1] == "" || strings.ContainsAny(a[1], ": \t\n") {
-			return s, resources.AttrErrorf(a[0], "%s %q is not a valid name or id", a[0], a[1])
+		if err := resources.CheckAccountName(cfg, a[0], a[1]); err != nil {
+			return s, err
 		}
 	}
+	s.accounts = files.OwnerRefs("owner", s.owner, "group", s.group, cfg.Sensitive)
 	return s, s.checkResolver(cfg)
 }
 

@@ -150,6 +150,12 @@ func dkimSum(b []byte) string {
 // one is kept and its .txt, owner, group and mode brought in line. What
 // DNS serves is reported, and never makes a change.
 func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	c, err := r.plan(ctx, st)
+	c.Missing = files.MissingAccounts(r.env, r.accounts...)
+	return c, err
+}
+
+func (r *dkimKey) plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	if err := ctx.Err(); err != nil {
 		return resources.Change{}, err
 	}
@@ -222,8 +228,8 @@ func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 // canonical is how a configured owner or group compares with State:
 // numeric ids show as names when the root knows them.
 func (r *dkimKey) canonical(v string, name func(resources.Env, int) string) string {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return name(r.env, n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return name(r.env, int(n))
 	}
 	return v
 }

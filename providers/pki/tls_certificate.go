@@ -93,6 +93,9 @@ type tlsTarget struct {
 	data         []byte
 	owner, group string
 	mode         fs.FileMode
+	// accounts are owner and group as references, for the plan's check
+	// that they exist (sensitive ones left out).
+	accounts []resources.AccountRef
 }
 
 // spec is a tls_certificate's configuration, parsed by New. The semantic
@@ -178,15 +181,22 @@ func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (
 		group: cfg.String(prefix+"_group", ""),
 		mode:  defMode,
 	}
+	if err := resources.CheckPaths(cfg, prefix+"_path"); err != nil {
+		return t, err
+	}
 	if !filepath.IsAbs(t.path) || filepath.Clean(t.path) == "/" {
 		return t, resources.AttrErrorf(prefix+"_path", "%s_path %q must be an absolute file path", prefix, t.path)
 	}
 	t.path = filepath.Clean(t.path)
 	for _, a := range []string{"_owner", "_group"} {
-		if v := cfg.String(prefix+a, "x"); v == "" || strings.ContainsAny(v, ": \t\n") {
-			return t, resources.AttrErrorf(prefix+a, "%s%s %q is not a valid name or id", prefix, a, v)
+		if !cfg.IsSet(prefix + a) {
+			continue
+		}
+		if err := resources.CheckAccountName(cfg, prefix+a, cfg.String(prefix+a, "")); err != nil {
+			return t, err
 		}
 	}
+	t.accounts = files.OwnerRefs(prefix+"_owner", t.owner, prefix+"_group", t.group, cfg.Sensitive)
 	if cfg.IsSet(prefix + "_mode") {
 		v := cfg.String(prefix+"_mode", "")
 		n, err := strconv.ParseUint(v, 8, 32)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +65,9 @@ func (r *tlsCertificate) Plan(ctx context.Context, st resources.State) (resource
 		c.Warnings = []string{w}
 	}
 	c.Reason = strings.Join(why, "; ")
+	for _, t := range []tlsTarget{r.spec.chainFile, r.spec.keyFile} {
+		c.Missing = append(c.Missing, files.MissingAccounts(r.env, t.accounts...)...)
+	}
 	return c, nil
 }
 
@@ -111,8 +113,8 @@ func (r *tlsCertificate) metaAttrs(st resources.State, prefix string, t tlsTarge
 // canonical shows a configured numeric id as the name the root gives it,
 // as State does; names stay as written.
 func (r *tlsCertificate) canonical(v string, lookup func(resources.Env, int) string) string {
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return lookup(r.env, n)
+	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+		return lookup(r.env, int(n))
 	}
 	return v
 }

@@ -96,6 +96,9 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 		checkKey:   cfg.String("check_key", ""),
 		postfixDir: cfg.String("postfix_dir", "/etc/postfix"),
 	}
+	if err := resources.CheckPaths(cfg, "path", "postfix_dir"); err != nil {
+		return s, err
+	}
 	p := cfg.String("path", "")
 	if !filepath.IsAbs(p) || filepath.Clean(p) == "/" {
 		return s, resources.AttrErrorf("path", "path %q must be an absolute file path", p)

@@ -18,6 +18,9 @@ type Node struct {
 	// Notify lists the nodes this one sends refresh events to when it
 	// changes.
 	Notify []int
+	// Declared is where the resource is declared ("nodes/web.hcl:12"),
+	// for errors about the resource as a whole; "" when unknown.
+	Declared string
 }
 
 // Options tune a walk.

@@ -16,7 +16,7 @@ import (
 func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	w := newWalk(nodes, g, opts)
 	w.run(ctx, func(ctx context.Context, i int) bool {
-		if !w.observe(ctx, i) {
+		if !w.observe(ctx, i) || !w.checkAccounts(i, false) {
 			return true
 		}
 		var from []string
@@ -49,7 +49,7 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 			w.out[i].RefreshFrom = w.opts.Pending.For(w.out[i].Addr)
 			return true
 		}
-		if !w.observe(ctx, i) {
+		if !w.observe(ctx, i) || !w.checkAccounts(i, true) {
 			return true
 		}
 		if w.out[i].Change.Action == resources.Unknown {
