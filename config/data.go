@@ -13,21 +13,32 @@ type dataLayer struct {
 	attrs hcl.Attributes
 }
 
-// loadDataLayers parses the layers for a node, most general first:
+// loadDataLayers parses the layers for the node, most general first:
 // data/common.hcl, data/roles/ROLE.hcl for each role in order, and
-// data/nodes/NODE.hcl. Missing files are simply absent layers.
-func (ld *loader) loadDataLayers(node string, roles []string) hcl.Diagnostics {
+// data/nodes/NODE.hcl. Missing files are simply absent layers. A file
+// that cannot be read is reported at what brings it in: the node block,
+// or the role's name in its roles list (roleRefs, one per role).
+func (ld *loader) loadDataLayers(nodeRef hcl.Range, roleRefs []hcl.Range) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	files := []struct{ name, file string }{{"common", "data/common.hcl"}}
-	for _, r := range roles {
-		files = append(files, struct{ name, file string }{"role/" + r, path.Join("data/roles", r+".hcl")})
+	type layerFile struct {
+		name, file string
+		ref        hcl.Range
 	}
-	files = append(files, struct{ name, file string }{"node/" + node, path.Join("data/nodes", node+".hcl")})
+	files := []layerFile{{"common", "data/common.hcl", nodeRef}}
+	for i, r := range ld.roles {
+		files = append(files, layerFile{"role/" + r, path.Join("data/roles", r+".hcl"), roleRefs[i]})
+	}
+	files = append(files, layerFile{"node/" + ld.node, path.Join("data/nodes", ld.node+".hcl"), nodeRef})
 	for _, f := range files {
-		if !ld.repo.exists(f.file) {
+		found, err := ld.repo.exists(f.file)
+		if err != nil {
+			diags = append(diags, errorAt(f.ref, "Cannot read file", ld.repo.readError(f.file, err)+"."))
 			continue
 		}
-		file, d := ld.files.parse(ld.repo, f.file)
+		if !found {
+			continue
+		}
+		file, d := ld.files.parse(ld.repo, f.file, &f.ref)
 		diags = append(diags, d...)
 		if file == nil {
 			continue

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/config/repofile"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -28,7 +29,7 @@ var stdFunctions = map[string]function.Function{
 	"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "floor": stdlib.FloorFunc,
 	"format": stdlib.FormatFunc, "formatdate": stdlib.FormatDateFunc,
 	"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc,
-	"index": stdlib.IndexFunc, "join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc,
+	"index": stdlib.IndexFunc, "join": stdlib.JoinFunc, "jsondecode": jsonDecodeFunc,
 	"jsonencode": stdlib.JSONEncodeFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc,
 	"log": stdlib.LogFunc, "lookup": stdlib.LookupFunc, "lower": stdlib.LowerFunc,
 	"max": stdlib.MaxFunc, "merge": stdlib.MergeFunc, "min": stdlib.MinFunc,
@@ -49,6 +50,23 @@ var stdFunctions = map[string]function.Function{
 	"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 	"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 }
+
+// jsonDecodeFunc is cty's jsondecode, refusing JSON nested deeper than
+// its recursive decoder can take.
+var jsonDecodeFunc = function.New(&function.Spec{
+	Params: stdlib.JSONDecodeFunc.Params(),
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if s := args[0]; s.IsKnown() && !s.IsNull() {
+			if err := repofile.CheckJSON(s.AsString()); err != nil {
+				return cty.NilType, function.NewArgError(0, err)
+			}
+		}
+		return stdlib.JSONDecodeFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return stdlib.JSONDecodeFunc.Call(args)
+	},
+})
 
 // sensitiveFunc marks its argument: plans, reports and logs print it as
 // "(sensitive)", and diffs of content built from it show no line text.
@@ -148,8 +166,11 @@ func (s *scope) fileExistsFunc() function.Function {
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			_, err := s.readRelative(args[0].AsString())
-			return cty.BoolVal(err == nil), nil
+			ok, err := s.fileExists(args[0].AsString())
+			if err != nil {
+				return cty.DynamicVal, err
+			}
+			return cty.BoolVal(ok), nil
 		},
 	})
 }

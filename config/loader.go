@@ -3,12 +3,12 @@ package config
 import (
 	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -26,11 +26,15 @@ type Options struct {
 	// Identity is the age identity file decrypt() uses; empty: none. It
 	// must be readable by its owner (root) only.
 	Identity string
+	// MaxFileSize is the size limit of one repository file; 0 means
+	// repofile.DefaultMaxSize.
+	MaxFileSize int64
 }
 
 // Repo is an opened node repository: its node and role blocks, parsed.
 type Repo struct {
 	opts  Options
+	repo  tree
 	files *files
 	nodes map[string]*hcl.Block
 	roles map[string]*hcl.Block
@@ -45,10 +49,19 @@ type Repo struct {
 func Open(opts Options) (*Repo, hcl.Diagnostics) {
 	r := &Repo{opts: opts, files: newFiles(), nodes: map[string]*hcl.Block{}, roles: map[string]*hcl.Block{},
 		keys: &identities{path: opts.Identity}, secrets: map[string]bool{}}
-	repo := r.repoTree()
-	if _, err := fs.Stat(repo.fsys, "nodes"); err != nil {
+	dir, err := repofile.Open(opts.Repo, opts.MaxFileSize)
+	if err != nil {
 		return r, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not a node repository",
-			Detail: opts.Repo + " has no nodes/ directory; pass the repository with --repo."}}
+			Detail: unwrapPathError(err) + "; pass the repository with --repo."}}
+	}
+	r.repo = tree{fsys: dir}
+	repo := r.repo
+	if ok, err := repo.exists("nodes"); !ok {
+		detail := opts.Repo + " has no nodes/ directory; pass the repository with --repo."
+		if err != nil {
+			detail = repo.readError("nodes", err) + "."
+		}
+		return r, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not a node repository", Detail: detail}}
 	}
 	var diags hcl.Diagnostics
 	diags = append(diags, r.collect(repo, "nodes", nodeFileSchema, r.nodes)...)
@@ -57,12 +70,14 @@ func Open(opts Options) (*Repo, hcl.Diagnostics) {
 	return r, diags
 }
 
-func (r *Repo) repoTree() tree { return tree{fsys: os.DirFS(r.opts.Repo)} }
-
 func (r *Repo) collect(t tree, dir string, schema *hcl.BodySchema, into map[string]*hcl.Block) hcl.Diagnostics {
+	names, err := hclFiles(t, dir)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: t.readError(dir, err) + "."}}
+	}
 	var diags hcl.Diagnostics
-	for _, name := range hclFiles(t, dir) {
-		f, d := r.files.parse(t, name)
+	for _, name := range names {
+		f, d := r.files.parse(t, name, nil)
 		diags = append(diags, d...)
 		if f == nil || d.HasErrors() {
 			// A file that does not parse declares nothing: what the
@@ -149,11 +164,11 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
 	}
 	r.files.track()
-	ld := &loader{repo: r.repoTree(), files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
+	ld := &loader{repo: r.repo, files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
 		observed: observed, computed: map[string]string{}, keys: r.keys,
 		secrets: map[string]bool{}}
 	if r.opts.Library != nil {
-		ld.library = tree{fsys: r.opts.Library, display: "modules@tend/"}
+		ld.library = tree{fsys: libraryFS{r.opts.Library}, display: "modules@tend/"}
 	}
 	cat, diags := ld.catalog(r, block)
 	maps.Copy(r.secrets, ld.secrets)
@@ -194,23 +209,29 @@ func (r *Repo) Redactor() *resources.Redactor {
 func (ld *loader) buildRoot(r *Repo, block *hcl.Block) hcl.Diagnostics {
 	content, diags := block.Body.Content(nodeBodySchema)
 	ld.root = newScope(ld, nil, nil, ld.repo, ".")
+	var roleRefs []hcl.Range
 	if a, ok := content.Attributes["roles"]; ok {
 		roles, d := decodeRoles(a)
 		diags = append(diags, d...)
 		ld.roles = roles
 		elems, _ := hcl.ExprList(a.Expr)
 		for i, role := range roles {
-			if _, ok := r.roles[role]; !ok && !ld.repo.exists("data/roles/"+role+".hcl") {
-				rng := a.Expr.Range()
-				if len(elems) == len(roles) {
-					rng = elems[i].Range() // point at the name, not the list
+			rng := a.Expr.Range()
+			if len(elems) == len(roles) {
+				rng = elems[i].Range() // point at the name, not the list
+			}
+			roleRefs = append(roleRefs, rng)
+			// A data file that cannot be looked at is reported when the
+			// data layers are read.
+			if _, ok := r.roles[role]; !ok {
+				if found, err := ld.repo.exists("data/roles/" + role + ".hcl"); !found && err == nil {
+					diags = append(diags, errorAt(rng, "Unknown role",
+						"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."))
 				}
-				diags = append(diags, errorAt(rng, "Unknown role",
-					"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."))
 			}
 		}
 	}
-	diags = append(diags, ld.loadDataLayers(ld.node, ld.roles)...)
+	diags = append(diags, ld.loadDataLayers(block.DefRange, roleRefs)...)
 	diags = append(diags, ld.root.addBlocks(content.Blocks)...)
 	for _, role := range ld.roles {
 		if rb, ok := r.roles[role]; ok {

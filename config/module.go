@@ -71,25 +71,31 @@ func (s *scope) addModuleCall(b *hcl.Block) hcl.Diagnostics {
 
 // resolveSource finds a module's directory: a path relative to the
 // calling scope ("./x", "../x") stays in the caller's tree; a bare name is
-// looked up in the repository's modules/ first, then in the library.
-func (s *scope) resolveSource(src string) (tree, string, bool) {
+// looked up in the repository's modules/ first, then in the library. A
+// directory that cannot be looked at (a link out of the repository) is an
+// error, not a missing module.
+func (s *scope) resolveSource(src string) (t tree, dir string, ok bool, err error) {
 	if strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") {
 		p := path.Join(s.dir, src)
 		if strings.HasPrefix(p, "../") || p == ".." {
-			return tree{}, "", false
+			return tree{}, "", false, nil
 		}
-		return s.tree, p, s.tree.exists(p)
+		ok, err := s.tree.exists(p)
+		return s.tree, p, ok, err
 	}
 	if !validModuleName(src) {
-		return tree{}, "", false
+		return tree{}, "", false, nil
 	}
-	if p := path.Join("modules", src); s.ld.repo.exists(p) {
-		return s.ld.repo, p, true
+	p := path.Join("modules", src)
+	if ok, err := s.ld.repo.exists(p); ok || err != nil {
+		return s.ld.repo, p, ok, err
 	}
-	if s.ld.library.fsys != nil && s.ld.library.exists(src) {
-		return s.ld.library, src, true
+	if s.ld.library.fsys != nil {
+		if ok, _ := s.ld.library.exists(src); ok {
+			return s.ld.library, src, true, nil
+		}
 	}
-	return tree{}, "", false
+	return tree{}, "", false, nil
 }
 
 func validModuleName(s string) bool {
@@ -105,7 +111,10 @@ func validModuleName(s string) bool {
 }
 
 func (s *scope) loadModule(mc *moduleCall, src string, rng hcl.Range) (*scope, hcl.Diagnostics) {
-	t, dir, ok := s.resolveSource(src)
+	t, dir, ok, err := s.resolveSource(src)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorAt(rng, "Cannot read module", t.readError(dir, err)+".")}
+	}
 	if !ok {
 		return nil, hcl.Diagnostics{errorAt(rng, "Module not found",
 			"No module "+quote(src)+" in this repository's modules/ nor in the module library; relative sources start with ./ or ../.")}
@@ -116,12 +125,15 @@ func (s *scope) loadModule(mc *moduleCall, src string, rng hcl.Range) (*scope, h
 	}
 	child := newScope(s.ld, s, mc, t, dir)
 	var diags hcl.Diagnostics
-	names := hclFiles(t, dir)
+	names, err := hclFiles(t, dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorAt(rng, "Cannot read module", t.readError(dir, err)+".")}
+	}
 	if len(names) == 0 {
 		return nil, hcl.Diagnostics{errorAt(rng, "Empty module", "The module directory "+t.name(dir)+" holds no .hcl files.")}
 	}
 	for _, name := range names {
-		f, d := s.ld.files.parse(t, name)
+		f, d := s.ld.files.parse(t, name, &rng)
 		diags = append(diags, d...)
 		if f == nil {
 			continue

@@ -1,13 +1,17 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -69,12 +73,39 @@ func (s *scope) readRelative(name string) ([]byte, error) {
 	}
 	b, err := s.ld.files.read(s.tree, p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", s.tree.name(p), unwrapPathError(err))
+		return nil, errors.New(s.tree.readError(p, err))
 	}
 	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("%s: not UTF-8 text", s.tree.name(p))
 	}
 	return b, nil
+}
+
+// fileExists reports whether a file named relative to the scope's
+// directory exists. A name that leaves the repository — absolute, through
+// "..", or through a symbolic link — or that names a named pipe, a device
+// or a socket is an error, not false: the answer would tell something of
+// the host.
+func (s *scope) fileExists(name string) (bool, error) {
+	if path.IsAbs(name) {
+		return false, fmt.Errorf("%s: file names are relative to the %s directory, not absolute", name, s.kindOfScope())
+	}
+	p := path.Join(s.dir, name)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return false, fmt.Errorf("%s: leaves the repository", name)
+	}
+	fi, err := s.tree.fsys.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return false, nil
+	case err != nil:
+		return false, errors.New(s.tree.readError(p, err))
+	case fi.IsDir():
+		return false, nil
+	case !fi.Mode().IsRegular():
+		return false, fmt.Errorf("%s is not a regular file", s.tree.name(p))
+	}
+	return true, nil
 }
 
 // renderTemplate renders a template file with the given variables (an
@@ -85,6 +116,9 @@ func (s *scope) renderTemplate(name string, vars cty.Value, rng hcl.Range) (cty.
 		return cty.DynamicVal, hcl.Diagnostics{errorAt(rng, "Cannot read template", err.Error())}
 	}
 	p := s.tree.name(path.Join(s.dir, name))
+	if diags := repofile.CheckTemplate(b, p); diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
 	expr, diags := hclsyntax.ParseTemplate(b, p, hcl.Pos{Line: 1, Column: 1, Byte: 0})
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags

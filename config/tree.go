@@ -3,23 +3,42 @@ package config
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/tendhq/tend/config/repofile"
 )
 
 // tree is a directory of configuration: the node repository on disk, or
 // the module library compiled into tend. Display prefixes file names in
 // diagnostics so a reader can tell the two apart.
 type tree struct {
-	fsys    fs.FS
+	fsys    treeFS
 	display string
 }
+
+// treeFS is what the loader reads a tree through: a *repofile.Dir for the
+// repository (beneath its root, regular files only, bounded), the module
+// library otherwise.
+type treeFS interface {
+	ReadFile(name string) ([]byte, error)
+	ReadDir(name string) ([]fs.DirEntry, error)
+	Stat(name string) (fs.FileInfo, error)
+}
+
+// libraryFS is the module library compiled into tend.
+type libraryFS struct{ fsys fs.FS }
+
+func (l libraryFS) ReadFile(name string) ([]byte, error)       { return fs.ReadFile(l.fsys, name) }
+func (l libraryFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(l.fsys, name) }
+func (l libraryFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(l.fsys, name) }
 
 func (t tree) name(p string) string { return t.display + p }
 
@@ -49,7 +68,7 @@ func (f *files) read(t tree, p string) ([]byte, error) {
 	if b, ok := f.src[name]; ok {
 		return b, nil
 	}
-	b, err := fs.ReadFile(t.fsys, p)
+	b, err := t.fsys.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
@@ -59,13 +78,31 @@ func (f *files) read(t tree, p string) ([]byte, error) {
 	return b, nil
 }
 
-// parse reads and parses one HCL file.
-func (f *files) parse(t tree, p string) (*hcl.File, hcl.Diagnostics) {
+// parse reads and parses one HCL file. A file that cannot be read is
+// reported at ref, what refers to it, or at the file itself when nothing
+// does (node and role files); either way without an excerpt of the file.
+func (f *files) parse(t tree, p string, ref *hcl.Range) (*hcl.File, hcl.Diagnostics) {
 	b, err := f.read(t, p)
 	if err != nil {
-		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()}}
+		if ref == nil {
+			ref = &hcl.Range{Filename: t.name(p), Start: hcl.InitialPos, End: hcl.InitialPos}
+		}
+		return nil, hcl.Diagnostics{errorAt(*ref, "Cannot read file", t.readError(p, err)+".")}
+	}
+	if diags := repofile.CheckHCL(b, t.name(p)); diags.HasErrors() {
+		return nil, diags
 	}
 	return f.parser.ParseHCL(b, t.name(p))
+}
+
+// readError describes why p could not be read, naming it as diagnostics
+// do; a refusal says where a link out of the repository points.
+func (t tree) readError(p string, err error) string {
+	var refused *repofile.RefusedError
+	if errors.As(err, &refused) {
+		return t.name(p) + " " + refused.Why
+	}
+	return t.name(p) + ": " + unwrapPathError(err)
 }
 
 // sealOpen records the files read so far (node and role files) as part
@@ -100,10 +137,13 @@ func (f *files) digest() string {
 
 // hclFiles lists the .hcl files directly in dir, sorted; a missing
 // directory has none.
-func hclFiles(t tree, dir string) []string {
-	entries, err := fs.ReadDir(t.fsys, dir)
+func hclFiles(t tree, dir string) ([]string, error) {
+	entries, err := t.fsys.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	var out []string
 	for _, e := range entries {
@@ -111,11 +151,16 @@ func hclFiles(t tree, dir string) []string {
 			out = append(out, path.Join(dir, e.Name()))
 		}
 	}
-	return out
+	return out, nil
 }
 
-// exists reports whether p names a file or directory in t.
-func (t tree) exists(p string) bool {
-	_, err := fs.Stat(t.fsys, p)
-	return err == nil
+// exists reports whether p names a file or directory in t. A name that
+// cannot be looked at — a link out of the repository — is an error, not
+// an absent file.
+func (t tree) exists(p string) (bool, error) {
+	_, err := t.fsys.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return false, nil
+	}
+	return err == nil, err
 }
