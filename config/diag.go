@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/resources"
@@ -50,6 +51,8 @@ func writeExcerpt(w io.Writer, r hcl.Range, file []byte) {
 	if r.End.Line == r.Start.Line && r.End.Column > r.Start.Column {
 		width = r.End.Column - r.Start.Column
 	}
+	line, col := excerptWindow(line, r.Start.Column)
+	width = min(width, max(1, utf8.RuneCountInString(line)-col+1))
 	gutter := fmt.Sprintf("%5d | ", r.Start.Line)
 	pad := strings.Repeat(" ", len(gutter)-2) + "| "
 	indent := strings.Map(func(c rune) rune {
@@ -57,8 +60,31 @@ func writeExcerpt(w io.Writer, r hcl.Range, file []byte) {
 			return '\t'
 		}
 		return ' '
-	}, prefixRunes(line, r.Start.Column-1))
+	}, prefixRunes(line, col-1))
 	fmt.Fprintf(w, "%s%s\n%s%s%s\n", gutter, line, pad, indent, strings.Repeat("^", width))
+}
+
+// maxExcerpt is the most characters of a line an excerpt shows.
+const maxExcerpt = 160
+
+// excerptWindow cuts a line longer than maxExcerpt to the part around
+// column col, marking the cuts with "…"; it returns the part and the column
+// in it.
+func excerptWindow(line string, col int) (string, int) {
+	runes := []rune(line)
+	if len(runes) <= maxExcerpt {
+		return line, col
+	}
+	start := max(0, min(col-1-maxExcerpt/2, len(runes)-maxExcerpt))
+	end := min(len(runes), start+maxExcerpt)
+	out := string(runes[start:end])
+	if end < len(runes) {
+		out += "…"
+	}
+	if start > 0 {
+		return "…" + out, col - start + 1
+	}
+	return out, col
 }
 
 // prefixRunes returns the first n characters of s (columns count

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/tendhq/tend/config"
+	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
@@ -36,13 +37,19 @@ func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 	parser := hclparse.NewParser()
 	var diags hcl.Diagnostics
 	unformatted := 0
-	for _, name := range names {
-		src, err := os.ReadFile(name)
+	for _, t := range names {
+		name := t.path()
+		src, err := t.read(int64(c.maxFileSize))
 		if err != nil {
 			fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
 			return exitUsage
 		}
 		rel := displayName(c.repo, name)
+		if d := repofile.CheckHCL(src, rel); d.HasErrors() {
+			diags = append(diags, d...)
+			parser.AddFile(rel, &hcl.File{Bytes: src})
+			continue
+		}
 		if _, d := parser.ParseHCL(src, rel); d.HasErrors() {
 			diags = append(diags, d...)
 			continue
@@ -83,38 +90,65 @@ func rewrite(name string, b []byte) error {
 // configDirs are the repository directories fmt formats.
 var configDirs = []string{"nodes", "roles", "data", "modules"}
 
-// hclFilesUnder lists the .hcl files of a repository's configuration
-// directories.
-func hclFilesUnder(repo string) ([]string, error) {
-	var out []string
-	for _, dir := range configDirs {
-		err := filepath.WalkDir(filepath.Join(repo, dir), func(p string, d fs.DirEntry, err error) error {
-			if errors.Is(err, fs.ErrNotExist) && p == filepath.Join(repo, dir) {
-				return filepath.SkipDir
-			}
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
-				out = append(out, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+// fmtFile is a file fmt works on, read beneath the directory it was
+// found in (the repository, or the directory named): a symbolic link out
+// of it is refused, and so is anything but a regular file.
+type fmtFile struct{ dir, rel string }
+
+func (f fmtFile) path() string { return filepath.Join(f.dir, f.rel) }
+
+func (f fmtFile) read(maxSize int64) ([]byte, error) {
+	d, err := repofile.Open(f.dir, maxSize)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	defer d.Close()
+	b, err := d.ReadFile(filepath.ToSlash(f.rel))
+	var refused *repofile.RefusedError
+	if errors.As(err, &refused) {
+		refused.Name = f.path()
+	}
+	return b, err
+}
+
+// hclFilesUnder lists the .hcl files under dir, relative to base; a
+// missing dir has none.
+func hclFilesUnder(base, dir string) ([]fmtFile, error) {
+	var out []fmtFile
+	top := filepath.Join(base, dir)
+	err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == top {
+			return filepath.SkipDir
+		}
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+			rel, err := filepath.Rel(base, p)
+			out = append(out, fmtFile{dir: base, rel: rel})
+			return err
+		}
+		return nil
+	})
+	return out, err
 }
 
 // fmtTargets lists the files fmt works on: the repository's
 // configuration, or the named .hcl files and the .hcl files under the
 // named directories.
-func fmtTargets(repo string, args []string) ([]string, error) {
+func fmtTargets(repo string, args []string) ([]fmtFile, error) {
 	if len(args) == 0 {
-		return hclFilesUnder(repo)
+		var out []fmtFile
+		for _, dir := range configDirs {
+			files, err := hclFilesUnder(repo, dir)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, files...)
+		}
+		return out, nil
 	}
-	var out []string
+	var out []fmtFile
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		switch {
@@ -123,18 +157,14 @@ func fmtTargets(repo string, args []string) ([]string, error) {
 		case !fi.IsDir() && !strings.HasSuffix(a, ".hcl"):
 			return nil, fmt.Errorf("%s: not an .hcl file", a)
 		case !fi.IsDir():
-			out = append(out, a)
+			out = append(out, fmtFile{dir: filepath.Dir(a), rel: filepath.Base(a)})
 			continue
 		}
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".hcl") {
-				out = append(out, p)
-			}
-			return err
-		})
+		files, err := hclFilesUnder(a, ".")
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, files...)
 	}
 	return out, nil
 }

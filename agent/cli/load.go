@@ -34,7 +34,7 @@ func openRepo(env *cmdEnv, c *common) (*config.Repo, bool) {
 	repo, diags := config.Open(config.Options{
 		Repo: repoDir, Library: modules.Library, Registry: reg,
 		Env:      resources.Env{Root: root, StateDir: c.stateDir},
-		Identity: c.identity,
+		Identity: c.identity, MaxFileSize: int64(c.maxFileSize),
 	})
 	return repo, printDiags(env, repo, diags)
 }

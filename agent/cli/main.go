@@ -10,6 +10,7 @@ import (
 	"sort"
 	"syscall"
 
+	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/providers/plugin"
 	"github.com/tendhq/tend/resources"
 )
@@ -92,6 +93,7 @@ type common struct {
 	identity                   string
 	parallel                   int
 	providers                  providerFlags
+	maxFileSize                fileSize
 }
 
 func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet {
@@ -102,12 +104,25 @@ func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet 
 	fs.StringVar(&c.repo, "repo", ".", "the node repository")
 	fs.StringVar(&c.identity, "identity", defaultIdentity, "the age identity file decrypt() uses (root-only)")
 	c.providers.add(fs)
+	c.maxFileSize = fileSize(repofile.DefaultMaxSize)
+	fs.Var(&c.maxFileSize, "max-file-size", "refuse a repository file larger than this (bytes, or with KiB, MiB or GiB)")
 	if withHost {
 		fs.StringVar(&c.root, "root", "/", "resolve every managed path under this directory")
 		fs.StringVar(&c.stateDir, "state-dir", "/var/lib/tend", "tend's state directory (reports, backups, pending events)")
 		fs.IntVar(&c.parallel, "parallel", 4, "how many resources to work on at once")
 	}
 	return fs
+}
+
+// fileSize is a byte count given as a flag: "64MiB", "512KiB", "1000".
+type fileSize int64
+
+func (f *fileSize) String() string { return repofile.FormatSize(int64(*f)) }
+
+func (f *fileSize) Set(s string) error {
+	n, err := repofile.ParseSize(s)
+	*f = fileSize(n)
+	return err
 }
 
 // parse parses flags, reporting usage errors; ok is false when the

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/tendhq/tend/config/repofile"
 )
 
 // LockFile is the name of the file, at the top of a node repository, that
@@ -37,16 +38,23 @@ type lockFile struct {
 	} `hcl:"provider,block"`
 }
 
-// ReadLock reads a lock file. A missing file pins nothing.
+// ReadLock reads a lock file. A missing file pins nothing. It is read as
+// every repository file is (repofile): a symbolic link out of its
+// directory, anything but a regular file, or a file over the size limit
+// is refused.
 func ReadLock(path string) (Lock, error) {
-	src, err := os.ReadFile(path)
+	src, err := readLockFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return Lock{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	f, diags := hclparse.NewParser().ParseHCL(src, path)
+	diags := repofile.CheckHCL(src, path)
+	var f *hcl.File
+	if !diags.HasErrors() {
+		f, diags = hclparse.NewParser().ParseHCL(src, path)
+	}
 	var lf lockFile
 	if !diags.HasErrors() {
 		diags = gohcl.DecodeBody(f.Body, nil, &lf)
@@ -65,6 +73,20 @@ func ReadLock(path string) (Lock, error) {
 		l[p.Name] = p.SHA256
 	}
 	return l, nil
+}
+
+func readLockFile(path string) ([]byte, error) {
+	dir, err := repofile.Open(filepath.Dir(path), repofile.DefaultMaxSize)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	b, err := dir.ReadFile(filepath.Base(path))
+	var refused *repofile.RefusedError
+	if errors.As(err, &refused) {
+		refused.Name = path
+	}
+	return b, err
 }
 
 // diagError renders HCL diagnostics as file:line:col: message.
