@@ -175,33 +175,38 @@ func (d *Dir) refusal(name string, err error) error {
 	return err
 }
 
-// leavingLink finds the first symbolic link on the way to name whose
-// target leaves the repository: an absolute target, or a relative one that
-// climbs above the root. A link through other links that only ends up
-// outside is reported as the first link on the way.
+// leavingLink finds the symbolic link on the way to name whose target
+// leaves the repository: an absolute target, or a relative one that climbs
+// above the root. Links that stay inside are followed (up to 40 of them,
+// as the kernel does); when none leaves, the first link met is reported.
 func (d *Dir) leavingLink(name string) (link, target string, ok bool) {
 	var first, firstTarget string
+	parts := strings.Split(path.Clean(name), "/")
 	p := ""
-	for _, part := range strings.Split(path.Clean(name), "/") {
-		p = path.Join(p, part)
-		fi, err := d.root.Lstat(p)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			if err != nil {
-				break
-			}
-			continue
-		}
-		t, err := d.root.Readlink(p)
+	for i, hops := 0, 0; i < len(parts) && hops <= 40; {
+		next := path.Join(p, parts[i])
+		fi, err := d.root.Lstat(next)
 		if err != nil {
 			break
 		}
-		if path.IsAbs(t) || climbs(path.Join(path.Dir(p), t)) {
-			return p, t, true
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			p, i = next, i+1
+			continue
+		}
+		t, err := d.root.Readlink(next)
+		if err != nil {
+			break
+		}
+		resolved := path.Join(p, t)
+		if path.IsAbs(t) || climbs(resolved) {
+			return next, t, true
 		}
 		if first == "" {
-			first, firstTarget = p, t
+			first, firstTarget = next, t
 		}
-		p = path.Join(path.Dir(p), t)
+		// Start again from the root along the link's target.
+		parts = strings.Split(path.Join(append([]string{resolved}, parts[i+1:]...)...), "/")
+		p, i, hops = "", 0, hops+1
 	}
 	return first, firstTarget, first != ""
 }
