@@ -58,13 +58,14 @@ func (d *Dir) Close() error { return d.root.Close() }
 func (d *Dir) MaxSize() int64 { return d.maxSize }
 
 // RefusedError says why a repository file is not read. Name is the
-// repository path asked for; Why never holds anything read from the file.
+// repository path asked for; Why, a clause that follows it ("is a named
+// pipe..."), never holds anything read from the file.
 type RefusedError struct {
 	Name string
 	Why  string
 }
 
-func (e *RefusedError) Error() string { return e.Name + ": " + e.Why }
+func (e *RefusedError) Error() string { return e.Name + " " + e.Why }
 
 // ReadFile reads a regular file of the repository, at most MaxSize bytes.
 func (d *Dir) ReadFile(name string) ([]byte, error) {
@@ -166,7 +167,7 @@ func (d *Dir) refusal(name string, err error) error {
 		if link == name {
 			return &RefusedError{Name: name, Why: fmt.Sprintf("is a symbolic link to %q, which leaves the repository", target)}
 		}
-		return &RefusedError{Name: name, Why: fmt.Sprintf("%s is a symbolic link to %q, which leaves the repository", link, target)}
+		return &RefusedError{Name: name, Why: fmt.Sprintf("is reached through %s, a symbolic link to %q, which leaves the repository", link, target)}
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Err.Error() == "path escapes from parent" {

@@ -87,8 +87,8 @@ func TestLinksOutAreRefused(t *testing.T) {
 	for name, want := range map[string]string{
 		"files/absolute":             `is a symbolic link to "`, /* the outside path follows */
 		"files/relative":             `is a symbolic link to "../../outside/secret", which leaves the repository`,
-		"files/outdir/secret":        `files/outdir is a symbolic link to "`,
-		"files/chain":                `files/absolute is a symbolic link to "`,
+		"files/outdir/secret":        `is reached through files/outdir, a symbolic link to "`,
+		"files/chain":                `is reached through files/absolute, a symbolic link to "`,
 		"files/sub/climb":            `is a symbolic link to "../../../outside/secret", which leaves the repository`,
 		"files/dev":                  `is a symbolic link to "/dev/zero", which leaves the repository`,
 		"files/via-root":             `which leaves the repository`,
