@@ -9,8 +9,8 @@ node "web" {
 
   resource "file" "template" {
     path = "/etc/b"
-    # expect-error: 13:16 Cannot read template; files/up/README.md is reached through files/up, a symbolic link to "../../", which leaves the repository
-    template = "files/up/README.md"
+    # expect-error: 13:16 Cannot read template; files/up/emailout-host.txt is reached through files/up, a symbolic link to "../../../seeds", which leaves the repository
+    template = "files/up/emailout-host.txt"
   }
 
   resource "file" "function" {
