@@ -195,3 +195,34 @@ func TestOnlyRegularFilesAreRead(t *testing.T) {
 		t.Error("a file under the limit is refused")
 	}
 }
+
+// fileexists() is false for what does not exist, and an error for what
+// would tell something of the host.
+func TestFileExists(t *testing.T) {
+	for expr, want := range map[string]string{
+		`fileexists("files/ok") ? "y" : "n"`:       "",
+		`fileexists("files/missing") ? "n" : "y"`:  "",
+		`fileexists("files") ? "n" : "y"`:          "",
+		`fileexists("files/ok/x") ? "n" : "y"`:     "",
+		`fileexists("../outside/canary") ? 1 : 0`:  "../outside/canary: leaves the repository",
+		`fileexists("/etc/passwd") ? 1 : 0`:        "/etc/passwd: file names are relative to the node directory, not absolute",
+		`fileexists("files/out/canary") ? 1 : 0`:   "files/out/canary is reached through files/out",
+		`fileexists("files/pipe") ? 1 : 0`:         "files/pipe is not a regular file",
+		`fileexists("files/dangling") ? "n" : "y"`: "",
+	} {
+		body := strings.Replace(fileResource, "%s", "content = "+expr, 1)
+		repo := closedRepo(t, body, map[string]string{}, map[string]string{"files/out": "OUTSIDE", "files/dangling": "nothing"})
+		if err := syscall.Mkfifo(filepath.Join(repo, "files/pipe"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, cat := load(t, repo, 0)
+		switch {
+		case want == "" && cat != nil:
+			if v := cat.Instances[0].Config.Values["content"].AsString(); v != "y" {
+				t.Errorf("%s: content %q", expr, v)
+			}
+		case want == "" || !strings.Contains(out, want):
+			t.Errorf("%s:\n%s\nwant %q", expr, out, want)
+		}
+	}
+}

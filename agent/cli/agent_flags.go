@@ -91,6 +91,9 @@ func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
 	if !set["wait-for-lock"] && s.WaitForLock > 0 {
 		a.waitForLock = s.WaitForLock
 	}
+	if !set["max-file-size"] && s.MaxFileSize > 0 {
+		a.maxFileSize = fileSize(s.MaxFileSize)
+	}
 	return true
 }
 

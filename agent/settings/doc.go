@@ -10,6 +10,7 @@
 //	parallel       = 4
 //	allow_rollback = false
 //	wait_for_lock  = "0s"
+//	max_file_size  = "64MiB"
 //
 // Every attribute is optional; an unknown one, a wrong type or a bad
 // duration is an hcl diagnostic with file:line:col.

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/tendhq/tend/config/repofile"
 )
 
 // DefaultPath is where the agent looks for its settings.
@@ -33,12 +34,15 @@ type Settings struct {
 	AllowRollback bool
 	// WaitForLock is how long to wait for another run to finish.
 	WaitForLock time.Duration
+	// MaxFileSize is the size limit of one repository file, in bytes.
+	MaxFileSize int64
 }
 
 // Schema is the file's one level of attributes.
 var Schema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source"}, {Name: "ref"}, {Name: "signers"}, {Name: "node"},
 	{Name: "state_dir"}, {Name: "parallel"}, {Name: "allow_rollback"}, {Name: "wait_for_lock"},
+	{Name: "max_file_size"},
 }}
 
 // Load reads a settings file. A missing file is reported through
@@ -67,6 +71,7 @@ func Load(path string) (s Settings, files map[string][]byte, exists bool, diags 
 	d.int("parallel", &s.Parallel)
 	d.bool("allow_rollback", &s.AllowRollback)
 	d.duration("wait_for_lock", &s.WaitForLock)
+	d.size("max_file_size", &s.MaxFileSize)
 	return s, files, true, append(diags, d.diags...)
 }
 
@@ -106,6 +111,19 @@ func (d *decoder) duration(name string, v *time.Duration) {
 		return
 	}
 	*v = dur
+}
+
+func (d *decoder) size(name string, v *int64) {
+	var s string
+	if !d.decode(name, &s) {
+		return
+	}
+	n, err := repofile.ParseSize(s)
+	if err != nil {
+		d.fail(name, "Invalid size", `a size such as "64MiB", "512KiB" or a number of bytes is required`)
+		return
+	}
+	*v = n
 }
 
 func (d *decoder) fail(name, summary, detail string) {

@@ -27,13 +27,15 @@ state_dir = "/srv/tend"
 parallel = 8
 allow_rollback = true
 wait_for_lock = "90s"
+max_file_size = "8MiB"
 `)
 	s, _, exists, diags := Load(path)
 	if diags.HasErrors() || !exists {
 		t.Fatal(diags)
 	}
 	want := Settings{Source: "ssh://git@git.test/nodes.git", Ref: "production", Signers: "/etc/tend/signers", Node: "mx1",
-		StateDir: "/srv/tend", Parallel: 8, AllowRollback: true, WaitForLock: 90 * time.Second}
+		StateDir: "/srv/tend", Parallel: 8, AllowRollback: true, WaitForLock: 90 * time.Second,
+		MaxFileSize: 8 << 20}
 	if s != want {
 		t.Errorf("Load = %+v, want %+v", s, want)
 	}
@@ -45,6 +47,7 @@ func TestLoadErrors(t *testing.T) {
 		{"ref = \"main\"\nparallel = \"many\"\n", `:2:13: Unsuitable value type`},
 		{"wait_for_lock = \"soon\"\n", `:1:17: Invalid duration`},
 		{"parallel = 0\n", `:1:12: Invalid value`},
+		{"max_file_size = \"8MB\"\n", `:1:17: Invalid size`},
 		{"source = \n", `:1:10: Invalid expression`},
 	} {
 		_, _, _, diags := Load(write(t, tc.text))

@@ -36,7 +36,7 @@ func deep(n int) map[string]string {
 }
 
 func TestDeepNestingIsRefused(t *testing.T) {
-	cases := deep(3000)
+	cases := deep(1000)
 	for _, name := range []string{"brackets", "interpolated"} {
 		cases[name+"-100000"] = deep(100000)[name]
 	}
@@ -53,8 +53,8 @@ func TestDeepNestingIsRefused(t *testing.T) {
 	}
 	for name, src := range map[string]string{
 		"interpolations": strings.Repeat("${", 100000) + "1" + strings.Repeat("}", 100000),
-		"ifs":            strings.Repeat("%{ if true }", 3000) + strings.Repeat("%{ endif }", 3000),
-		"fors":           strings.Repeat("%{~ for x in y ~}", 3000) + strings.Repeat("%{~ endfor ~}", 3000),
+		"ifs":            strings.Repeat("%{ if true }", 1000) + strings.Repeat("%{ endif }", 1000),
+		"fors":           strings.Repeat("%{~ for x in y ~}", 1000) + strings.Repeat("%{~ endfor ~}", 1000),
 	} {
 		if diags := repofile.CheckTemplate([]byte(src), "deep.tmpl"); !diags.HasErrors() {
 			t.Errorf("template %s: accepted", name)
@@ -78,23 +78,23 @@ func TestNestingUnderTheLimit(t *testing.T) {
 // Brackets in strings, comments and heredoc text are text: a valid file
 // holding thousands of them is accepted.
 func TestTextIsNotNesting(t *testing.T) {
-	many := strings.Repeat("[{(", 5000)
+	many := strings.Repeat("[{(", 2000)
 	src := "a = \"" + many + "\"\n" +
 		"# " + many + "\n" +
 		"// " + many + "\n" +
 		"/* " + many + "\n" + many + " */\n" +
 		"b = <<EOT\n" + many + "\n  $${" + many + "\nEOT\n" +
-		"c = [" + strings.Repeat("1,\n", 5000) + "]\n" +
-		"d = {\n" + strings.Repeat("  k = 1 + 2 * 3\n", 5000) + "}\n" +
-		strings.Repeat("e {\n  f = 1 + 2 + 3 + 4\n}\n", 5000) +
-		"f = \"" + strings.Repeat("${x} %{ if y }z%{ endif } ", 5000) + "\"\n"
+		"c = [" + strings.Repeat("1,\n", 1000) + "]\n" +
+		"d = {\n" + strings.Repeat("  k = 1 + 2 * 3\n", 1000) + "}\n" +
+		strings.Repeat("e {\n  f = 1 + 2 + 3 + 4\n}\n", 1000) +
+		"f = \"" + strings.Repeat("${x} %{ if y }z%{ endif } ", 1000) + "\"\n"
 	if diags := repofile.CheckHCL([]byte(src), "text.hcl"); diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	if _, diags := hclsyntax.ParseConfig([]byte(src), "text.hcl", hcl.InitialPos); diags.HasErrors() {
 		t.Fatalf("the text is not valid HCL: %v", diags)
 	}
-	tmpl := many + "\n" + strings.Repeat("${x} %{ for a in b }${a}%{ endfor }\n", 5000)
+	tmpl := many + "\n" + strings.Repeat("${x} %{ for a in b }${a}%{ endfor }\n", 1000)
 	if diags := repofile.CheckTemplate([]byte(tmpl), "text.tmpl"); diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -104,7 +104,7 @@ func TestJSONNesting(t *testing.T) {
 	if err := repofile.CheckJSON(strings.Repeat("[", 100000)); err == nil {
 		t.Error("deep JSON accepted")
 	}
-	ok := `{"a": "` + strings.Repeat("[{", 5000) + `\"", "b": [[[1]]]}`
+	ok := `{"a": "` + strings.Repeat("[{", 1000) + `\"", "b": [[[1]]]}`
 	if err := repofile.CheckJSON(ok); err != nil {
 		t.Error(err)
 	}
