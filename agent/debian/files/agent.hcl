@@ -30,3 +30,6 @@
 
 # When another run holds the lock, wait this long for it.
 # wait_for_lock = "0s"
+
+# Refuse a repository file larger than this ("64MiB", "512KiB" or bytes).
+# max_file_size = "64MiB"
