@@ -56,6 +56,12 @@ func summary(age time.Duration, failed int, lkg bool) *report.LastRunSummary {
 	}
 }
 
+func crashed() *report.LastRunSummary {
+	s := summary(time.Minute, 0, false)
+	s.ExitCode, s.Report, s.InternalError = report.ExitInternal, "r.json", "internal error: tend exited 2 without finishing: fatal error: stack overflow"
+	return s
+}
+
 func TestStates(t *testing.T) {
 	off := &disable.State{Who: "alice", Reason: "kernel upgrade", Since: now.Add(-8 * time.Hour)}
 	for _, c := range []struct {
@@ -73,6 +79,7 @@ func TestStates(t *testing.T) {
 		{"own thresholds", Input{Summary: summary(20*time.Minute, 0, false)}, Thresholds{WarnAge: 5 * time.Minute, CritAge: 15 * time.Minute}, Critical, "critical over 15m0s"},
 		{"last known good", Input{Summary: summary(time.Minute, 0, true)}, Thresholds{}, Warning, "last known good commit, not the source's tip: signature / by unknown key"},
 		{"disabled", Input{Summary: summary(7*time.Hour, 0, false), Disabled: off}, Thresholds{}, Warning, "agent disabled by alice since 2026-03-01T04:00:00Z: kernel upgrade (until enabled)"},
+		{"crashed", Input{Summary: crashed()}, Thresholds{FailuresWarn: true}, Critical, "tend crashed in the last run (exit code 70, report r.json): internal error: tend exited 2"},
 		{"never ran", Input{SummaryErr: fs.ErrNotExist}, Thresholds{}, Unknown, "cannot read the last run summary"},
 		{"no summary", Input{}, Thresholds{}, Unknown, "no run recorded yet"},
 		{"unreadable disable", Input{Summary: summary(time.Minute, 0, false), DisabledErr: errors.New("bad json")}, Thresholds{}, Unknown, "cannot read the disable state: bad json"},

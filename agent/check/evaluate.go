@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tendhq/tend/resources/report"
 )
 
 // Evaluate judges the input against the thresholds.
@@ -30,6 +32,9 @@ func Evaluate(in Input, t Thresholds) Result {
 	warn, crit := t.ages()
 	v.add(OK, fmt.Sprintf("last run %s ago on %s: %d changed, %d failed, %d skipped of %d",
 		age, commit(s.Source.ID), s.Summary.Changed, s.Summary.Failed, s.Summary.Skipped, s.Summary.Total))
+	if s.InternalError != "" || s.ExitCode == report.ExitInternal {
+		v.add(Critical, fmt.Sprintf("tend crashed in the last run (exit code %d, report %s): %s", report.ExitInternal, s.Report, s.InternalError))
+	}
 	if bad := s.Summary.Failed + s.Summary.Skipped; bad > 0 {
 		sev := Critical
 		if t.FailuresWarn {

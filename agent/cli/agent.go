@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/agent/source"
+	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -28,7 +30,11 @@ func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	if a.ops.daemon.on {
 		return runDaemon(ctx, env, a.ops.daemon, func(ctx context.Context) int {
-			defer func() { env.providers.Close(); env.providers = nil }()
+			defer func() {
+				env.providers.Close()
+				env.providers = nil
+				supervise.Sweep() // what the run's commands left running
+			}()
 			return a.run(ctx, env)
 		})
 	}
@@ -50,6 +56,9 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 		return exitUsage
 	}
 	defer lock.Release()
+	defer func() { env.fallback = "" }() // a daemon's next run tries the tip again
+	env.announce(supervise.Run{Command: "agent", Repo: a.source, Node: a.node, Root: a.root, StateDir: a.stateDir,
+		Started: time.Now(), MetricsFile: a.ops.metricsFile, Fallback: env.fallback != ""})
 	log := agentLogger(env)
 	if code, skip := skipDisabled(env, log, a.stateDir, a.ops.metricsFile); skip {
 		return code
@@ -60,7 +69,14 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 		return exitUsage
 	}
 	defer src.Close()
-	co, cat, why := a.tip(ctx, env, src)
+	var co source.Checkout
+	var cat *config.Catalog
+	var why error
+	if env.fallback != "" {
+		why = errors.New(env.fallback) // the tip crashed tend: not again
+	} else {
+		co, cat, why = a.tip(ctx, env, src)
+	}
 	if why != nil {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", why)
 		if co, cat, err = a.lastKnownGood(ctx, env, src); err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -39,6 +40,7 @@ func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 		adoptSaved(fs, &c, saved)
 	}
+	env.announce(supervise.Run{Command: "apply", Repo: c.repo, Node: c.node, Root: c.root, StateDir: c.stateDir, Started: time.Now()})
 	cat, ok := loadObserved(ctx, env, &c)
 	if !ok {
 		return exitUsage
@@ -95,17 +97,23 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 		return exitUsage
 	}
 	nodes, _ := engineNodes(cat)
-	start := time.Now()
+	start, runID := time.Now(), newRunID()
+	env.announceRun(runID, start)
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
 	red := resources.NewRedactor(cat.Secrets)
 	redact(&res, cat)
 	src.Why = red.String(src.Why)
 	rep := report.New(res, start, time.Since(start))
-	rep.RunID, rep.Node, rep.Root = newRunID(), cat.Node, c.root
+	rep.RunID, rep.Node, rep.Root = runID, cat.Node, c.root
 	src.Digest = cat.Digest
 	rep.Source = src
 	if src.LastKnownGood {
 		rep.ExitCode |= report.ExitLastKnownGood
+	}
+	if env.fallback != "" {
+		// The tip crashed tend: the run fails whatever the last known
+		// good did.
+		rep.InternalError, rep.ExitCode = env.fallback, report.ExitInternal
 	}
 	printOutcomes(env.stdout, res)
 	path, err := report.Write(c.stateDir, rep, report.DefaultKeep)

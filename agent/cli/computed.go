@@ -50,6 +50,8 @@ func loadObserved(ctx context.Context, env *cmdEnv, c *common) (*config.Catalog,
 		}
 		inst.Resource = unresolved{why: why}
 	}
+	env.link.Secrets(cat.Secrets)
+	crashForTest(cat)
 	return cat, true
 }
 

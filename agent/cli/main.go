@@ -9,7 +9,9 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 
+	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/providers/plugin"
 	"github.com/tendhq/tend/resources"
@@ -41,21 +43,52 @@ var commands = map[string]command{
 type cmdEnv struct {
 	stdout, stderr io.Writer
 	providers      *plugin.Set // started by openRepo, killed when Main returns
+	// link tells the supervisor, if any, where a crash is to be recorded.
+	link *supervise.Link
+	// fallback, for the agent, is why the child before this one crashed:
+	// the run applies the last known good at once.
+	fallback string
+	run      *supervise.Run // as announced last
 }
 
-// Main runs tend with its arguments and returns the exit code. Everything
-// it prints goes through resources.TerminalWriter: a control character in
-// a path, a file's content or a command's output is shown escaped, never
-// sent to the reader's terminal.
+// announce tells the supervisor where the run records itself.
+func (env *cmdEnv) announce(r supervise.Run) {
+	env.run = &r
+	env.link.Announce(r)
+}
+
+// announceRun adds the run's id and start to what was announced.
+func (env *cmdEnv) announceRun(id string, started time.Time) {
+	if env.run != nil {
+		r := *env.run
+		r.RunID, r.Started = id, started
+		env.announce(r)
+	}
+}
+
+// Main runs tend with its arguments and returns the exit code, in this
+// process and unsupervised (the tend binary runs Run).
 func Main(args []string, stdout, stderr io.Writer) int {
-	out, errOut := resources.NewTerminalWriter(stdout), resources.NewTerminalWriter(stderr)
+	return mainEnv(args, &cmdEnv{stdout: stdout, stderr: stderr})
+}
+
+// mainEnv runs the command. Everything it prints goes through
+// resources.TerminalWriter: a control character in a path, a file's
+// content or a command's output is shown escaped, never sent to the
+// reader's terminal.
+func mainEnv(args []string, env *cmdEnv) int {
+	out, errOut := resources.NewTerminalWriter(env.stdout), resources.NewTerminalWriter(env.stderr)
 	defer out.Flush()
 	defer errOut.Flush()
-	return run(args, out, errOut)
+	env.stdout, env.stderr = out, errOut
+	return run(args, env)
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	env := &cmdEnv{stdout: stdout, stderr: stderr}
+func run(args []string, env *cmdEnv) int {
+	stdout, stderr := env.stdout, env.stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	env.link.Ready()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
@@ -66,8 +99,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	defer func() { env.providers.Close() }()
 	return cmd.run(ctx, env, args[1:])
 }
@@ -85,6 +116,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprint(w, "\nRun 'tend COMMAND -h' for a command's flags.\n")
+	fmt.Fprintf(w, "\nExit code %d, from any command, means tend itself crashed (a bug in tend);\napply and agent then record a failed run, which tend check reports as CRITICAL.\n", supervise.ExitInternal)
 }
 
 // common are the flags most commands share.

@@ -50,12 +50,14 @@ func buildMotd(t *testing.T) string {
 }
 
 // noProcs checks that no process of this script is left: every process
-// tend starts inherits the script's environment, $WORK included.
+// tend starts inherits the script's environment, $WORK included, or (an
+// exec's command) has TEND_ROOT under $WORK.
 func noProcs(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 0 {
 		ts.Fatalf("usage: noprocs")
 	}
 	marker := []byte("\x00WORK=" + ts.Getenv("WORK") + "\x00")
+	rooted := []byte("\x00TEND_ROOT=" + ts.Getenv("WORK") + "/")
 	entries, err := os.ReadDir("/proc")
 	ts.Check(err)
 	var left []string
@@ -65,7 +67,8 @@ func noProcs(ts *testscript.TestScript, neg bool, args []string) {
 			continue
 		}
 		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err != nil || !bytes.Contains(append([]byte{0}, append(env, 0)...), marker) || zombie(pid) {
+		env = append([]byte{0}, append(env, 0)...)
+		if err != nil || !(bytes.Contains(env, marker) || bytes.Contains(env, rooted)) || zombie(pid) {
 			continue
 		}
 		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))

@@ -118,6 +118,11 @@ plan, apply and agent: 0 nothing to do, 2 changes made, 4 failures,
 6 changes and failures, 1 invalid configuration or usage,
 3 the agent is disabled (tend disable) and did nothing.
 .PP
+Any command: 70 tend itself crashed (an internal error: a bug in tend).
+apply and agent then record a failed run, so that check is CRITICAL;
+the agent applies the last known good commit instead of the tip that
+crashed it. No crash ever exits 0 or 2.
+.PP
 check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as monitoring plugins do.
 .SH FILES
 .TP

@@ -50,6 +50,8 @@ func Format(r Run) []byte {
 	}{{"total", s.Summary.Total}, {"changed", s.Summary.Changed}, {"failed", s.Summary.Failed}, {"skipped", s.Summary.Skipped}, {"unchanged", s.Summary.Unchanged}} {
 		w.sample("tend_last_run_resources", labels("result", c.result), float64(c.n))
 	}
+	w.gauge("tend_last_run_internal_error", "Whether tend crashed in the last run (exit code 70).", "",
+		flag(s.InternalError != "" || s.ExitCode == report.ExitInternal))
 	w.gauge("tend_last_run_stale_config", "Whether the last run applied the last known good commit instead of the source's tip.", "", flag(s.Source.LastKnownGood))
 	w.gauge("tend_last_run_info", "The configuration the last run applied (always 1).",
 		labels("node", s.Node, "commit", s.Source.ID, "signer", s.Source.Signer), 1)

@@ -143,11 +143,16 @@ func TestFormatParses(t *testing.T) {
 		"tend_disabled": 1, "tend_disabled_until_timestamp_seconds": float64(fin.Add(time.Hour).Unix()),
 		"tend_last_run_timestamp_seconds": 1772359200.25, "tend_last_run_duration_seconds": 1.5,
 		"tend_last_run_exit_code": 6, "tend_last_run_stale_config": 1, "tend_last_run_info": 1,
+		"tend_last_run_internal_error": 0,
 	}
 	for name, v := range want {
 		if s := fams[name]; len(s) != 1 || s[0].value != v {
 			t.Errorf("%s = %+v, want %v", name, s, v)
 		}
+	}
+	run.Summary.InternalError, run.Summary.ExitCode = "internal error: tend exited 2 without finishing", report.ExitInternal
+	if crashed, err := parse(string(Format(run))); err != nil || len(crashed["tend_last_run_internal_error"]) != 1 || crashed["tend_last_run_internal_error"][0].value != 1 {
+		t.Errorf("a crashed run: tend_last_run_internal_error = %+v, %v", crashed["tend_last_run_internal_error"], err)
 	}
 	got := map[string]float64{}
 	for _, s := range fams["tend_last_run_resources"] {

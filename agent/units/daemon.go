@@ -92,6 +92,7 @@ func (l Loop) pingWatchdog() (stop func()) {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
+		defer func() { _ = recover() }() // a failed ping lets the watchdog act, it does not end the run
 		t := time.NewTicker(l.Watchdog / 2)
 		defer t.Stop()
 		for {

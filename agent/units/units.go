@@ -101,6 +101,9 @@ func Service(o Options) string {
 func daemonService(o Options) []*unit.UnitOption {
 	return []*unit.UnitOption{
 		unit.NewUnitOption("Service", "Type", "notify"),
+		// tend's supervisor is the main process; its child, which runs the
+		// loop, notifies.
+		unit.NewUnitOption("Service", "NotifyAccess", "all"),
 		unit.NewUnitOption("Service", "ExecStart", fmt.Sprintf("%s agent --daemon --config %s --interval %s --splay %s", o.Binary, o.Config, o.Interval, o.Splay)),
 		unit.NewUnitOption("Service", "WatchdogSec", "2min"),
 		unit.NewUnitOption("Service", "Restart", "on-failure"),

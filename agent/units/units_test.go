@@ -63,6 +63,7 @@ After=network-online.target
 
 [Service]
 Type=notify
+NotifyAccess=all
 ExecStart=/usr/local/bin/tend agent --daemon --config /srv/agent.hcl --interval 10m0s --splay 1m30s
 WatchdogSec=2min
 Restart=on-failure

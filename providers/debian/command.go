@@ -95,7 +95,7 @@ func run(ctx context.Context, root string, c command) (result, error) {
 	}
 	// A group of its own lets cancellation stop dpkg and the maintainer
 	// scripts apt started, not only apt.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = waitDelay
 	err := cmd.Run()

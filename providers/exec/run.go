@@ -45,7 +45,7 @@ func (s *settings) run(ctx context.Context, script string, out io.Writer) (exit,
 	}
 	// A group of its own lets a timeout kill every process the command
 	// started, not only the shell.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = waitDelay
 	err := cmd.Run()

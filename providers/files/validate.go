@@ -30,7 +30,7 @@ func runValidator(ctx context.Context, cmdline, tmp string, sensitive bool) erro
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
 	// Its own process group, killed whole on timeout: a validator's
 	// children must not outlive it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	stdout := &capped{max: maxValidatorOutput}
 	stderr := &capped{max: maxValidatorOutput}

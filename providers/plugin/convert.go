@@ -97,9 +97,9 @@ func errorFromWire(w *wire.Error) error {
 	case w.GetNoRefresh():
 		return ErrNoRefresh
 	case w.GetAttr() != "":
-		return &resources.AttrError{Attr: w.GetAttr(), Err: errors.New(w.GetMessage())}
+		return &resources.AttrError{Attr: w.GetAttr(), Err: errors.New(bounded(w.GetMessage()))}
 	}
-	return errors.New(w.GetMessage())
+	return errors.New(bounded(w.GetMessage()))
 }
 
 func encodeChange(c resources.Change) ([]byte, error) { return json.Marshal(c) }
@@ -111,3 +111,8 @@ func decodeChange(b []byte) (resources.Change, error) {
 	}
 	return c, nil
 }
+
+// bounded cuts a text a provider sent (an error, a command's output) to
+// resources.TextLimit, saying how much was cut: a provider cannot make
+// tend print or record megabytes.
+func bounded(s string) string { return resources.Bound(s, resources.TextLimit) }

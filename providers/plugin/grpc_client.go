@@ -104,7 +104,7 @@ func (g *grpcClient) Apply(ctx context.Context, req Request, c resources.Change)
 	if err != nil {
 		return Result{}, &transportError{err}
 	}
-	return Result{Output: resp.GetOutput()}, errorFromWire(resp.GetError())
+	return Result{Output: bounded(resp.GetOutput())}, errorFromWire(resp.GetError())
 }
 
 func (g *grpcClient) Verify(ctx context.Context, req Request) error {
@@ -128,7 +128,7 @@ func (g *grpcClient) Refresh(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, &transportError{err}
 	}
-	return Result{Output: resp.GetOutput()}, errorFromWire(resp.GetError())
+	return Result{Output: bounded(resp.GetOutput())}, errorFromWire(resp.GetError())
 }
 
 func (g *grpcClient) ApplyBatch(ctx context.Context, items []BatchItem) ([]Result, []error) {
@@ -151,7 +151,7 @@ func (g *grpcClient) ApplyBatch(ctx context.Context, items []BatchItem) ([]Resul
 	results := make([]Result, len(items))
 	errs := make([]error, len(items))
 	for i, r := range resp.GetResults() {
-		results[i] = Result{Output: r.GetOutput()}
+		results[i] = Result{Output: bounded(r.GetOutput())}
 		errs[i] = errorFromWire(r.GetError())
 	}
 	return results, errs

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -75,22 +73,20 @@ var _ BatchApplier = (*Process)(nil)
 
 // Start starts a provider process and completes the handshake.
 func Start(c Command, d Deadlines) (*Process, error) {
-	cmd := &exec.Cmd{Path: c.Path, Args: c.Args,
-		// The provider dies with tend, even when tend is killed.
-		SysProcAttr: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}}
+	path, extra := c.Path, []*os.File(nil)
 	if c.Sum != nil {
 		mem, err := sealedCopy(c.Path, c.Name, c.Sum)
 		if err != nil {
 			return nil, err
 		}
 		defer mem.Close()
-		cmd.Path, cmd.ExtraFiles = "/proc/self/fd/3", []*os.File{mem}
+		path, extra = "/proc/self/fd/3", []*os.File{mem}
 	}
 	stderr := newCapture(stderrLimit)
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          goplugin.PluginSet{pluginName: &grpcPlugin{}},
-		Cmd:              cmd,
+		RunnerFunc:       runnerFor(path, c.Args, extra),
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		StartTimeout:     d.call(),

@@ -42,6 +42,11 @@ func connect(ctx context.Context) (*sdbus.Conn, error) {
 	}
 	ch := make(chan dialed, 1)
 	go func() {
+		defer func() { // a panic in the D-Bus library fails the call, not tend
+			if p := recover(); p != nil {
+				ch <- dialed{err: fmt.Errorf("connecting to systemd: panic: %v", p)}
+			}
+		}()
 		c, err := dial(context.WithoutCancel(ctx))
 		ch <- dialed{c, err}
 	}()

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strings"
 )
@@ -112,8 +113,9 @@ func (g *Graph) Walk(ctx context.Context, parallel int, visit func(n int) bool, 
 		}
 	}
 	type result struct {
-		n    int
-		done bool
+		n        int
+		done     bool
+		panicked *visitPanic
 	}
 	results := make(chan result)
 	running, deferred := 0, 0
@@ -122,7 +124,14 @@ func (g *Graph) Walk(ctx context.Context, parallel int, visit func(n int) bool, 
 			n := w.ready[0]
 			w.ready = w.ready[1:]
 			running++
-			go func() { results <- result{n, visit(n)} }()
+			go func() {
+				defer func() {
+					if p := recover(); p != nil {
+						results <- result{n: n, panicked: &visitPanic{Value: p, Stack: debug.Stack()}}
+					}
+				}()
+				results <- result{n: n, done: visit(n)}
+			}()
 		}
 		if running == 0 {
 			if ctx.Err() != nil || deferred == 0 || flush == nil {
@@ -139,6 +148,9 @@ func (g *Graph) Walk(ctx context.Context, parallel int, visit func(n int) bool, 
 			continue
 		}
 		r := <-results
+		if r.panicked != nil {
+			panic(r.panicked) // on the caller's goroutine, where it can be recovered
+		}
 		running--
 		if r.done {
 			w.complete(r.n)
@@ -192,4 +204,15 @@ func (g *Graph) DOT(labels []string) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// visitPanic is what Walk panics with when visit panicked: the value and
+// the stack of the goroutine it panicked on.
+type visitPanic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *visitPanic) Error() string {
+	return fmt.Sprintf("%v\n\n%s", p.Value, p.Stack)
 }

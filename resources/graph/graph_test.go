@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -131,4 +132,21 @@ func TestFlushThatCompletesNothingStopsTheWalk(t *testing.T) {
 	if visited != 1 {
 		t.Fatalf("visited %d nodes, want 1", visited)
 	}
+}
+
+func TestWalkPanicsOnTheCallersGoroutine(t *testing.T) {
+	g := New(3)
+	defer func() {
+		p := recover()
+		if p == nil || !strings.Contains(fmt.Sprint(p), "boom at 1") || !strings.Contains(fmt.Sprint(p), "graph_test.go") {
+			t.Fatalf("recovered %v", p)
+		}
+	}()
+	_ = g.Walk(context.Background(), 2, func(i int) bool {
+		if i == 1 {
+			panic(fmt.Sprintf("boom at %d", i))
+		}
+		return true
+	}, nil)
+	t.Fatal("Walk returned")
 }

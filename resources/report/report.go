@@ -20,6 +20,8 @@ const (
 	// ExitLastKnownGood is added to the code of an agent run that applied
 	// its last known good commit instead of the source's tip (8 to 14).
 	ExitLastKnownGood = 8
+	// ExitInternal is a run in which tend itself crashed (EX_SOFTWARE).
+	ExitInternal = 70
 )
 
 // Report is one run of `tend apply`.
@@ -33,8 +35,12 @@ type Report struct {
 	DurationSec   float64   `json:"duration_seconds"`
 	Resources     []Entry   `json:"resources"`
 	// Errors are run-level problems not tied to one resource.
-	Errors  []string `json:"errors,omitempty"`
-	Summary Summary  `json:"summary"`
+	Errors []string `json:"errors,omitempty"`
+	// InternalError is set when tend crashed during the run (or, for an
+	// agent run that then applied its last known good, while evaluating
+	// or applying the tip): how it crashed and the crash's first lines.
+	InternalError string  `json:"internal_error,omitempty"`
+	Summary       Summary `json:"summary"`
 	// Kinds sums time and resources per resource kind, to see which
 	// provider a run spends its time in.
 	Kinds    map[string]KindTiming `json:"kinds"`
@@ -99,9 +105,10 @@ func New(res engine.Result, started time.Time, took time.Duration) *Report {
 			r.Kinds[a.Kind] = k
 		}
 		r.Resources = append(r.Resources, Entry{
-			Address: o.Addr, Action: o.Change.Action.String(), Reason: o.Change.Reason,
+			Address: o.Addr, Action: o.Change.Action.String(), Reason: bound(o.Change.Reason),
 			Status: o.Status, DurationMS: float64(o.Duration.Microseconds()) / 1000,
-			Events: o.Events, RefreshFrom: o.RefreshFrom, Error: o.Err, SkippedBy: o.SkippedBy, Output: o.Output,
+			Events: boundAll(o.Events), RefreshFrom: o.RefreshFrom, Error: bound(o.Err),
+			SkippedBy: bound(o.SkippedBy), Output: bound(o.Output),
 		})
 		r.Summary.Total++
 		switch o.Status {

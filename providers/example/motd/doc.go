@@ -9,7 +9,7 @@
 // leaves every other line alone.
 //
 // For tend's own tests it can also misbehave on purpose during Apply
-// (attribute crash: panic, exit or hang), but only when the environment
-// says TEND_TEST_FAULTS=1; otherwise setting crash is a configuration
-// error.
+// (attribute crash: panic, exit, hang, a 50 MB error, or a process left
+// holding its pipes), but only when the environment says
+// TEND_TEST_FAULTS=1; otherwise setting crash is a configuration error.
 package motd

@@ -27,7 +27,7 @@ var Schema = resources.Schema{
 		{Name: "ensure", Type: cty.String,
 			Doc: `"present" (the default) adds the line at the end when no line equals it; "absent" removes every line that equals it.`},
 		{Name: "crash", Type: cty.String,
-			Doc: `For tend's own tests only: "panic", "exit" or "hang" during Apply. Honoured only when TEND_TEST_FAULTS=1 is in the environment; an error otherwise.`},
+			Doc: `For tend's own tests only: "panic", "exit" or "hang" during Apply; "flood" fails with a 50 MB error; "setsid" leaves a process holding the provider's pipes (its pid in PATH.pid). Honoured only when TEND_TEST_FAULTS=1 is in the environment; an error otherwise.`},
 	},
 }
 
@@ -124,7 +124,9 @@ func (l *line) change(a resources.Action, reason, old, new string) resources.Cha
 // Apply adds or removes the line, rewriting the file atomically with its
 // owner and mode (0644 for a new file).
 func (l *line) Apply(ctx context.Context, c resources.Change) error {
-	misbehave(l.crash, l.text)
+	if err := misbehave(l.crash, l.text, l.full+".pid"); err != nil {
+		return err
+	}
 	data, err := os.ReadFile(l.full)
 	if err != nil && !os.IsNotExist(err) {
 		return err
