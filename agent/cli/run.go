@@ -124,7 +124,11 @@ func internalError(w io.Writer, out supervise.Outcome) string {
 	if f.RunID == "" {
 		f.RunID = newRunID()
 	}
-	if path, err := report.WriteFailure(r.StateDir, f); err != nil {
+	path, err := "", ensureStateDir(r.StateDir) // the crash may have come first
+	if err == nil {
+		path, err = report.WriteFailure(r.StateDir, f)
+	}
+	if err != nil {
 		fmt.Fprintf(w, "tend: recording the crash: %v\n", err)
 	} else {
 		fmt.Fprintf(w, "tend: the crash is recorded in %s\n", path)
