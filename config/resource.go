@@ -103,8 +103,10 @@ func (rb *resBlock) forEachKeys(a *hcl.Attribute) ([]eachKey, hcl.Diagnostics) {
 	val, marks := v.val.Unmark()
 	plain, _ := val.UnmarkDeep()
 	ty := plain.Type()
+	// A set's elements are its keys: every one must be known (a value
+	// that failed to evaluate upstream leaves an unknown one).
 	ok := val.IsKnown() && !val.IsNull() &&
-		(ty.IsMapType() || ty.IsObjectType() || (ty.IsSetType() && ty.ElementType() == cty.String))
+		(ty.IsMapType() || ty.IsObjectType() || (ty.IsSetType() && ty.ElementType() == cty.String && plain.IsWhollyKnown()))
 	if !ok {
 		return nil, append(diags, errorAt(a.Expr.Range(), "Invalid for_each argument",
 			"for_each takes a map, an object, or a set of strings (use toset([...]) for a list)."))
