@@ -5,13 +5,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/modules"
 	"github.com/tendhq/tend/providers"
+	"github.com/tendhq/tend/testfixtures/hostile"
 )
 
 // The loader's fuzz targets replace one file of a small repository with
@@ -40,13 +40,9 @@ func FuzzModuleFile(f *testing.F) {
 }
 
 func FuzzTemplate(f *testing.F) {
-	for _, s := range []string{"${", "%{ if true }", "${[", "${(", `${"${`} {
-		f.Add([]byte(strings.Repeat(s, 100000)))
+	for _, b := range hostile.Template() { // seed#0 to seed#6 nest 100,000 deep
+		f.Add(b)
 	}
-	f.Add([]byte("${" + strings.Repeat("[", 100000) + "1" + strings.Repeat("]", 100000) + "}"))
-	f.Add([]byte(strings.Repeat("%{ for x in [1] }", 10000) + strings.Repeat("%{ endfor }", 10000)))
-	f.Add([]byte("${\"" + strings.Repeat("A", 10<<20) + "\"}"))
-	f.Add([]byte("\xff\xfe\xc3 ${name} \x00 %{ if \x00 }\x1b[2J"))
 	seedFiles(f, "../testfixtures/valid", "*.tpl")
 	seedFiles(f, "../modules", "*.tpl")
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -69,30 +65,12 @@ func seedFiles(f *testing.F, dir, pattern string) {
 	}
 }
 
-// seedHCL adds hostile HCL to the corpus: deep nesting (which once
-// overflowed the parser's stack; seed#0 to seed#13), a 10 MiB string,
-// invalid UTF-8 and NULs, each but the huge string in the position of expr in form (a format
-// with one %s) and as a top-level attribute.
+// seedHCL adds hostile HCL to the corpus (seed#0 to seed#27 nest
+// 100,000 deep), expressions in the position of the %s of form.
 func seedHCL(f *testing.F, form string) {
-	exprs := []string{
-		strings.Repeat("[", 100000),
-		strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
-		`"` + strings.Repeat("${", 100000),
-		strings.Repeat(`"${`, 100000) + "1" + strings.Repeat(`}"`, 100000),
-		strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000),
-		strings.Repeat("{a=", 100000) + "1" + strings.Repeat("}", 100000),
-		strings.Repeat("-", 100000) + "1",
-		strings.Repeat("[", 64) + `"a"` + strings.Repeat("]", 64),
-		"\"\xff\xfe\xc3\x80\"",
-		"\"a\x00b\"\x00",
-		`"\u001b]0;title\u0007\u001b[2J"`,
+	for _, b := range hostile.HCL(form) {
+		f.Add(b)
 	}
-	for _, e := range exprs {
-		f.Add([]byte(strings.Replace(form, "%s", e, 1)))
-		f.Add([]byte("x = " + e + "\n"))
-	}
-	f.Add([]byte("x = \"" + strings.Repeat("A", 10<<20) + "\"\n"))
-	f.Add([]byte{})
 }
 
 // repos caches the files of the repositories the targets start from.
