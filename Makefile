@@ -40,7 +40,7 @@ example: build
 		--root $(EXAMPLE_ROOT) --state-dir build/example-state; \
 	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 2 ]
 
-test: deps lint unit e2e
+test: deps lint unit fuzz-short e2e
 
 unit:
 	$(GO) test -race -short -count=1 ./...

@@ -5,13 +5,34 @@
 // out of range and values of the wrong type. It is for tests only.
 package hostile
 
-import "strings"
+import (
+	"flag"
+	"strings"
+)
 
 // Depth is how deep the nesting inputs nest.
 const Depth = 100000
 
 // HugeSize is the size of the huge values.
 const HugeSize = 10 << 20
+
+// fuzzing says whether the test binary runs a fuzzing engine (-test.fuzz)
+// rather than only the seed corpus. The huge values then shrink to 1 KiB:
+// they are run as seeds by every go test, and the engine, which copies
+// every input it mutates, drops to a few executions a second with a
+// 10 MiB one in its corpus.
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}
+
+// huge is a value of HugeSize bytes, or of 1 KiB while fuzzing.
+func huge() string {
+	if fuzzing() {
+		return strings.Repeat("A", 1<<10)
+	}
+	return strings.Repeat("A", HugeSize)
+}
 
 // nesting returns the deeply nested expressions: unclosed first, then
 // closed, for HCL and for JSON.
@@ -45,7 +66,7 @@ func HCL(form string) [][]byte {
 	for i := 0; i < len(exprs); i++ {
 		out = append(out, []byte(strings.Replace(form, "%s", exprs[i], 1)), []byte("x = "+exprs[i]+"\n"))
 	}
-	return append(out, []byte("x = \""+strings.Repeat("A", HugeSize)+"\"\n"), []byte{},
+	return append(out, []byte("x = \""+huge()+"\"\n"), []byte{},
 		[]byte("\x00\x00\x00"), []byte("\xef\xbb\xbfx = 1\r\n"), []byte("x = <<EOT\n"+strings.Repeat("${", 1000)))
 }
 
@@ -58,23 +79,22 @@ func Template() [][]byte {
 	out = append(out, []byte("${"+strings.Repeat("[", Depth)+"1"+strings.Repeat("]", Depth)+"}"))
 	return append(out,
 		[]byte(strings.Repeat("%{ for x in [1] }", 1000)+strings.Repeat("%{ endfor }", 1000)),
-		[]byte("${\""+strings.Repeat("A", HugeSize)+"\"}"),
+		[]byte("${\""+huge()+"\"}"),
 		[]byte("\xff\xfe\xc3 ${name} \x00 %{ if \x00 }\x1b[2J"), []byte{})
 }
 
 // JSON returns hostile JSON documents for a decoder of an object with
-// the named fields (a 10 MiB value in the first); the first six nest
+// the named fields (a 10 MiB value in the first, see fuzzing); the first six nest
 // Depth deep.
 func JSON(fields ...string) [][]byte {
 	var out [][]byte
 	for _, n := range [][]string{nesting("[", "]", "1"), nesting(`{"a":`, "}", "1"), nesting(`{"a":[`, "]}", "1")} {
 		out = append(out, []byte(n[0]), []byte(n[1]))
 	}
-	huge := strings.Repeat("A", HugeSize)
 	out = append(out, []byte{}, []byte("null"), []byte("[]"), []byte(`""`), []byte("{}"), []byte("\x00"),
 		[]byte("\xff\xfe{}"), []byte(`{"a":1}{"b":2}`), []byte(`{"a":`))
 	if len(fields) > 0 {
-		out = append(out, []byte(`{"`+fields[0]+`":"`+huge+`"}`))
+		out = append(out, []byte(`{"`+fields[0]+`":"`+huge()+`"}`))
 	}
 	for _, f := range fields {
 		for _, v := range []string{"\"\xff\xc3\"", `"a\u0000b"`, `"\u001b[2J"`, "1e400", "-1",
