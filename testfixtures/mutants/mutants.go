@@ -64,19 +64,19 @@ func (m *Mutant) Write(dir string) error {
 			return err
 		}
 	}
-	for _, p := range sortedKeys(m.files) {
-		if err := root.MkdirAll(path.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := root.WriteFile(p, m.files[p], 0o644); err != nil {
-			return err
-		}
-	}
 	for _, p := range sortedKeys(m.links) {
 		if err := root.MkdirAll(path.Dir(p), 0o755); err != nil {
 			return err
 		}
 		if err := root.Symlink(m.links[p], p); err != nil {
+			return err
+		}
+	}
+	for _, p := range sortedKeys(m.files) {
+		if err := root.MkdirAll(path.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := root.WriteFile(p, m.files[p], 0o644); err != nil {
 			return err
 		}
 	}

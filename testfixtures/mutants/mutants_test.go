@@ -1,8 +1,9 @@
 package mutants_test
 
 import (
-	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,16 +22,73 @@ var (
 	seed      = flag.Uint64("mutants.seed", 1, "the mutants' seed")
 	timeout   = flag.Duration("mutants.timeout", 2*time.Minute, "the bound on one mutant's validate and plan")
 	planEvery = flag.Int("mutants.plan-every", 1, "plan every Nth mutant that validates")
-	samples   = flag.Int("mutants.sample", 40, "how many mutants also run through the real tend binary ($TEND_BINARY, else built)")
+	samples   = flag.Int("mutants.sample", 20, "how many mutants also run through the real tend binary ($TEND_BINARY, else built; 3 with -short unless given)")
 )
 
 // TestMain makes the test binary a mutants worker when the supervisor
 // starts it as one.
 func TestMain(m *testing.M) {
 	if os.Getenv(mutants.WorkerEnv) != "" {
-		os.Exit(mutants.ServeEnv(cli.Main))
+		main := cli.Main
+		if os.Getenv(faultEnv) != "" {
+			main = faulty
+		}
+		os.Exit(mutants.ServeEnv(main))
 	}
 	os.Exit(m.Run())
+}
+
+// faultEnv makes workers run faulty instead of tend.
+const faultEnv = "TEND_MUTANTS_FAULTY"
+
+// faulty is tend's CLI with faults injected by mutant number: mutant 1
+// panics in validate, 2 crashes the process from another goroutine, 3
+// exits 3, 4 hangs, 5 prints a goroutine dump; the others run tend.
+func faulty(args []string, stdout, stderr io.Writer) int {
+	n := -1
+	for i, a := range args {
+		if a == "--repo" && i+1 < len(args) {
+			fmt.Sscanf(filepath.Base(args[i+1]), "mutant-%d", &n)
+		}
+	}
+	switch n {
+	case 1:
+		panic("injected")
+	case 2:
+		done := make(chan bool)
+		go func() { panic("injected in a goroutine") }()
+		<-done
+	case 3:
+		return 3
+	case 4:
+		select {}
+	case 5:
+		fmt.Fprintln(stderr, "goroutine 1 [running]:")
+		return 1
+	}
+	return cli.Main(args, stdout, stderr)
+}
+
+// The supervisor counts every injected fault as a failure of its
+// mutant, restarts the workers that died or hung, and runs the rest.
+func TestSupervisorCatchesFaults(t *testing.T) {
+	cfg := config(t)
+	sup := &mutants.Supervisor{Config: cfg, Workers: 2, Timeout: 8 * time.Second,
+		Command: func() *exec.Cmd {
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = append(os.Environ(), faultEnv+"=1")
+			return cmd
+		}}
+	outs, err := sup.Run(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{1: "panic: injected", 2: "tend crashed", 3: "exit code 3", 4: "no answer within", 5: `"goroutine " in the output`}
+	for _, o := range outs {
+		if w, faulty := want[o.N]; !strings.Contains(o.Problem, w) || (!faulty && o.Problem != "") {
+			t.Errorf("mutant %d: problem %q, want %q", o.N, o.Problem, w)
+		}
+	}
 }
 
 // TestMutants runs tend validate, and tend plan against a scratch root,
@@ -38,8 +96,12 @@ func TestMain(m *testing.M) {
 // documented code, print no Go panic and finish within the bound.
 func TestMutants(t *testing.T) {
 	n := *count
+	sample := *samples
 	if testing.Short() && !flagGiven("mutants") {
 		n = 100
+	}
+	if testing.Short() && !flagGiven("mutants.sample") {
+		sample = 3
 	}
 	cfg := config(t)
 	sup := &mutants.Supervisor{Config: cfg, Workers: runtime.GOMAXPROCS(0), Timeout: *timeout,
@@ -50,16 +112,12 @@ func TestMutants(t *testing.T) {
 		t.Fatal(err)
 	}
 	report(t, "in process", outs, time.Since(start))
-	if d := os.Getenv("DUMP"); d != "" {
-		b, _ := json.Marshal(outs)
-		os.WriteFile(d, b, 0o644)
-	}
-	if *samples == 0 {
+	if sample == 0 {
 		return
 	}
 
 	var ns []int
-	for i := 0; i < n && *samples > 0; i += max(1, n / *samples) {
+	for i := 0; i < n; i += max(1, n/sample) {
 		ns = append(ns, i)
 	}
 	start = time.Now()

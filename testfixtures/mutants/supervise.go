@@ -141,7 +141,10 @@ func (s *Supervisor) start() (*worker, error) {
 		return nil, err
 	}
 	cmd := s.Command()
-	cmd.Env = append(os.Environ(), WorkerEnv+"="+string(cfg))
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, WorkerEnv+"="+string(cfg))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	w := &worker{cmd: cmd, results: make(chan []byte), out: &headBuffer{max: 32 << 10}}
 	cmd.Stdout, cmd.Stderr = w.out, w.out
