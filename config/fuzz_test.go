@@ -1,10 +1,10 @@
 package config_test
 
 import (
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -17,8 +17,8 @@ import (
 // The loader's fuzz targets replace one file of a small repository with
 // the fuzzed bytes and load the result the way `tend validate` does:
 // config.Open, a catalog of every node, the diagnostics rendered with
-// their excerpts. Diagnostics are expected; a panic, a crash or a hang
-// is a defect. `make fuzz` runs each target longer (FUZZTIME).
+// their excerpts. Diagnostics are expected; a panic, a crash, a hang or
+// a Go stack or panic in a diagnostic is a defect. `make fuzz` runs each target longer (FUZZTIME).
 
 func FuzzNodeFile(f *testing.F) {
 	seedHCL(f, `node "emailout" { roles = %s }`)
@@ -120,5 +120,11 @@ func loadWith(t *testing.T, seed, file string, b []byte) {
 		_, d := repo.Catalog(n)
 		diags = append(diags, d...)
 	}
-	config.WriteDiagnostics(io.Discard, diags, repo.Sources())
+	var out strings.Builder
+	config.WriteDiagnostics(&out, diags, repo.Sources())
+	for _, crash := range []string{"goroutine ", "panic:", "panic in function"} {
+		if i := strings.Index(out.String(), crash); i >= 0 {
+			t.Fatalf("%q in the diagnostics: %s", crash, out.String()[max(0, i-300):min(out.Len(), i+300)])
+		}
+	}
 }
