@@ -164,8 +164,7 @@ func tendBinary(t *testing.T) string {
 		return p
 	}
 	out := filepath.Join(t.TempDir(), "tend")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(gobin, "build", "-o", out, "github.com/tendhq/tend/agent/cmd/tend")
+	cmd := exec.Command("go", "build", "-o", out, "github.com/tendhq/tend/agent/cmd/tend")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building tend: %v\n%s", err, b)
 	}
