@@ -8,6 +8,7 @@ package hostile
 import (
 	"flag"
 	"strings"
+	"testing"
 )
 
 // Depth is how deep the nesting inputs nest.
@@ -17,18 +18,20 @@ const Depth = 100000
 const HugeSize = 10 << 20
 
 // fuzzing says whether the test binary runs a fuzzing engine (-test.fuzz)
-// rather than only the seed corpus. The huge values then shrink to 1 KiB:
-// they are run as seeds by every go test, and the engine, which copies
-// every input it mutates, drops to a few executions a second with a
-// 10 MiB one in its corpus.
+// rather than only the seed corpus. The engine, which copies every input
+// it mutates, drops to a few executions a second with a 10 MiB one in
+// its corpus.
 func fuzzing() bool {
 	f := flag.Lookup("test.fuzz")
 	return f != nil && f.Value.String() != ""
 }
 
-// huge is a value of HugeSize bytes, or of 1 KiB while fuzzing.
+// huge is a value of HugeSize bytes; of 1 KiB while fuzzing and in
+// -short runs (make unit runs them under the race detector, where the
+// loader takes minutes over 10 MiB files; the runs without -short, as in
+// make e2e, have the full size).
 func huge() string {
-	if fuzzing() {
+	if fuzzing() || testing.Short() {
 		return strings.Repeat("A", 1<<10)
 	}
 	return strings.Repeat("A", HugeSize)
