@@ -52,12 +52,16 @@ func Load(path string) (s Settings, files map[string][]byte, exists bool, diags 
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return Settings{}, nil, false, nil
 	}
-	p := hclparse.NewParser()
-	f, diags := p.ParseHCLFile(path)
-	files = map[string][]byte{}
-	for name, file := range p.Files() {
-		files[name] = file.Bytes
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return Settings{}, nil, true, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the settings", Detail: err.Error()}}
 	}
+	files = map[string][]byte{path: src}
+	// Text nested deeper than the parser can take is refused first.
+	if diags := repofile.CheckHCL(src, path); diags.HasErrors() {
+		return Settings{}, files, true, diags
+	}
+	f, diags := hclparse.NewParser().ParseHCL(src, path)
 	if diags.HasErrors() {
 		return Settings{}, files, true, diags
 	}
