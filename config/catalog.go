@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/graph"
+	"github.com/tendhq/tend/resources/health"
 )
 
 // Catalog is everything one node gets: its resource instances in
@@ -42,6 +43,9 @@ type Instance struct {
 	// Notify lists the indexes of instances this one sends refresh events
 	// to when it changes.
 	Notify []int
+	// Health lists the checks the engine runs after the instance's
+	// refresh (the health argument).
+	Health []health.Check
 	// ModuleCalls lists the module blocks leading to the instance,
 	// outermost first.
 	ModuleCalls []hcl.Range

@@ -186,6 +186,9 @@ func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance,
 		diags = append(diags, d...)
 		obj[as.Name] = val
 	}
+	checks, d := rb.health(each)
+	inst.Health = checks
+	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return nil, cty.DynamicVal, diags
 	}

@@ -61,5 +61,5 @@ var outputSchema = &hcl.BodySchema{
 // resourceMeta are the arguments every resource block takes besides its
 // kind's attributes.
 var resourceMeta = []hcl.AttributeSchema{
-	{Name: "depends_on"}, {Name: "notify"}, {Name: "for_each"},
+	{Name: "depends_on"}, {Name: "notify"}, {Name: "for_each"}, {Name: "health"},
 }

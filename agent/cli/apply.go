@@ -96,10 +96,18 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 		return exitUsage
 	}
+	blocks, warning, err := engine.OpenBlocks(c.stateDir, true)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
+		return exitUsage
+	}
+	if warning != "" {
+		fmt.Fprintf(env.stderr, "tend apply: warning: %s\n", warning)
+	}
 	nodes, _ := engineNodes(cat)
 	start, runID := time.Now(), newRunID()
 	env.announceRun(runID, start)
-	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
+	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
 	red := resources.NewRedactor(cat.Secrets)
 	redact(&res, cat)
 	src.Why = red.String(src.Why)

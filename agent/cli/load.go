@@ -77,6 +77,7 @@ func engineNodes(cat *config.Catalog) ([]engine.Node, [][]string) {
 			r = unresolved{why: "unknown: " + inst.Addr.String() + " depends on values read from the host, which were not read"}
 		}
 		nodes[i] = engine.Node{Addr: inst.Addr.String(), Resource: r, Notify: inst.Notify,
+			Health: inst.Health, Digest: inst.ConfigDigest(),
 			Declared: fmt.Sprintf("%s:%d", inst.Decl.Filename, inst.Decl.Start.Line)}
 		for _, t := range inst.Notify {
 			notifies[i] = append(notifies[i], cat.Instances[t].Addr.String())

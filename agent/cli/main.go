@@ -24,19 +24,20 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"validate":  {"check the node repository without touching the host", runValidate},
-	"plan":      {"show what apply would change, and why", runPlan},
-	"apply":     {"converge the host (or apply a saved plan)", runApply},
-	"fmt":       {"rewrite the repository's HCL files in canonical style", runFmt},
-	"graph":     {"print a node's resource graph in DOT", runGraph},
-	"explain":   {"show where a resource and each of its values came from", runExplain},
-	"providers": {"pin the external provider binaries the repository trusts", runProviders},
-	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
-	"enable":    {"let scheduled runs converge the host again", runEnable},
-	"check":     {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
-	"agent":     {"fetch the signed node repository and converge the host (one run)", runAgent},
-	"encrypt":   {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
-	"identity":  {"create this host's age identity (once) and print its recipient", runIdentity},
+	"validate":    {"check the node repository without touching the host", runValidate},
+	"plan":        {"show what apply would change, and why", runPlan},
+	"apply":       {"converge the host (or apply a saved plan)", runApply},
+	"fmt":         {"rewrite the repository's HCL files in canonical style", runFmt},
+	"graph":       {"print a node's resource graph in DOT", runGraph},
+	"explain":     {"show where a resource and each of its values came from", runExplain},
+	"providers":   {"pin the external provider binaries the repository trusts", runProviders},
+	"disable":     {"stop scheduled runs, saying why (and for how long)", runDisable},
+	"enable":      {"let scheduled runs converge the host again", runEnable},
+	"check":       {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
+	"clear-block": {"let a change rolled back by a failed health check be applied again", runClearBlock},
+	"agent":       {"fetch the signed node repository and converge the host (one run)", runAgent},
+	"encrypt":     {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
+	"identity":    {"create this host's age identity (once) and print its recipient", runIdentity},
 }
 
 // cmdEnv is what every command writes to.
@@ -126,11 +127,13 @@ type common struct {
 	parallel                   int
 	providers                  providerFlags
 	maxFileSize                fileSize
+	warn                       io.Writer // where warnings about state files go
 }
 
 func newFlags(name string, env *cmdEnv, c *common, withHost bool) *flag.FlagSet {
 	fs := flag.NewFlagSet("tend "+name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
+	c.warn = env.stderr
 	host, _ := os.Hostname()
 	fs.StringVar(&c.node, "node", host, "the node to work on")
 	fs.StringVar(&c.repo, "repo", ".", "the node repository")

@@ -56,8 +56,15 @@ func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, 
 	if err != nil {
 		return nil, err
 	}
+	blocks, warning, err := engine.OpenBlocks(existingDir(c.stateDir), false)
+	if err != nil {
+		return nil, err
+	}
+	if warning != "" {
+		fmt.Fprintf(c.warn, "tend: warning: %s\n", warning)
+	}
 	nodes, notifies := engineNodes(cat)
-	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending})
+	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
 	redact(&res, cat)
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed

@@ -42,6 +42,9 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 	if now.Action != c.Action {
 		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.label(), c.Action, now.Action, now.Reason)
 	}
+	if err := r.remember(d, o); err != nil {
+		return err
+	}
 	switch r.spec.ensure {
 	case ensureAbsent:
 		return r.remove(d, o)

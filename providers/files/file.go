@@ -37,6 +37,8 @@ var Schema = resources.Schema{
 		{Name: "backup", Type: cty.Bool,
 			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). Default true. " +
 				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) is never backed up: a backup would be one more copy of the secret."},
+		{Name: "file_group", Type: groupType,
+			Doc: "The file_group (file_group.NAME) this file goes live with: staged, validated and renamed together with the other members, all or none."},
 		{Name: "force", Type: cty.Bool,
 			Doc: "Allow removing a non-empty directory (ensure = \"absent\") or replacing a directory or special file with something else. Default false."},
 	},
@@ -96,10 +98,14 @@ func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &file{
+	f := &file{
 		spec: s,
 		env:  cfg.Env,
 		base: filepath.Base(s.path),
 		acct: accountsFor(cfg.Env),
-	}, nil
+	}
+	if s.fileGroup != nil {
+		return &groupedFile{f}, nil
+	}
+	return f, nil
 }

@@ -22,6 +22,8 @@ type file struct {
 	// base is the path's last component, the name in its parent.
 	base string
 	acct *accounts
+	// prev is what Apply replaced, for Revert.
+	prev *previous
 }
 
 // observation is what one look at the managed path found.

@@ -80,6 +80,8 @@ type spec struct {
 	validateCmd string
 	backup      bool
 	force       bool
+	// fileGroup is the file_group the file goes live with; nil when none.
+	fileGroup *group
 	// attrSensitive is the loader's per-attribute sensitivity.
 	attrSensitive map[string]bool
 }
@@ -110,7 +112,7 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 		return s, resources.AttrErrorf("ensure", `ensure must be "file", "directory", "link" or "absent", not %q`, cfg.String("ensure", ""))
 	}
 	s.ensure = e
-	for _, step := range []func(*resources.Config) error{s.setContent, s.setTarget, s.setMode, s.setOwnership, s.setValidate} {
+	for _, step := range []func(*resources.Config) error{s.setContent, s.setTarget, s.setMode, s.setOwnership, s.setValidate, s.setGroup} {
 		if err := step(cfg); err != nil {
 			return s, err
 		}

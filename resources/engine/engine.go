@@ -9,6 +9,7 @@ import (
 
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/graph"
+	"github.com/tendhq/tend/resources/health"
 )
 
 // Node is one resource instance as the engine sees it.
@@ -21,6 +22,13 @@ type Node struct {
 	// Declared is where the resource is declared ("nodes/web.hcl:12"),
 	// for errors about the resource as a whole; "" when unknown.
 	Declared string
+	// Health lists the checks run after the node's refresh (see
+	// rollback).
+	Health []health.Check
+	// Digest summarizes the node's configuration, so that a block set
+	// when its change was rolled back lifts once the configuration
+	// changes.
+	Digest string
 }
 
 // Options tune a walk.
@@ -33,6 +41,9 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Blocks holds changes rolled back after a failed health check; nil
+	// means none.
+	Blocks *Blocks
 }
 
 // Status is how a resource ended up.
@@ -101,6 +112,9 @@ type walk struct {
 	notifiedBy [][]int
 	parkMu     sync.Mutex
 	parked     []int // Batchers waiting for flush, in the order they parked
+	blocked    map[int]Block
+	index      map[string]int
+	rollMu     sync.Mutex
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
@@ -110,6 +124,9 @@ func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
 	if opts.Pending == nil {
 		opts.Pending = &Pending{}
 	}
+	if opts.Blocks == nil {
+		opts.Blocks = &Blocks{}
+	}
 	w := &walk{nodes: nodes, g: g, opts: opts, out: make([]Outcome, len(nodes)), notifiedBy: make([][]int, len(nodes))}
 	for i, n := range nodes {
 		w.out[i].Addr = n.Addr
@@ -117,7 +134,27 @@ func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
 			w.notifiedBy[t] = append(w.notifiedBy[t], i)
 		}
 	}
+	w.blocked, w.index = map[int]Block{}, map[string]int{}
+	for i, n := range nodes {
+		w.index[n.Addr] = i
+	}
+	for _, bl := range opts.Blocks.current(w.digestOf) {
+		for _, m := range bl.Members {
+			if i, ok := w.index[m]; ok {
+				w.blocked[i] = bl
+			}
+		}
+	}
 	return w
+}
+
+// digestOf is the configuration digest of the node at addr, "" when no
+// node has that address.
+func (w *walk) digestOf(addr string) string {
+	if i, ok := w.index[addr]; ok {
+		return w.nodes[i].Digest
+	}
+	return ""
 }
 
 // run walks the graph, calling visit for every node with a context bounded

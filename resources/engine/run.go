@@ -19,6 +19,7 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 		if !w.observe(ctx, i) || !w.checkAccounts(i, false) {
 			return true
 		}
+		w.markBlocked(i)
 		var from []string
 		for _, n := range w.notifiedBy[i] {
 			if changes(w.out[n].Change.Action) {
@@ -43,6 +44,9 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	swept := sweep(nodes)
 	w := newWalk(nodes, g, opts)
+	// A block whose configuration changed is lifted; if that cannot be
+	// recorded, the file is rewritten on the next run that can.
+	_ = w.opts.Blocks.Lift(w.digestOf)
 	w.run(ctx, func(ctx context.Context, i int) bool {
 		if dep := w.failedDep(i); dep != "" {
 			w.out[i].Status, w.out[i].SkippedBy = Skipped, "depends on "+dep+", which did not converge"
@@ -59,6 +63,10 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 		}
 		if !changes(w.out[i].Change.Action) {
 			w.refresh(ctx, i)
+			return true
+		}
+		if bl, ok := w.blocked[i]; ok {
+			w.fail(i, errors.New(blockedHow(bl, w.out[i].Addr)))
 			return true
 		}
 		if !w.recordNotify(i) {
@@ -211,6 +219,9 @@ func (w *walk) refresh(ctx context.Context, i int) {
 	}
 	o.Events = append(o.Events, "refreshed (notified by "+strings.Join(from, ", ")+")")
 	o.Status = Changed
+	if err := w.checkHealth(ctx, i); err != nil {
+		w.rollback(ctx, i, err)
+	}
 	if err := w.opts.Pending.Done(o.Addr); err != nil {
 		w.fail(i, err)
 	}
