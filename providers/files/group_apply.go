@@ -87,10 +87,7 @@ func (r *groupedFile) stageMember(ctx context.Context, c resources.Change) (*sta
 		if r.spec.validateCmd == "" {
 			return nil
 		}
-		if err := runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive); err != nil {
-			return fmt.Errorf("%s: %w", r.spec.path, err)
-		}
-		return nil
+		return runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive)
 	})
 	if err != nil {
 		return nil, o, fmt.Errorf("%s: %w", r.spec.path, err)

@@ -13,12 +13,15 @@ import (
 // that is not ensured running stays stopped; neither is touched. Offline
 // nothing runs, so nothing is refreshed.
 func (r *service) Refresh(ctx context.Context) error {
-	r.output = ""
+	r.output, r.live = "", false
 	switch {
 	case r.root != "":
 		r.output = "not refreshed: nothing runs offline under " + r.root
 		return nil
 	case r.started:
+		// Only the first refresh: one after a rollback must load the
+		// configuration put back.
+		r.started, r.live = false, true
 		r.output = "not refreshed: " + r.unit + " was started by this run, with its new configuration"
 		return nil
 	}
@@ -38,6 +41,7 @@ func (r *service) Refresh(ctx context.Context) error {
 			r.output = "not refreshed: " + r.unit + " is " + o.status()
 			return nil
 		}
+		r.live = true
 		_, err := r.start(ctx, conn, o)
 		return err
 	}
@@ -45,8 +49,13 @@ func (r *service) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.live = true
 	return r.reloadOrRestart(ctx, conn, verb)
 }
+
+// Live reports whether the latest Refresh reached the running unit, so
+// that its health checks mean something.
+func (r *service) Live() bool { return r.live }
 
 // refreshVerb chooses between reload and restart. An activating unit
 // (starting, or waiting to restart) cannot reload.

@@ -18,12 +18,15 @@ type service struct {
 	// started is set when this run's Apply started the unit: a refresh
 	// after that would only repeat what the start just did.
 	started bool
-	output  string
+	// live is set when the latest Refresh acted on the running unit.
+	live   bool
+	output string
 }
 
 var (
 	_ resources.Refresher = (*service)(nil)
 	_ resources.Outputter = (*service)(nil)
+	_ resources.Liveness  = (*service)(nil)
 )
 
 func newService(s spec, env resources.Env) *service {

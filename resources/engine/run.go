@@ -8,6 +8,7 @@ import (
 
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/graph"
+	"github.com/tendhq/tend/resources/health"
 )
 
 // Plan reads and plans every resource without changing anything. A
@@ -213,6 +214,13 @@ func (w *walk) refresh(ctx context.Context, i int) {
 	}
 	err := rf.Refresh(ctx)
 	w.collectOutput(i)
+	if err != nil && len(w.nodes[i].Health) > 0 {
+		// With health checks declared, a refresh that fails is the first
+		// failed check: the change is rolled back as well.
+		// Its events stay pending: the next run refreshes it again.
+		w.rollback(ctx, i, &health.Failure{Check: "refresh", Output: err.Error()})
+		return
+	}
 	if err != nil {
 		w.fail(i, fmt.Errorf("refresh (notified by %s): %w", strings.Join(from, ", "), err))
 		return
