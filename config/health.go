@@ -48,6 +48,7 @@ func (rb *resBlock) health(each *cty.Value) ([]health.Check, hcl.Diagnostics) {
 	for it := conv.ElementIterator(); it.Next(); {
 		_, e := it.Element()
 		c, d := healthCheck(e, a.Expr.Range())
+		c.Dir = rb.scope.ld.env.Path("/")
 		diags = append(diags, d...)
 		checks = append(checks, c)
 	}

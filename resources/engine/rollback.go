@@ -91,12 +91,12 @@ func (w *walk) revertNotifiers(ctx context.Context, i int, hErr error) (reverted
 		}
 		if err := rv.Revert(ctx); err != nil {
 			problems = append(problems, fmt.Sprintf("rolling back %s: %v", o.Addr, err))
-			w.fail(n, fmt.Errorf("rolling back after the %s of %s: %w", hErr, w.out[i].Addr, err))
+			w.fail(n, fmt.Errorf("rolling back after %s (%v) failed: %w", w.out[i].Addr, hErr, err))
 			continue
 		}
 		reverted = append(reverted, o.Addr)
 		o.Events = append(o.Events, "rolled back")
-		w.fail(n, fmt.Errorf("rolled back: %s of %s", hErr, w.out[i].Addr))
+		w.fail(n, fmt.Errorf("rolled back after %s: %w", w.out[i].Addr, hErr))
 	}
 	return reverted, problems
 }

@@ -23,7 +23,7 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 		w.markBlocked(i)
 		var from []string
 		for _, n := range w.notifiedBy[i] {
-			if changes(w.out[n].Change.Action) {
+			if _, blocked := w.blocked[n]; changes(w.out[n].Change.Action) && !blocked {
 				from = append(from, w.out[n].Addr)
 			}
 		}

@@ -43,6 +43,8 @@ type Check struct {
 	// Timeout bounds one attempt; Retry is how long failing attempts are
 	// repeated before the check fails.
 	Timeout, Retry time.Duration
+	// Dir is where Command runs: the run's root, like exec commands.
+	Dir string
 }
 
 // Label is the check's name, or a description of what it does.
@@ -119,7 +121,7 @@ func (c Check) attempt(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if c.Command != "" {
-		return runCommand(ctx, c.Command, timeout)
+		return runCommand(ctx, c.Command, c.Dir, timeout)
 	}
 	network, addr := "tcp", c.TCP
 	if c.Unix != "" {
@@ -130,8 +132,9 @@ func (c Check) attempt(ctx context.Context, timeout time.Duration) error {
 
 // runCommand runs cmdline in its own process group, killed whole when
 // the attempt's time is up, and returns its output on failure.
-func runCommand(ctx context.Context, cmdline string, timeout time.Duration) error {
+func runCommand(ctx context.Context, cmdline, dir string, timeout time.Duration) error {
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", cmdline)
+	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
