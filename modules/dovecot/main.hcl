@@ -58,6 +58,9 @@ locals {
   # Postfix (chrooted in /var/spool/postfix) reaches these as private/...
   lmtp_socket = "/var/spool/postfix/private/dovecot-lmtp"
   auth_socket = "/var/spool/postfix/private/auth"
+  # Named, not referred to as file.sql_conf.path: members of one
+  # file_group never depend on each other.
+  sql_conf = "/etc/dovecot/dovecot-sql.conf.ext"
 }
 
 resource "package" "dovecot" {
@@ -84,14 +87,23 @@ resource "file" "mailboxes" {
   mode   = "0750"
 }
 
+# dovecot.conf and its SQL file go live together, once doveconf reads
+# the new dovecot.conf (% is the staging directory holding both).
+resource "file_group" "dovecot" {
+  directory    = "/etc/dovecot"
+  validate_cmd = "doveconf -n -c %/dovecot.conf >/dev/null"
+  depends_on   = [package.dovecot]
+}
+
 resource "file" "sql_conf" {
-  path = "/etc/dovecot/dovecot-sql.conf.ext"
+  path = local.sql_conf
   content = templatefile("templates/dovecot-sql.conf.ext.tpl", {
     sql = var.sql, password = sensitive(var.sql.password)
   })
   owner      = "root"
   group      = "root"
   mode       = "0600"
+  file_group = file_group.dovecot
   depends_on = [package.dovecot]
   notify     = [service.dovecot]
 }
@@ -103,7 +115,7 @@ resource "file" "conf" {
     protocols          = var.protocols
     mailbox_root       = file.mailboxes.path
     mail_user          = user.mail.name
-    sql_conf           = file.sql_conf.path
+    sql_conf           = local.sql_conf
     tls_cert_file      = var.tls_cert_file
     tls_key_file       = var.tls_key_file
     postmaster_address = var.postmaster_address
@@ -113,7 +125,7 @@ resource "file" "conf" {
   owner        = "root"
   group        = "root"
   mode         = "0644"
-  validate_cmd = "doveconf -n -c % >/dev/null"
+  file_group   = file_group.dovecot
   depends_on   = [package.dovecot]
   notify       = [service.dovecot]
 }
@@ -124,6 +136,8 @@ resource "service" "dovecot" {
   enable  = true
   refresh = "reload"
   package = "dovecot-core"
+  # After a reload IMAP must greet; if not, the change is rolled back.
+  health = contains(var.protocols, "imap") ? [{ name = "imap greets", tcp = "127.0.0.1:143", expect = "* OK" }] : []
 }
 
 output "lmtp_transport" {

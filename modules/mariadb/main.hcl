@@ -70,6 +70,9 @@ resource "service" "mariadb" {
   enable  = true
   refresh = "restart"
   package = "mariadb-server"
+  # After a restart the server must answer; if not, the change is rolled
+  # back.
+  health = [{ name = "mysqladmin ping", command = "mysqladmin ping" }]
 }
 
 resource "file" "dir" {

@@ -68,6 +68,9 @@ locals {
   address = (local.local_socket
     ? "unix:${trimprefix(local.socket_path, "/var/spool/postfix")}"
   : "inet:${local.inet_parts[1]}:${local.inet_parts[0]}")
+  # Named, not referred to as file.internal_hosts.path: members of one
+  # file_group never depend on each other.
+  internal_hosts = "${var.key_directory}/internalhosts"
   socket_dirs = toset(compact([local.local_socket ? regex("^(.*)/[^/]+$", local.socket_path)[0] : ""]))
 }
 
@@ -95,8 +98,15 @@ resource "dkim_key" "key" {
   notify    = [service.opendkim]
 }
 
+# opendkim.conf and the internal hosts go live together. The group's
+# directory holds both: /etc unless the keys live elsewhere.
+resource "file_group" "opendkim" {
+  directory = substr(var.key_directory, 0, 5) == "/etc/" ? "/etc" : "/"
+}
+
 resource "file" "internal_hosts" {
-  path       = "${file.key_directory.path}/internalhosts"
+  path       = local.internal_hosts
+  file_group = file_group.opendkim
   content    = join("", [for h in var.internal_hosts : "${h}\n"])
   owner      = "root"
   group      = "opendkim"
@@ -127,12 +137,13 @@ resource "file" "conf" {
     domain         = var.domain
     selector       = var.selector
     key_file       = "${file.key_directory.path}/${var.selector}.private"
-    internal_hosts = file.internal_hosts.path
+    internal_hosts = local.internal_hosts
     socket         = var.socket
   }
   owner      = "root"
   group      = "root"
   mode       = "0644"
+  file_group = file_group.opendkim
   depends_on = [package.opendkim, file.socket_dir]
   notify     = [service.opendkim]
 }
@@ -142,6 +153,13 @@ resource "service" "opendkim" {
   ensure  = "running"
   enable  = true
   refresh = "restart"
+  # After a restart the milter socket must accept a connection; if not,
+  # the change is rolled back.
+  health = [{
+    name = "milter socket accepts"
+    unix = local.local_socket ? local.socket_path : null
+    tcp  = local.local_socket ? null : "${local.inet_parts[1]}:${local.inet_parts[0]}"
+  }]
   # The key must be in place before the daemon first starts.
   depends_on = [dkim_key.key, file.conf]
 }

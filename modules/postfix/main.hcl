@@ -21,23 +21,25 @@ locals {
   # Types Postfix reads from the source itself: the map is only checked.
   built = ["hash", "btree", "cdb", "lmdb"]
 
-  # The check both configuration files pass before going live: postconf
-  # must read the pair without a warning (an unknown or repeated parameter
-  # is one) and `postfix check` must accept it. NEW is the file under test.
-  # postfix reports to syslog unless its stderr is a terminal: script(1)
-  # gives it one, so the complaint reaches tend's error.
+  # The check main.cf and master.cf pass together before either goes
+  # live: % is a staging directory holding the candidates (and links to
+  # the rest of /etc/postfix). postconf must read the pair without a
+  # warning (an unknown or repeated parameter is one) and `postfix check`
+  # must accept it. postfix reports to syslog unless its stderr is a
+  # terminal: script(1) gives it one, so the complaint reaches tend's error.
   check = <<-EOT
-    d=$(mktemp -d) || exit 1
-    trap 'rm -rf "$d"' EXIT
-    live=$(dirname %)
-    for f in main.cf master.cf; do [ ! -f "$live/$f" ] || cp "$live/$f" "$d/" || exit 1; done
-    # A fresh install has no main.cf yet: master.cf is checked with the defaults.
-    [ -f "$d/main.cf" ] || : > "$d/main.cf"
-    cp % "$d/NEW" || exit 1
-    w=$(postconf -c "$d" -n 2>&1 >/dev/null); rc=$?
+    w=$(postconf -c % -n 2>&1 >/dev/null); rc=$?
     if [ $rc -ne 0 ] || [ -n "$w" ]; then echo "$w" >&2; exit 1; fi
-    out=$(script -qec "postfix -c '$d' check" /dev/null 2>&1) || { echo "$out" | tr -d '\r' >&2; exit 1; }
+    out=$(script -qec "postfix -c % check" /dev/null 2>&1) || { echo "$out" | tr -d '\r' >&2; exit 1; }
   EOT
+}
+
+# main.cf, master.cf, the MySQL tables' files and the maps' sources go
+# live together or not at all, once the check accepts them together.
+resource "file_group" "postfix" {
+  directory    = "/etc/postfix"
+  validate_cmd = local.check
+  depends_on   = [package.postfix, package.plugins]
 }
 
 resource "package" "postfix" {
@@ -68,7 +70,7 @@ resource "file" "master_cf" {
   owner        = "root"
   group        = "root"
   mode         = "0644"
-  validate_cmd = replace(local.check, "NEW", "master.cf")
+  file_group   = file_group.postfix
   depends_on   = [package.postfix]
   notify       = [service.postfix]
 }
@@ -100,10 +102,11 @@ resource "file" "main_cf" {
   owner        = "root"
   group        = "root"
   mode         = "0644"
-  validate_cmd = replace(local.check, "NEW", "main.cf")
-  # postconf reads the MySQL tables' files while checking main.cf.
-  depends_on = [package.plugins, file.master_cf, file.mysql_map]
-  notify       = [service.postfix]
+  file_group   = file_group.postfix
+  # Members of one group never depend on each other: they are applied
+  # together.
+  depends_on = [package.plugins]
+  notify     = [service.postfix]
 }
 
 resource "file" "map_source" {
@@ -113,6 +116,7 @@ resource "file" "map_source" {
   owner    = "root"
   group    = "root"
   mode     = "0644"
+  file_group = file_group.postfix
   # /etc/postfix comes with the package.
   depends_on = [package.postfix]
 }
@@ -135,6 +139,7 @@ resource "file" "mysql_map" {
   owner      = "root"
   group      = "postfix"
   mode       = "0640"
+  file_group = file_group.postfix
   depends_on = [package.postfix]
   notify     = [service.postfix]
 }
@@ -146,11 +151,17 @@ resource "postfix_map" "aliases" {
   depends_on = [package.postfix]
 }
 
+# After a reload the SMTP server must greet and the configuration check
+# clean; if not, the change is rolled back (see docs/OPERATIONS.md).
 resource "service" "postfix" {
   name    = "postfix"
   ensure  = "running"
   enable  = true
   refresh = "reload"
+  health = concat(
+    var.health_smtp == "" ? [] : [{ name = "smtp greets", tcp = var.health_smtp, expect = "220" }],
+    [{ name = "postfix check", command = "postfix check" }],
+  )
 }
 
 output "main_cf_path" {

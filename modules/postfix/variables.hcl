@@ -175,3 +175,9 @@ variable "groups" {
   default     = []
   description = "Supplementary groups the postfix user must be in, such as the opendkim module's postfix_groups output (other memberships are left alone)."
 }
+
+variable "health_smtp" {
+  type        = string
+  default     = "127.0.0.1:25"
+  description = "HOST:PORT that must greet with 220 after every reload, else the change is rolled back. Empty: no SMTP check (postfix check still runs)."
+}
