@@ -19,3 +19,11 @@ type Reverter interface {
 type Liveness interface {
 	Live() bool
 }
+
+// Recoverer is implemented by Refreshers that have a stronger way to
+// load a configuration put back than their refresh: a service restarts
+// (a reload cannot revive a daemon the bad configuration killed). After
+// a rollback the engine calls Recover instead of Refresh.
+type Recoverer interface {
+	Recover(ctx context.Context) error
+}

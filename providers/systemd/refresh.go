@@ -91,3 +91,20 @@ func (r *service) reloadOrRestart(ctx context.Context, conn *sdbus.Conn, verb st
 	}
 	return err
 }
+
+// Recover restarts the unit after a rollback put its previous
+// configuration back: a reload would not revive a daemon the rolled-back
+// configuration made exit. Offline nothing runs.
+func (r *service) Recover(ctx context.Context) error {
+	r.output, r.live = "", false
+	if r.root != "" {
+		r.output = "not restarted: nothing runs offline under " + r.root
+		return nil
+	}
+	conn, err := connect(ctx)
+	if err != nil {
+		return err
+	}
+	r.live = true
+	return r.reloadOrRestart(ctx, conn, "restart")
+}

@@ -27,6 +27,7 @@ var (
 	_ resources.Refresher = (*service)(nil)
 	_ resources.Outputter = (*service)(nil)
 	_ resources.Liveness  = (*service)(nil)
+	_ resources.Recoverer = (*service)(nil)
 )
 
 func newService(s spec, env resources.Env) *service {

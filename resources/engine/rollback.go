@@ -101,16 +101,20 @@ func (w *walk) revertNotifiers(ctx context.Context, i int, hErr error) (reverted
 	return reverted, problems
 }
 
-// recheck refreshes node i again, now with its previous configuration,
-// and runs its health checks again; it says how that went.
+// recheck refreshes node i again (or recovers it: a service restarts),
+// now with its previous configuration, and runs its health checks again;
+// it says how that went.
 func (w *walk) recheck(ctx context.Context, i int) string {
-	rf := w.nodes[i].Resource.(resources.Refresher)
-	if err := rf.Refresh(ctx); err != nil {
+	again, what := w.nodes[i].Resource.(resources.Refresher).Refresh, "refreshed"
+	if rc, ok := w.nodes[i].Resource.(resources.Recoverer); ok {
+		again, what = rc.Recover, "recovered"
+	}
+	if err := again(ctx); err != nil {
 		w.collectOutput(i)
-		return "refreshing again after the rollback failed: " + err.Error()
+		return what + " again after the rollback, which failed: " + err.Error()
 	}
 	w.collectOutput(i)
-	w.out[i].Events = append(w.out[i].Events, "refreshed again after the rollback")
+	w.out[i].Events = append(w.out[i].Events, what+" again after the rollback")
 	if err := w.checkHealth(ctx, i); err != nil {
 		return "after the rollback, " + err.Error()
 	}
