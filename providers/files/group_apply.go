@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -32,15 +33,22 @@ type member struct {
 // If any member fails, none of the group's files is replaced: that
 // member's error says why, the others say they were held back.
 func applyGroup(ctx context.Context, g *group, rs []*groupedFile, changes []resources.Change) []error {
+	// Members are staged and renamed in path order, whatever order the
+	// engine parked them in.
+	order := make([]int, len(rs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return rs[order[a]].spec.path < rs[order[b]].spec.path })
 	errs := make([]error, len(rs))
 	ms := make([]member, len(rs))
-	for i, r := range rs {
-		ms[i].r = r
-		st, o, err := r.stageMember(ctx, changes[i])
-		ms[i].st, ms[i].o = st, o
+	for k, i := range order {
+		ms[k].r = rs[i]
+		st, o, err := rs[i].stageMember(ctx, changes[i])
+		ms[k].st, ms[k].o = st, o
 		if err != nil {
-			errs[i] = err
-			return heldBack(g, ms, errs, rs[i].spec.path)
+			errs[k] = err
+			return inOrder(order, heldBack(g, ms, errs, rs[i].spec.path))
 		}
 	}
 	if err := groupValidate(ctx, g, ms); err != nil {
@@ -48,7 +56,16 @@ func applyGroup(ctx context.Context, g *group, rs []*groupedFile, changes []reso
 		abortAll(ms, err)
 		return allErrors(len(rs), err)
 	}
-	return commitAll(g, ms, errs)
+	return inOrder(order, commitAll(g, ms, errs))
+}
+
+// inOrder maps errors of members in path order back to the items' order.
+func inOrder(order []int, sorted []error) []error {
+	out := make([]error, len(sorted))
+	for k, i := range order {
+		out[i] = sorted[k]
+	}
+	return out
 }
 
 // stageMember checks the member against its plan, remembers what its
