@@ -114,7 +114,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprint(w, "\nRun 'tend COMMAND -h' for a command's flags.\n")
 	fmt.Fprintf(w, "\nExit code %d, from any command, means tend itself crashed (a bug in tend);\napply and agent then record a failed run, which tend check reports as CRITICAL.\n", supervise.ExitInternal)
