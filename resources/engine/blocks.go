@@ -37,7 +37,7 @@ type Block struct {
 	Check  string    `json:"check"`
 }
 
-// Why says what happened, for plans, errors and `tend clear-block`.
+// Why says what happened, for plans, errors and `tend unblock`.
 func (b Block) Why() string {
 	return fmt.Sprintf("rolled back at %s: health check %s of %s failed", b.At.UTC().Format(time.RFC3339), b.Check, b.Target)
 }
@@ -171,5 +171,5 @@ func (b *Blocks) save() error {
 
 // blockedHow is the text plans and errors show for a blocked member.
 func blockedHow(bl Block, addr string) string {
-	return "blocked: " + bl.Why() + "; it is not applied again until its configuration changes or `tend clear-block " + addr + "` is run"
+	return "blocked: " + bl.Why() + "; it is not applied again until its configuration changes or `tend unblock " + addr + "` is run"
 }

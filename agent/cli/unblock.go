@@ -9,10 +9,10 @@ import (
 	"github.com/tendhq/tend/resources/engine"
 )
 
-// runClearBlock forgets the blocks holding an address, so the next run
+// runUnblock forgets the blocks holding an address, so the next run
 // applies the rolled-back change again; with --list it shows them.
-func runClearBlock(_ context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend clear-block", flag.ContinueOnError)
+func runUnblock(_ context.Context, env *cmdEnv, args []string) int {
+	fs := flag.NewFlagSet("tend unblock", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	stateDir := fs.String("state-dir", "/var/lib/tend", "tend's state directory")
 	list := fs.Bool("list", false, "list the blocks instead of clearing one")
@@ -21,11 +21,11 @@ func runClearBlock(_ context.Context, env *cmdEnv, args []string) int {
 	}
 	blocks, warning, err := engine.OpenBlocks(existingDir(*stateDir), !*list)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tend clear-block: %v\n", err)
+		fmt.Fprintf(env.stderr, "tend unblock: %v\n", err)
 		return exitUsage
 	}
 	if warning != "" {
-		fmt.Fprintf(env.stderr, "tend clear-block: warning: %s\n", warning)
+		fmt.Fprintf(env.stderr, "tend unblock: warning: %s\n", warning)
 	}
 	if *list {
 		for _, bl := range blocks.List() {
@@ -37,12 +37,12 @@ func runClearBlock(_ context.Context, env *cmdEnv, args []string) int {
 		return 0
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(env.stderr, "usage: tend clear-block [--state-dir DIR] ADDRESS (or --list)")
+		fmt.Fprintln(env.stderr, "usage: tend unblock [--state-dir DIR] ADDRESS (or --list)")
 		return exitUsage
 	}
 	cleared, err := blocks.Clear(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tend clear-block: %v\n", err)
+		fmt.Fprintf(env.stderr, "tend unblock: %v\n", err)
 		return exitUsage
 	}
 	if len(cleared) == 0 {
