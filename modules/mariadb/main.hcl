@@ -72,7 +72,7 @@ resource "service" "mariadb" {
   package = "mariadb-server"
   # After a restart the server must answer; if not, the change is rolled
   # back.
-  health = [{ name = "mysqladmin ping", command = "mysqladmin ping" }]
+  health = [{ name = "mysqladmin ping", command = "mysqladmin ping", timeout = "30s", retry = "30s" }]
 }
 
 resource "file" "dir" {

@@ -160,7 +160,9 @@ resource "service" "postfix" {
   refresh = "reload"
   health = concat(
     var.health_smtp == "" ? [] : [{ name = "smtp greets", tcp = var.health_smtp, expect = "220" }],
-    [{ name = "postfix check", command = "postfix check" }],
+    # postfix check walks the queue and the configuration: it may take a
+    # while on a busy host.
+    [{ name = "postfix check", command = "postfix check", timeout = "60s" }],
   )
 }
 
