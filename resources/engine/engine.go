@@ -115,6 +115,7 @@ type walk struct {
 	blocked    map[int]Block
 	index      map[string]int
 	rollMu     sync.Mutex
+	undone     []undone // guarded by rollMu
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {

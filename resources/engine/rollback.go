@@ -91,14 +91,32 @@ func (w *walk) revertNotifiers(ctx context.Context, i int, hErr error) (reverted
 		}
 		if err := rv.Revert(ctx); err != nil {
 			problems = append(problems, fmt.Sprintf("rolling back %s: %v", o.Addr, err))
-			w.fail(n, fmt.Errorf("rolling back after %s (%v) failed: %w", w.out[i].Addr, hErr, err))
+			w.undone = append(w.undone, undone{n, fmt.Errorf("rolling back after %s (%v) failed: %w", w.out[i].Addr, hErr, err), false})
 			continue
 		}
 		reverted = append(reverted, o.Addr)
-		o.Events = append(o.Events, "rolled back")
-		w.fail(n, fmt.Errorf("rolled back after %s: %w", w.out[i].Addr, hErr))
+		w.undone = append(w.undone, undone{n, fmt.Errorf("rolled back after %s: %w", w.out[i].Addr, hErr), true})
 	}
 	return reverted, problems
+}
+
+// undone is a notifier a rollback reverted (or failed to): it is failed
+// once the walk is over, since resources depending on it may be reading
+// its outcome until then.
+type undone struct {
+	n        int
+	err      error
+	reverted bool
+}
+
+// failUndone fails the notifiers rollbacks reverted, after the walk.
+func (w *walk) failUndone() {
+	for _, u := range w.undone {
+		w.fail(u.n, u.err)
+		if u.reverted {
+			w.out[u.n].Events = append(w.out[u.n].Events, "rolled back")
+		}
+	}
 }
 
 // recheck refreshes node i again (or recovers it: a service restarts),

@@ -80,6 +80,7 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 		w.finish(ctx, i, w.nodes[i].Resource.Apply(ctx, w.out[i].Change))
 		return true
 	}, w.flush)
+	w.failUndone()
 	dropped := w.stray()
 	for _, t := range dropped {
 		_ = w.opts.Pending.Done(t)
