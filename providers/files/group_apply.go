@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,12 +13,14 @@ import (
 	"github.com/tendhq/tend/resources"
 )
 
-// member is one grouped file on its way: what its path held, and its
-// staged new content (nil when nothing is left to do).
+// member is one grouped file on its way: its parent directory's handle,
+// what its path held, and its staged new content (nil when nothing is
+// left to do).
 type member struct {
 	r  *groupedFile
+	d  *atomicfile.Dir
 	o  observation
-	st *staged
+	st *atomicfile.Staged
 }
 
 // applyGroup makes a group's changes go live together or not at all:
@@ -42,18 +45,17 @@ func applyGroup(ctx context.Context, g *group, rs []*groupedFile, changes []reso
 	sort.Slice(order, func(a, b int) bool { return rs[order[a]].spec.path < rs[order[b]].spec.path })
 	errs := make([]error, len(rs))
 	ms := make([]member, len(rs))
+	defer closeAll(ms)
 	for k, i := range order {
 		ms[k].r = rs[i]
-		st, o, err := rs[i].stageMember(ctx, changes[i])
-		ms[k].st, ms[k].o = st, o
-		if err != nil {
+		if err := ms[k].stage(ctx, changes[i]); err != nil {
 			errs[k] = err
-			return inOrder(order, heldBack(g, ms, errs, rs[i].spec.path))
+			return inOrder(order, heldBack(g, ms, errs, rs[i].spec.label()))
 		}
 	}
 	if err := groupValidate(ctx, g, ms); err != nil {
 		err = fmt.Errorf("file_group %s: %w; none of its files was replaced", g.dir, err)
-		abortAll(ms, err)
+		abortAll(ms)
 		return allErrors(len(rs), err)
 	}
 	return inOrder(order, commitAll(g, ms, errs))
@@ -69,54 +71,85 @@ func inOrder(order []int, sorted []error) []error {
 }
 
 // stageMember checks the member against its plan, remembers what its
-// path holds, and stages its new content.
-func (r *groupedFile) stageMember(ctx context.Context, c resources.Change) (*staged, observation, error) {
-	o, err := r.observe()
+// path holds, and stages its new content beside it, checked by its own
+// validate_cmd. It fills m.d (to close) and m.st (to commit or abort).
+func (m *member) stage(ctx context.Context, c resources.Change) error {
+	r := m.r
+	d, err := r.parent()
 	if err != nil {
-		return nil, o, err
+		var pe *atomicfile.ParentError
+		if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) {
+			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", r.spec.dirLabel(pe.Dir))
+		}
+		return err
 	}
-	now, err := r.file.Plan(ctx, r.state(o))
+	m.d = d
+	if m.o, err = r.observe(d); err != nil {
+		return err
+	}
+	now, err := r.file.Plan(ctx, r.state(m.o))
 	switch {
 	case err != nil:
-		return nil, o, err
+		return err
 	case now.Action == resources.NoOp:
-		return nil, o, nil
+		return nil
 	case now.Action != c.Action:
-		return nil, o, fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.path, c.Action, now.Action, now.Reason)
+		return fmt.Errorf("%s changed since it was planned: the plan said %s, now it needs %s (%s)", r.spec.label(), c.Action, now.Action, now.Reason)
+	case m.o.what != ensureFile && m.o.what != ensureAbsent:
+		return fmt.Errorf("%s is %s: a file_group member only replaces files", r.spec.label(), m.o.what.article())
 	}
-	if missing, err := CheckParents(r.env, r.spec.path); err != nil || missing != "" {
-		if err == nil {
-			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", filepath.Dir(r.spec.path))
-		}
-		return nil, o, err
+	if err := r.remember(d, m.o); err != nil {
+		return err
 	}
-	if o.what != ensureFile && o.what != ensureAbsent {
-		return nil, o, fmt.Errorf("%s is %s: a file_group member only replaces files", r.spec.path, o.what.article())
-	}
-	if err := r.remember(o); err != nil {
-		return nil, o, err
-	}
-	opts, err := r.writeOptions(o)
+	opts, err := r.writeOptions(m.o)
 	if err != nil {
-		return nil, o, err
+		return err
 	}
-	st, err := stage(r.full, r.spec.content, opts, func(tmp string) error {
-		if r.spec.validateCmd == "" {
-			return nil
-		}
-		return runValidator(ctx, r.spec.validateCmd, tmp, r.spec.sensitive)
-	})
+	st, err := d.Stage(r.base, r.spec.content, opts)
 	if err != nil {
-		return nil, o, fmt.Errorf("%s: %w", r.spec.path, err)
+		return err
 	}
-	return st, o, nil
+	if r.spec.validateCmd != "" {
+		if err := runValidator(ctx, r.spec.validateCmd, st.Path(), r.spec.sensitive); err != nil {
+			st.Abort()
+			return fmt.Errorf("%s: %w", r.spec.label(), err)
+		}
+	}
+	m.st = st
+	return nil
+}
+
+// commit backs up the live content and renames the staged file over it,
+// recording its sensitivity as the file kind does.
+func (m *member) commit() error {
+	r, st := m.r, m.st
+	m.st = nil
+	if r.spec.sensitive {
+		if err := r.recordSensitive(true); err != nil {
+			st.Abort()
+			return err
+		}
+	}
+	if m.o.what == ensureFile {
+		if err := r.backupCurrent(m.d); err != nil {
+			st.Abort()
+			return err
+		}
+	}
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	if !r.spec.sensitive {
+		return r.recordSensitive(false)
+	}
+	return nil
 }
 
 // heldBack aborts every staged member after member failed, and gives the
 // others an error saying why they were not applied.
 func heldBack(g *group, ms []member, errs []error, failed string) []error {
 	why := fmt.Errorf("held back: %s of file_group %s failed, so none of the group's files was replaced", failed, g.dir)
-	abortAll(ms, why)
+	abortAll(ms)
 	for i := range errs {
 		if errs[i] == nil {
 			errs[i] = why
@@ -125,11 +158,19 @@ func heldBack(g *group, ms []member, errs []error, failed string) []error {
 	return errs
 }
 
-func abortAll(ms []member, why error) {
+func abortAll(ms []member) {
 	for i := range ms {
 		if ms[i].st != nil {
-			ms[i].st.abort(why)
+			ms[i].st.Abort()
 			ms[i].st = nil
+		}
+	}
+}
+
+func closeAll(ms []member) {
+	for i := range ms {
+		if ms[i].d != nil {
+			ms[i].d.Close()
 		}
 	}
 }
@@ -143,20 +184,13 @@ func commitAll(g *group, ms []member, errs []error) []error {
 		if m.st == nil {
 			continue
 		}
-		st := m.st
-		m.st = nil
-		err := st.commit(func() error {
-			if m.o.what == ensureFile {
-				return m.r.backupCurrent()
-			}
-			return nil
-		})
+		err := m.commit()
 		if err == nil {
 			continue
 		}
-		errs[i] = fmt.Errorf("%s: %w", m.r.spec.path, err)
-		abortAll(ms, errors.New("held back"))
-		return putBack(g, ms[:i], errs, m.r.spec.path)
+		errs[i] = err
+		abortAll(ms)
+		return putBack(g, ms[:i], errs, m.r.spec.label())
 	}
 	return errs
 }
@@ -170,7 +204,7 @@ func putBack(g *group, done []member, errs []error, failed string) []error {
 		errs[i] = fmt.Errorf("held back: %s of file_group %s could not be replaced, so none of the group's files was", failed, g.dir)
 		if i < len(done) && done[i].r.prev != nil {
 			if err := done[i].r.Revert(context.Background()); err != nil {
-				errs[i] = fmt.Errorf("%s of file_group %s could not be replaced, and putting %s back failed: %w", failed, g.dir, done[i].r.spec.path, err)
+				errs[i] = fmt.Errorf("%s of file_group %s could not be replaced, and putting %s back failed: %w", failed, g.dir, done[i].r.spec.label(), err)
 			}
 		}
 	}
@@ -216,7 +250,7 @@ func mirror(live, stage string, want map[string][]byte) error {
 		if err := os.MkdirAll(filepath.Join(stage, filepath.Dir(rel)), 0o700); err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(filepath.Join(stage, rel), content, atomicfile.Options{Mode: 0o600, UID: -1, GID: -1}); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(stage, rel), content, atomicfile.Options{Mode: 0o600}); err != nil {
 			return err
 		}
 	}

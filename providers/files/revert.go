@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
 )
@@ -21,18 +19,18 @@ type previous struct {
 	uid, gid int
 }
 
-// remember keeps what the path holds before Apply changes it. Only
-// regular files and absent paths can be put back; for anything else
-// Revert says it cannot.
-func (r *file) remember(o observation) error {
+// remember keeps what the path holds before Apply changes it, read in its
+// parent d. Only regular files and absent paths can be put back; for
+// anything else Revert says it cannot.
+func (r *file) remember(d *atomicfile.Dir, o observation) error {
 	r.prev = nil
 	switch o.what {
 	case ensureAbsent:
 		r.prev = &previous{absent: true}
 	case ensureFile:
-		content, err := readContent(r.full)
+		content, _, err := d.ReadFile(r.base, 0)
 		if err != nil {
-			return fmt.Errorf("%s: reading the current content: %w", r.spec.path, err)
+			return fmt.Errorf("%s: reading the current content: %w", r.spec.label(), err)
 		}
 		r.prev = &previous{content: content, mode: o.mode, uid: o.uid, gid: o.gid}
 	}
@@ -44,17 +42,22 @@ func (r *file) remember(o observation) error {
 func (r *file) Revert(ctx context.Context) error {
 	p := r.prev
 	if p == nil {
-		return errors.New(r.spec.path + ": only a regular file's content, owner and mode can be put back")
+		return errors.New(r.spec.label() + ": only a regular file's content, owner and mode can be put back")
 	}
+	d, err := r.parent()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
 	if p.absent {
-		if err := os.Remove(r.full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: %w", r.spec.path, err)
+		if err := d.Remove(r.base); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", r.spec.label(), err)
 		}
-		return atomicfile.SyncDir(filepath.Dir(r.full))
+		return d.Sync()
 	}
-	opts := atomicfile.Options{Mode: p.mode, UID: p.uid, GID: p.gid}
-	if err := atomicfile.WriteFile(r.full, p.content, opts); err != nil {
-		return fmt.Errorf("%s: putting the previous content back: %w", r.spec.path, err)
+	opts := atomicfile.Options{Mode: p.mode, Owner: atomicfile.OwnedBy(p.uid, p.gid)}
+	if err := d.WriteFile(r.base, p.content, opts); err != nil {
+		return fmt.Errorf("putting the previous content back: %w", err)
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ func (b *Blocks) save() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(b.path, append(data, '\n'), atomicfile.Options{Mode: 0o600, UID: -1, GID: -1}); err != nil {
+	if err := atomicfile.WriteFile(b.path, append(data, '\n'), atomicfile.Options{Mode: 0o600}); err != nil {
 		return fmt.Errorf("recording blocks in %s: %w", b.path, err)
 	}
 	return nil
