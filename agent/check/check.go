@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/resources/report"
 )
 
@@ -67,7 +68,14 @@ type Input struct {
 	// read.
 	Disabled    *disable.State
 	DisabledErr error
-	Now         time.Time
+	// Run is what the run lock says about the run in progress or the
+	// last one; RunErr why it could not be read.
+	Run    runlock.Status
+	RunErr error
+	// Unwritable says why runs cannot write the state directory; nil
+	// when they can (as far as the reader can tell).
+	Unwritable error
+	Now        time.Time
 }
 
 // Result is the verdict.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/resources/report"
 )
 
@@ -83,6 +84,12 @@ func TestStates(t *testing.T) {
 		{"never ran", Input{SummaryErr: fs.ErrNotExist}, Thresholds{}, Unknown, "cannot read the last run summary"},
 		{"no summary", Input{}, Thresholds{}, Unknown, "no run recorded yet"},
 		{"unreadable disable", Input{Summary: summary(time.Minute, 0, false), DisabledErr: errors.New("bad json")}, Thresholds{}, Unknown, "cannot read the disable state: bad json"},
+		{"run never finished", Input{Summary: summary(time.Minute, 0, false), Run: runlock.Status{Last: &runlock.Record{PID: 42, Command: "tend apply", Since: now}}}, Thresholds{}, Critical, "the last run (pid 42, tend apply, since 2026-03-01T12:00:00Z) never finished"},
+		{"run in progress", Input{Summary: summary(time.Minute, 0, false), Run: runlock.Status{Running: true, Last: &runlock.Record{PID: 42, Command: "tend agent", Since: now}}}, Thresholds{}, OK, "a run is in progress (pid 42, tend agent"},
+		{"run finished", Input{Summary: summary(time.Minute, 0, false), Run: runlock.Status{Last: &runlock.Record{PID: 42, Command: "tend agent", Since: now, Finished: now}}}, Thresholds{}, OK, "last run 1m0s ago"},
+		{"state unwritable", Input{Summary: summary(time.Minute, 0, false), Unwritable: errors.New("/var/lib/tend: read-only file system")}, Thresholds{}, Critical, "runs cannot record themselves: /var/lib/tend: read-only file system"},
+		{"lock file damaged", Input{Summary: summary(time.Minute, 0, false), RunErr: errors.New("run.lock is damaged")}, Thresholds{}, Unknown, "cannot tell whether the last run finished: run.lock is damaged"},
+		{"disabled after a manual run", Input{Summary: summary(time.Minute, 0, false), Disabled: off, Run: runlock.Status{Last: &runlock.Record{PID: 42, Command: "tend apply", Since: now, Finished: now}}}, Thresholds{}, Warning, "agent disabled by alice"},
 		{"failure beats unknown", Input{Summary: summary(time.Minute, 1, false), DisabledErr: errors.New("x")}, Thresholds{}, Critical, "1 resource(s) failed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ func Evaluate(in Input, t Thresholds) Result {
 	if in.Disabled != nil {
 		v.add(Warning, "agent "+in.Disabled.String())
 	}
+	runState(&v, in)
 	if in.Summary == nil {
 		why := "no run recorded yet"
 		if in.SummaryErr != nil {
@@ -68,4 +69,22 @@ func commit(id string) string {
 		return "commit " + id[:12]
 	}
 	return "commit " + id
+}
+
+// runState judges what the run lock and the state directory say: a run
+// that started and never recorded its result is CRITICAL whatever the
+// summary (from an earlier run) says, and so is a state directory runs
+// cannot write.
+func runState(v *verdict, in Input) {
+	switch {
+	case in.RunErr != nil:
+		v.add(Unknown, "cannot tell whether the last run finished: "+in.RunErr.Error())
+	case in.Run.Unfinished():
+		v.add(Critical, fmt.Sprintf("the last run (%s) never finished: it was killed or could not write its report, so the summary is older than the host's state", in.Run.Last))
+	case in.Run.Running:
+		v.add(OK, fmt.Sprintf("a run is in progress (%s)", in.Run.Last))
+	}
+	if in.Unwritable != nil {
+		v.add(Critical, "runs cannot record themselves: "+in.Unwritable.Error())
+	}
 }

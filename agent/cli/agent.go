@@ -43,30 +43,26 @@ func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
 
 // run is one run, in the order the steps happen.
 func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
-	if err := ensureStateDir(a.stateDir); err != nil {
-		fmt.Fprintf(env.stderr, "tend agent: state directory: %v\n", err)
-		return exitUsage
-	}
-	lock, err := runlock.Wait(ctx, a.stateDir, a.waitForLock)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "tend agent: %v; not running\n", err)
-		if errors.As(err, new(*runlock.HeldError)) {
-			return runlock.ExitLocked
+	defer func() { env.fallback = "" }() // a daemon's next run tries the tip again
+	log := agentLogger(env)
+	lock, code, ok := lockRun(ctx, env, "agent", a.stateDir, a.waitForLock)
+	if !ok {
+		if code != runlock.ExitLocked { // e.g. a state directory runs cannot write
+			log.Error("cannot take the run lock; not running", "state_dir", a.stateDir)
+			writeMetrics(env, log, a.stateDir, a.ops.metricsFile)
 		}
-		return exitUsage
+		return code
 	}
 	defer lock.Release()
-	defer func() { env.fallback = "" }() // a daemon's next run tries the tip again
 	env.announce(supervise.Run{Command: "agent", Repo: a.source, Node: a.node, Root: a.root, StateDir: a.stateDir,
 		Started: time.Now(), MetricsFile: a.ops.metricsFile, Fallback: env.fallback != ""})
-	log := agentLogger(env)
-	if code, skip := skipDisabled(env, log, a.stateDir, a.ops.metricsFile); skip {
+	if code, skip := skipDisabled(env, log, lock, a.stateDir, a.ops.metricsFile); skip {
 		return code
 	}
 	src, err := a.openSource(ctx)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
-		return exitUsage
+		return finished(env, lock, exitUsage)
 	}
 	defer src.Close()
 	var co source.Checkout
@@ -81,10 +77,10 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", why)
 		if co, cat, err = a.lastKnownGood(ctx, env, src); err != nil {
 			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
-			return exitUsage
+			return finished(env, lock, exitUsage)
 		}
 	}
-	code := apply(ctx, env, cat, &a.common, reportSource(src, co, why))
+	code = apply(ctx, env, lock, cat, &a.common, reportSource(src, co, why))
 	if why == nil {
 		if err := src.MarkGood(ctx, co); err != nil {
 			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)

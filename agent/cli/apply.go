@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/agent/supervise"
+	"github.com/tendhq/tend/agent/version"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -24,6 +26,7 @@ import (
 func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 	var c common
 	fs := newFlags("apply", env, &c, true)
+	wait := fs.Duration("wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once with code 5)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -38,38 +41,82 @@ func runApply(ctx context.Context, env *cmdEnv, args []string) int {
 			fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 			return exitUsage
 		}
-		adoptSaved(fs, &c, saved)
+		if !adoptSaved(env, fs, &c, saved) {
+			return exitUsage
+		}
 	}
+	lock, code, ok := lockRun(ctx, env, "apply", c.stateDir, *wait)
+	if !ok {
+		return code
+	}
+	defer lock.Release()
 	env.announce(supervise.Run{Command: "apply", Repo: c.repo, Node: c.node, Root: c.root, StateDir: c.stateDir, Started: time.Now()})
+	warnDisabled(env, "apply", c.stateDir)
 	cat, ok := loadObserved(ctx, env, &c)
 	if !ok {
-		return exitUsage
+		return finished(env, lock, exitUsage)
 	}
 	if saved != nil && !checkSaved(ctx, env, cat, &c, saved) {
-		return exitUsage
+		return finished(env, lock, exitUsage)
 	}
-	if err := ensureStateDir(c.stateDir); err != nil {
-		fmt.Fprintf(env.stderr, "tend apply: state directory: %v\n", err)
-		return exitUsage
-	}
-
-	return apply(ctx, env, cat, &c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
+	return apply(ctx, env, lock, cat, &c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
 }
 
-// adoptSaved takes the repository, root and node from a saved plan unless
-// the flags name them.
-func adoptSaved(fs *flag.FlagSet, c *common, s *plan.Saved) {
+// adoptSaved takes the repository, node, root and state directory from a
+// saved plan unless the flags name them, and refuses the plan when the
+// flags name others, or when it was made on another host or by another
+// tend. ok is false when nothing may be applied.
+func adoptSaved(env *cmdEnv, fs *flag.FlagSet, c *common, s *plan.Saved) bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if !set["repo"] {
 		c.repo = s.Repo
 	}
-	if !set["root"] {
-		c.root = s.Root
+	if set["node"] && c.node != s.Node {
+		return refuseSaved(env, fmt.Sprintf("it is a plan for node %s, not %s", s.Node, c.node))
 	}
-	if !set["node"] {
-		c.node = s.Node
+	c.node = s.Node
+	for _, f := range []struct {
+		flag     string
+		dst      *string
+		fromPlan string
+	}{{"root", &c.root, s.Root}, {"state-dir", &c.stateDir, s.StateDir}} {
+		if !set[f.flag] {
+			*f.dst = f.fromPlan
+		}
 	}
+	here, err := madeHere(c)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
+		return false
+	}
+	if why := s.Made.Mismatch(here); why != "" {
+		return refuseSaved(env, why)
+	}
+	if here.Host == "" {
+		fmt.Fprintf(env.stderr, "tend apply: note: %s has no machine-id (etc/machine-id, var/lib/dbus/machine-id): the plan is bound to its node, root, state directory and tend, not to a host\n", here.Root)
+	}
+	return true
+}
+
+func refuseSaved(env *cmdEnv, why string) bool {
+	fmt.Fprintf(env.stderr, "tend apply: refusing the saved plan: %s. Nothing was applied.\n", why)
+	return false
+}
+
+// madeHere is where a plan made or applied with these flags is: the
+// absolute root and state directory, the host under the root, this tend.
+func madeHere(c *common) (plan.Made, error) {
+	root, err := filepath.Abs(c.root)
+	if err != nil {
+		return plan.Made{}, err
+	}
+	state, err := filepath.Abs(c.stateDir)
+	if err != nil {
+		return plan.Made{}, err
+	}
+	host, err := plan.MachineID(root)
+	return plan.Made{Host: host, Root: root, StateDir: state, Tend: version.String()}, err
 }
 
 func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, s *plan.Saved) bool {
@@ -87,14 +134,14 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 
 // apply converges the host to the catalog and writes the report; src
 // says where the configuration came from.
-func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src report.Source) int {
+func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Catalog, c *common, src report.Source) int {
 	if err := sweepState(c.stateDir); err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: warning: %v\n", err)
 	}
 	pending, err := engine.OpenPending(c.stateDir)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
-		return exitUsage
+		return finished(env, lock, exitUsage)
 	}
 	blocks, warning, err := engine.OpenBlocks(c.stateDir, true)
 	if err != nil {
@@ -129,6 +176,7 @@ func apply(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, src
 		fmt.Fprintf(env.stderr, "tend apply: writing the report: %v\n", err)
 		return report.ExitCode(rep.Summary.Changed > 0, true) | rep.ExitCode&report.ExitLastKnownGood
 	}
+	finished(env, lock, 0)
 	s := rep.Summary
 	fmt.Fprintf(env.stdout, "Apply: %d changed, %d failed, %d skipped, %d unchanged. Report: %s\n",
 		s.Changed, s.Failed, s.Skipped, s.Unchanged, path)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tendhq/tend/agent/check"
 	"github.com/tendhq/tend/agent/disable"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/resources/report"
 )
 
@@ -34,6 +35,10 @@ func runCheck(_ context.Context, env *cmdEnv, args []string) int {
 	in := check.Input{Now: now}
 	in.Summary, in.SummaryErr = report.ReadSummary(*stateDir)
 	in.Disabled, in.DisabledErr = disable.Peek(*stateDir, now)
+	in.Run, in.RunErr = runlock.Peek(*stateDir)
+	if in.Summary != nil || in.Run.Last != nil {
+		in.Unwritable = runlock.Writable(*stateDir)
+	}
 	r := check.Evaluate(in, th)
 	fmt.Fprintln(env.stdout, r)
 	return int(r.Status)

@@ -15,6 +15,7 @@ import (
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/logging"
 	"github.com/tendhq/tend/agent/metrics"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -33,21 +34,22 @@ func (o *opsFlags) add(fs *flag.FlagSet) {
 // skipDisabled says whether the agent is disabled, and then logs and
 // prints who disabled it, why and until when; the run exits with code.
 // An expired disable is lifted here and said so, once.
-func skipDisabled(env *cmdEnv, log *slog.Logger, stateDir, metricsFile string) (code int, skip bool) {
+func skipDisabled(env *cmdEnv, log *slog.Logger, lock *runlock.Lock, stateDir, metricsFile string) (code int, skip bool) {
 	active, lifted, err := disable.Check(stateDir, time.Now())
 	switch {
 	case err != nil:
 		fmt.Fprintf(env.stderr, "tend agent: %v; not running\n", err)
 		log.Error("cannot read the disable state; not running", "err", err.Error())
-		return exitUsage, true
+		return finished(env, lock, exitUsage), true
 	case lifted != nil:
 		fmt.Fprintf(env.stdout, "The disable has expired and is lifted (it was %s).\n", lifted)
 		log.Info("disable expired and lifted", "who", lifted.Who, "reason", lifted.Reason, "until", lifted.Until)
 	case active != nil:
 		fmt.Fprintf(env.stderr, "tend agent: %s; not running (tend enable lifts it)\n", active)
 		log.Warn("agent disabled; not running", "who", active.Who, "reason", active.Reason, "since", active.Since, "until", active.Until)
+		code := finished(env, lock, disable.ExitDisabled)
 		writeMetrics(env, log, stateDir, metricsFile)
-		return disable.ExitDisabled, true
+		return code, true
 	}
 	return 0, false
 }

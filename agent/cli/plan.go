@@ -25,6 +25,7 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend plan: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
+	warnRunning(env, "plan", existingDir(c.stateDir))
 	cat, ok := loadObserved(ctx, env, &c)
 	if !ok {
 		return exitUsage
@@ -41,7 +42,11 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 		plan.Render(env.stdout, p)
 	}
 	if *out != "" {
-		if err := plan.WriteFile(*out, &plan.Saved{Plan: *p, Repo: c.repo, Root: c.root}); err != nil {
+		made, err := madeHere(&c)
+		if err == nil {
+			err = plan.WriteFile(*out, &plan.Saved{Plan: *p, Repo: c.repo, Made: made})
+		}
+		if err != nil {
 			fmt.Fprintf(env.stderr, "tend plan: %v\n", err)
 			return exitUsage
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -27,6 +28,12 @@ type Run struct {
 	Disabled bool
 	// DisabledUntil is when it lifts by itself (zero: until enabled).
 	DisabledUntil time.Time
+	// Unfinished says the last run started and never recorded its
+	// result (killed, or its report could not be written), or that the
+	// run lock file is damaged and cannot tell.
+	Unfinished bool
+	// Unwritable says runs cannot write the state directory.
+	Unwritable bool
 }
 
 // Format renders the metrics in the Prometheus text exposition format.
@@ -36,6 +43,8 @@ func Format(r Run) []byte {
 	if r.Disabled && !r.DisabledUntil.IsZero() {
 		w.gauge("tend_disabled_until_timestamp_seconds", "When the disable lifts by itself.", "", float64(r.DisabledUntil.Unix()))
 	}
+	w.gauge("tend_last_run_unfinished", "Whether the last run started and never recorded its result (killed, or its report could not be written).", "", flag(r.Unfinished))
+	w.gauge("tend_state_dir_writable", "Whether runs can write the state directory (and so record themselves).", "", flag(!r.Unwritable))
 	s := r.Summary
 	if s == nil {
 		return w.Bytes()
@@ -59,9 +68,13 @@ func Format(r Run) []byte {
 }
 
 // Collect gathers the metrics from the state directory: the last run
-// summary (none yet is not an error) and the disable in force at now.
+// summary (none yet is not an error), the disable in force at now, and
+// whether the last run recorded itself.
 func Collect(stateDir string, now time.Time) (Run, error) {
 	var r Run
+	st, err := runlock.Peek(stateDir)
+	r.Unfinished = err != nil || st.Unfinished()
+	r.Unwritable = runlock.Writable(stateDir) != nil
 	s, err := report.ReadSummary(stateDir)
 	switch {
 	case err == nil:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
+	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -172,7 +173,7 @@ func TestNoRunYet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fams) != 1 || fams["tend_disabled"][0].value != 0 {
+	if len(fams) != 3 || fams["tend_disabled"][0].value != 0 || fams["tend_last_run_unfinished"][0].value != 0 || fams["tend_state_dir_writable"][0].value != 1 {
 		t.Fatalf("families %v", fams)
 	}
 }
@@ -232,5 +233,19 @@ func TestCollect(t *testing.T) {
 	}
 	if r, _ := Collect(dir, now.Add(2*time.Hour)); r.Disabled {
 		t.Fatal("an expired disable counted")
+	}
+	if r.Unfinished || r.Unwritable {
+		t.Fatalf("a state directory with no run marker: %+v", r)
+	}
+	l, err := runlock.Acquire(dir, "tend apply")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Release() // without Finish: the run never recorded its result
+	if r, _ = Collect(dir, now); !r.Unfinished {
+		t.Fatal("a run that never finished is not reported")
+	}
+	if !strings.Contains(string(Format(r)), "tend_last_run_unfinished 1\n") {
+		t.Fatalf("metrics:\n%s", Format(r))
 	}
 }

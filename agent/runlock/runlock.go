@@ -1,13 +1,14 @@
 package runlock
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -20,35 +21,59 @@ const File = "run.lock"
 // detailed exit codes' bits, so no apply outcome is mistaken for it.
 const ExitLocked = 5
 
+// recordSize is the lock file's fixed size: the record, padded with
+// spaces, and a newline. Rewriting it in place needs no new disk space.
+const recordSize = 512
+
+// Record is what the lock file says about the run holding the lock, or
+// the last one that held it.
+type Record struct {
+	PID int `json:"pid"`
+	// Command is what runs, e.g. "tend apply".
+	Command string    `json:"command"`
+	Since   time.Time `json:"since"`
+	// Finished is set once the run recorded its result or had nothing to
+	// record; zero while it runs, and forever when it never got there.
+	Finished time.Time `json:"finished,omitzero"`
+}
+
+// String is "pid N, COMMAND, since T".
+func (r Record) String() string {
+	return fmt.Sprintf("pid %d, %s, since %s", r.PID, r.Command, r.Since.UTC().Format(time.RFC3339))
+}
+
 // HeldError says another run holds the lock.
 type HeldError struct {
 	Path string
-	// PID and Since describe the holder; zero when it had not written
-	// them yet.
-	PID   int
-	Since time.Time
+	// Holder describes the holder; its PID is zero when it had not
+	// written its record yet.
+	Holder Record
 }
 
 func (e *HeldError) Error() string {
-	if e.PID == 0 {
+	h := e.Holder
+	if h.PID == 0 {
 		return "another tend run holds " + e.Path
 	}
-	return fmt.Sprintf("another tend run holds %s: pid %d, since %s (%s ago)", e.Path, e.PID,
-		e.Since.Local().Format(time.RFC3339), time.Since(e.Since).Truncate(time.Second))
+	return fmt.Sprintf("another tend run holds %s: pid %d (%s), since %s (%s ago)", e.Path, h.PID, h.Command,
+		h.Since.Local().Format(time.RFC3339), time.Since(h.Since).Truncate(time.Second))
 }
 
 // Lock is a held run lock.
 type Lock struct {
-	f *os.File
+	f   *os.File
+	rec Record
 }
 
-// Acquire takes the lock in stateDir without waiting; a *HeldError says
-// who holds it.
-func Acquire(stateDir string) (*Lock, error) {
+// Acquire takes the lock in stateDir without waiting and marks the run
+// as started by command; a *HeldError says who holds it. A directory
+// where the lock file belongs is moved aside (it cannot be anyone's
+// lock).
+func Acquire(stateDir, command string) (*Lock, error) {
 	path := filepath.Join(stateDir, File)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
+	f, err := openLockFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("run lock: %w", err)
+		return nil, err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
@@ -57,19 +82,35 @@ func Acquire(stateDir string) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("run lock %s: %w", path, err)
 	}
-	if err := record(f); err != nil {
+	l := &Lock{f: f, rec: Record{PID: os.Getpid(), Command: command, Since: time.Now().UTC()}}
+	if err := l.write(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("run lock %s: %w", path, err)
+		return nil, fmt.Errorf("run lock %s: marking the run as started: %w (the state directory must be writable)", path, err)
 	}
-	return &Lock{f: f}, nil
+	return l, nil
+}
+
+func openLockFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
+	if errors.Is(err, syscall.EISDIR) {
+		aside := path + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("run lock %s is a directory and cannot be moved aside (%v): remove it", path, rerr)
+		}
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run lock: %w (the state directory must be writable)", err)
+	}
+	return f, nil
 }
 
 // Wait takes the lock, waiting up to d for the holder to finish; the
 // error after d is the last *HeldError.
-func Wait(ctx context.Context, stateDir string, d time.Duration) (*Lock, error) {
+func Wait(ctx context.Context, stateDir, command string, d time.Duration) (*Lock, error) {
 	deadline := time.Now().Add(d)
 	for {
-		l, err := Acquire(stateDir)
+		l, err := Acquire(stateDir, command)
 		var held *HeldError
 		if err == nil || !errors.As(err, &held) || !time.Now().Before(deadline) {
 			return l, err
@@ -82,43 +123,79 @@ func Wait(ctx context.Context, stateDir string, d time.Duration) (*Lock, error) 
 	}
 }
 
-// Release empties the file (no holder) and drops the lock. The file
-// stays: removing it would let two runs lock two different files.
+// Finish marks the run as finished: its result is recorded, or it had
+// nothing to record. A run released without Finish stays, for Peek, a
+// run that started and never finished.
+func (l *Lock) Finish() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	l.rec.Finished = time.Now().UTC()
+	return l.write()
+}
+
+// Release drops the lock. The file stays: removing it would let two runs
+// lock two different files, and it keeps the last run's record.
 func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	err := l.f.Truncate(0)
-	if cerr := l.f.Close(); err == nil {
-		err = cerr
-	}
+	err := l.f.Close()
 	l.f = nil
 	return err
 }
 
-// record writes "pid since" into the locked file.
-func record(f *os.File) error {
-	if err := f.Truncate(0); err != nil {
+// write replaces the file's record in place, padded to recordSize, and
+// syncs it: the marker must outlive a crash of the machine too.
+func (l *Lock) write() error {
+	b, err := json.Marshal(l.rec)
+	if err != nil {
 		return err
 	}
-	line := fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339Nano))
-	_, err := f.WriteAt([]byte(line), 0)
-	return err
+	if len(b) >= recordSize {
+		return fmt.Errorf("record of %d bytes does not fit in %d", len(b), recordSize)
+	}
+	buf := bytes.Repeat([]byte{' '}, recordSize)
+	copy(buf, b)
+	buf[recordSize-1] = '\n'
+	if _, err := l.f.WriteAt(buf, 0); err != nil {
+		return err
+	}
+	if fi, err := l.f.Stat(); err == nil && fi.Size() != recordSize {
+		if err := l.f.Truncate(recordSize); err != nil {
+			return err
+		}
+	}
+	return l.f.Sync()
 }
 
 // holder reads who holds the lock. The holder writes right after it
-// locks, so an empty file is retried briefly.
+// locks, so a record that is not a running one is retried briefly.
 func holder(path string) *HeldError {
 	e := &HeldError{Path: path}
 	for range 10 {
-		data, _ := os.ReadFile(path)
-		f := strings.Fields(string(data))
-		if len(f) == 2 {
-			e.PID, _ = strconv.Atoi(f[0])
-			e.Since, _ = time.Parse(time.RFC3339Nano, f[1])
+		if r, err := readRecord(path); err == nil && r != nil && r.Finished.IsZero() && r.PID != 0 {
+			e.Holder = *r
 			return e
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	return e
+}
+
+// readRecord parses the lock file; (nil, nil) when it holds no record.
+func readRecord(path string) (*Record, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, nil
+	}
+	var r Record
+	if err := json.Unmarshal(data, &r); err != nil || r.PID <= 0 || r.Since.IsZero() {
+		return nil, fmt.Errorf("%s is damaged (%d bytes that are not a run record); the next run rewrites it", path, len(data))
+	}
+	return &r, nil
 }
