@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -120,7 +121,7 @@ func madeHere(c *common) (plan.Made, error) {
 }
 
 func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common, s *plan.Saved) bool {
-	fresh, err := makePlan(ctx, cat, c)
+	fresh, err := makePlan(ctx, env, cat, c)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 		return false
@@ -138,7 +139,8 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 	if err := sweepState(c.stateDir); err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: warning: %v\n", err)
 	}
-	pending, err := engine.OpenPending(c.stateDir)
+	nodes, notifies := engineNodes(cat)
+	pending, err := openPending(env, c.stateDir, notifyTargets(notifies))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 		return finished(env, lock, exitUsage)
@@ -146,12 +148,11 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 	blocks, warning, err := engine.OpenBlocks(c.stateDir, true)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
-		return exitUsage
+		return finished(env, lock, exitUsage)
 	}
 	if warning != "" {
 		fmt.Fprintf(env.stderr, "tend apply: warning: %s\n", warning)
 	}
-	nodes, _ := engineNodes(cat)
 	start, runID := time.Now(), newRunID()
 	env.announceRun(runID, start)
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
@@ -193,6 +194,24 @@ func sweepState(dir string) error {
 		}
 	}
 	return nil
+}
+
+// openPending loads the pending refresh events; a damaged file is moved
+// aside, with a warning, and every resource something notifies is
+// refreshed once instead.
+func openPending(env *cmdEnv, stateDir string, targets []string) (*engine.Pending, error) {
+	pending, err := engine.OpenPending(stateDir)
+	var damaged *engine.DamagedPending
+	if !errors.As(err, &damaged) {
+		return pending, err
+	}
+	pending, aside, err := engine.RecoverPending(stateDir, targets, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(env.stderr, "tend apply: warning: %s was damaged (%v); moved aside to %s; refreshing each of the %d resource(s) something notifies once instead\n",
+		damaged.Path, damaged.Err, aside, len(targets))
+	return pending, nil
 }
 
 // printOutcomes tells, per resource that did or failed something, what

@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/resources/engine"
@@ -30,7 +33,7 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	p, err := makePlan(ctx, cat, &c)
+	p, err := makePlan(ctx, env, cat, &c)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend plan: %v\n", err)
 		return exitUsage
@@ -56,8 +59,14 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 }
 
 // makePlan reads and plans every resource of the catalog.
-func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, error) {
+func makePlan(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) (*plan.Plan, error) {
+	nodes, notifies := engineNodes(cat)
 	pending, err := engine.OpenPending(existingDir(c.stateDir))
+	var damaged *engine.DamagedPending
+	if errors.As(err, &damaged) {
+		fmt.Fprintf(env.stderr, "tend plan: warning: %v\n", err)
+		pending, err = engine.AssumePending(notifyTargets(notifies), time.Now()), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +77,20 @@ func makePlan(ctx context.Context, cat *config.Catalog, c *common) (*plan.Plan, 
 	if warning != "" {
 		fmt.Fprintf(c.warn, "tend: warning: %s\n", warning)
 	}
-	nodes, notifies := engineNodes(cat)
 	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
 	redact(&res, cat)
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed
 	return p, nil
+}
+
+// notifyTargets lists every resource something notifies: the resources a
+// lost refresh event could have been for.
+func notifyTargets(notifies [][]string) []string {
+	var out []string
+	for _, ts := range notifies {
+		out = append(out, ts...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -161,6 +161,36 @@ func TestKilledRunIsRebuilt(t *testing.T) {
 	f.noTemporaries("/etc/postfix")
 }
 
+// A damaged build record (truncated, garbage, a directory) is a rebuild,
+// never a failure: the rebuild writes a good record.
+func TestDamagedRecordIsRebuilt(t *testing.T) {
+	for name, damage := range map[string]func(path string) error{
+		"truncated": func(p string) error { return os.WriteFile(p, []byte(`{"path": "/etc/po`), 0o600) },
+		"zeroed":    func(p string) error { return os.WriteFile(p, make([]byte, 64), 0o600) },
+		"directory": func(p string) error { os.Remove(p); return os.MkdirAll(p+"/x", 0o700) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.write("/etc/postfix/transport", transportV1, 0644)
+			r := f.resource(attrs{"path": str("/etc/postfix/transport")})
+			f.converge(r)
+			recs, _ := filepath.Glob(r.record)
+			if len(recs) != 1 {
+				t.Fatalf("records %v", recs)
+			}
+			if err := damage(recs[0]); err != nil {
+				t.Fatal(err)
+			}
+			r = f.resource(attrs{"path": str("/etc/postfix/transport")})
+			f.wantAction(r, resources.Update, "the build record of /etc/postfix/transport.db is damaged")
+			f.converge(r)
+			if rec, err := loadRecord(recs[0]); err != nil || rec == nil {
+				t.Fatalf("record after the rebuild: %v, %v", rec, err)
+			}
+		})
+	}
+}
+
 func TestDeletedTableIsRebuilt(t *testing.T) {
 	f := newFixture(t)
 	f.write("/etc/postfix/transport", transportV1, 0644)

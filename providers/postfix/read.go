@@ -75,7 +75,11 @@ func (r *postfixMap) Read(ctx context.Context) (resources.State, error) {
 	}
 	var rec *record
 	if r.record != "" {
-		if rec, err = loadRecord(r.record); err != nil {
+		rec, err = loadRecord(r.record)
+		switch {
+		case errors.Is(err, errDamagedRecord):
+			st["record"] = "damaged"
+		case err != nil:
 			return nil, err
 		}
 	}
@@ -125,6 +129,8 @@ func (r *postfixMap) Plan(ctx context.Context, st resources.State) (resources.Ch
 		return change(resources.Create, "%s does not exist", name), nil
 	case st["source"] == "absent":
 		return change(resources.Update, "source %s does not exist", r.path), nil
+	case st["record"] == "damaged":
+		return change(resources.Update, "the build record of %s is damaged; rebuilding writes a good one", name), nil
 	case st["built_as"] != "" && st["built_as"] != want:
 		return change(resources.Update, "the table was built as %s, want %s", st["built_as"], want), nil
 	case st["built_sha256"] != "" && st["built_sha256"] != st["source_sha256"]:
@@ -144,6 +150,8 @@ func (r *postfixMap) planChecked(st resources.State) resources.Change {
 	switch {
 	case st["source"] == "absent":
 		return change(resources.Create, "source %s does not exist yet", r.path)
+	case st["record"] == "damaged":
+		return change(resources.Update, "the check record of %s is damaged; checking again writes a good one", r.path)
 	case st["built_sha256"] == "" || st["built_as"] != want:
 		return change(resources.Create, "%s has not been checked as %s yet", r.path, want)
 	case st["built_sha256"] != st["source_sha256"]:

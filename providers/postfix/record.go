@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
@@ -41,18 +42,27 @@ func recordPath(stateDir string, s spec) string {
 	return filepath.Join(stateDir, recordDir, url.PathEscape(key)+".json")
 }
 
-// loadRecord reads a record; a missing one is (nil, nil).
+// errDamagedRecord says a record cannot be read as one: truncated,
+// zeroed, garbage, or a directory. The table is then rebuilt, which
+// writes a good record.
+var errDamagedRecord = errors.New("damaged build record")
+
+// loadRecord reads a record; a missing one is (nil, nil), a damaged one
+// errDamagedRecord.
 func loadRecord(path string) (*record, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	if errors.Is(err, syscall.EISDIR) {
+		return nil, fmt.Errorf("build record %s is a directory: %w", path, errDamagedRecord)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var rec record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("build record %s: %v (remove it to rebuild the table)", path, err)
+	if err := json.Unmarshal(b, &rec); err != nil || rec.SourceSHA256 == "" {
+		return nil, fmt.Errorf("build record %s: %w", path, errDamagedRecord)
 	}
 	return &rec, nil
 }
@@ -68,5 +78,12 @@ func saveRecord(path string, rec record) error {
 		return err
 	}
 	defer d.Close()
-	return d.WriteFile(filepath.Base(path), append(b, '\n'), atomicfile.Options{Mode: 0600})
+	name := filepath.Base(path)
+	if fi, err := d.Lstat(name); err == nil && !fi.Mode().IsRegular() {
+		aside := name + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+		if err := d.Rename(name, aside); err != nil {
+			return fmt.Errorf("build record %s is not a file and cannot be moved aside: %w (remove it)", path, err)
+		}
+	}
+	return d.WriteFile(name, append(b, '\n'), atomicfile.Options{Mode: 0600})
 }

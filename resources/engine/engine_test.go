@@ -156,12 +156,50 @@ func TestEventsForRemovedTargetsAreDropped(t *testing.T) {
 	}
 }
 
-func TestCorruptPendingFileIsAnError(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, PendingFile), []byte("{"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := OpenPending(dir); err == nil || !strings.Contains(err.Error(), "move it aside") {
-		t.Fatalf("err = %v", err)
+// A pending file that cannot be read (truncated, zeroed, garbage, a
+// directory) is a DamagedPending naming it; recovering moves it aside
+// and refreshes every possible target once, durably.
+func TestDamagedPendingFileIsRecovered(t *testing.T) {
+	for name, damage := range map[string]func(path string) error{
+		"truncated": func(p string) error { return os.WriteFile(p, []byte(`[{"target": "fake.c", "fr`), 0o600) },
+		"zeroed":    func(p string) error { return os.WriteFile(p, make([]byte, 512), 0o600) },
+		"garbage":   func(p string) error { return os.WriteFile(p, []byte("\x7fELF\x02garbage"), 0o600) },
+		"wrong":     func(p string) error { return os.WriteFile(p, []byte(`[{"from": "x"}]`), 0o600) },
+		"directory": func(p string) error { return os.MkdirAll(p+"/sub", 0o700) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, PendingFile)
+			if err := damage(path); err != nil {
+				t.Fatal(err)
+			}
+			_, err := OpenPending(dir)
+			var dam *DamagedPending
+			if !errors.As(err, &dam) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("OpenPending = %v, want a DamagedPending naming %s", err, path)
+			}
+			a, b, c, d := &fake{}, &fake{}, &fake{}, &fake{}
+			nodes, g := chain(a, b, c, d)
+			nodes[0].Notify = []int{2}
+			planned := Plan(context.Background(), nodes, g, Options{Pending: AssumePending([]string{"fake.c"}, time.Time{})})
+			if planned.Outcomes[2].Change.Action != resources.Refresh || c.refreshed != 0 {
+				t.Fatalf("plan over a damaged file: %+v", planned.Outcomes[2])
+			}
+			p, aside, err := RecoverPending(dir, []string{"fake.c"}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(aside); err != nil || !strings.HasPrefix(aside, path+".damaged-") {
+				t.Fatalf("moved aside to %q: %v", aside, err)
+			}
+			if p2, err := OpenPending(dir); err != nil || len(p2.For("fake.c")) != 1 {
+				t.Fatalf("the stand-in events are not on disk: %v", err)
+			}
+			Apply(context.Background(), nodes, g, Options{Pending: p})
+			Apply(context.Background(), nodes, g, Options{Pending: p})
+			if c.refreshed != 1 || a.refreshed+b.refreshed+d.refreshed != 0 {
+				t.Fatalf("refreshed c %d times (want 1), others %d", c.refreshed, a.refreshed+b.refreshed+d.refreshed)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
@@ -33,9 +34,28 @@ type Pending struct {
 	events []Event
 }
 
+// DamagedPending says the pending events file cannot be read as events:
+// truncated, zeroed, garbage, or not a file. Which events it held is
+// unknown.
+type DamagedPending struct {
+	Path string
+	Err  error
+}
+
+func (e *DamagedPending) Error() string {
+	return fmt.Sprintf("%s is damaged (%v): the refresh events it held are lost; the next apply moves it aside and refreshes every resource something notifies, once", e.Path, e.Err)
+}
+
+func (e *DamagedPending) Unwrap() error { return e.Err }
+
+// FromDamaged is what the events standing in for a damaged pending file
+// say they come from.
+const FromDamaged = "a damaged pending-refresh.json"
+
 // OpenPending loads the pending events of a state directory. With an empty
 // directory, events are kept in memory only (plans of a host tend has no
-// state directory for).
+// state directory for). A file that cannot be read as events is a
+// *DamagedPending.
 func OpenPending(stateDir string) (*Pending, error) {
 	p := &Pending{}
 	if stateDir == "" {
@@ -47,12 +67,53 @@ func OpenPending(stateDir string) (*Pending, error) {
 		return p, nil
 	}
 	if err != nil {
+		if errors.Is(err, syscall.EISDIR) {
+			return nil, &DamagedPending{Path: p.path, Err: errors.New("a directory, not a file")}
+		}
 		return nil, err
 	}
 	if err := json.Unmarshal(b, &p.events); err != nil {
-		return nil, fmt.Errorf("%s: %v (move it aside to drop the pending refresh events)", p.path, err)
+		return nil, &DamagedPending{Path: p.path, Err: err}
+	}
+	for _, e := range p.events {
+		if e.Target == "" {
+			return nil, &DamagedPending{Path: p.path, Err: errors.New("an event without a target")}
+		}
 	}
 	return p, nil
+}
+
+// AssumePending stands in for a damaged pending file without touching
+// it, for a plan: every target may have lost an event, so each is
+// planned for a refresh.
+func AssumePending(targets []string, now time.Time) *Pending {
+	p := &Pending{}
+	for _, t := range targets {
+		if !p.has(t, FromDamaged) {
+			p.events = append(p.events, Event{Target: t, From: FromDamaged, Since: now})
+		}
+	}
+	return p
+}
+
+// RecoverPending moves a damaged pending file aside (to
+// pending-refresh.json.damaged-TIME, returned) and records an event for
+// every target instead, durably, so each is refreshed once even if this
+// run is killed: an extra reload beats a lost one.
+func RecoverPending(stateDir string, targets []string, now time.Time) (p *Pending, aside string, err error) {
+	path := filepath.Join(stateDir, PendingFile)
+	aside = path + ".damaged-" + now.UTC().Format("20060102T150405.000000000Z")
+	if err := os.Rename(path, aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", fmt.Errorf("moving the damaged %s aside: %w (move or remove it by hand)", path, err)
+	}
+	p = &Pending{path: path}
+	if len(targets) == 0 {
+		return p, aside, nil
+	}
+	if err := p.Add(FromDamaged, targets, now); err != nil {
+		return nil, aside, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, aside, nil
 }
 
 // For lists the notifiers of events waiting for target.

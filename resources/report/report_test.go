@@ -100,3 +100,34 @@ func TestReadSummary(t *testing.T) {
 		t.Fatalf("corrupt summary: %v", err)
 	}
 }
+
+// What is in the way of the report or the summary is moved aside or
+// replaced, never a reason not to record the run.
+func TestWriteHealsTheStateDirectory(t *testing.T) {
+	for name, damage := range map[string]func(dir string) error{
+		"summary garbage":   func(d string) error { return os.WriteFile(filepath.Join(d, SummaryFile), []byte("\x00\x00{"), 0o600) },
+		"summary directory": func(d string) error { return os.MkdirAll(filepath.Join(d, SummaryFile, "x"), 0o700) },
+		"reports is a file": func(d string) error { return os.WriteFile(filepath.Join(d, ReportsDir), []byte("x"), 0o600) },
+		"odd reports": func(d string) error {
+			if err := os.MkdirAll(filepath.Join(d, ReportsDir, "00000000T000000.000Z-dir.json", "x"), 0o700); err != nil {
+				return err
+			}
+			return os.Symlink("/nonexistent", filepath.Join(d, ReportsDir, "00000000T000000.000Z-link.json"))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := damage(dir); err != nil {
+				t.Fatal(err)
+			}
+			r := New(engine.Result{}, time.Now(), time.Second)
+			r.RunID = "healed"
+			if _, err := Write(dir, r, 1); err != nil {
+				t.Fatalf("Write: %v", err)
+			}
+			if s, err := ReadSummary(dir); err != nil || s.RunID != "healed" {
+				t.Fatalf("summary after Write: %+v, %v", s, err)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,8 +37,19 @@ type LastRunSummary struct {
 
 // Write stores the report and the last run summary in the state
 // directory (both root-only) and prunes reports beyond keep. It returns
-// the report's path.
+// the report's path. What is in the way is moved aside (NAME.damaged-TIME)
+// rather than blocking: a file where the reports directory belongs, a
+// directory where the summary belongs; a damaged summary is simply
+// replaced, and pruning is best effort.
 func Write(stateDir string, r *Report, keep int) (string, error) {
+	top, err := atomicfile.MakeDirs(stateDir, "", 0o700)
+	if err != nil {
+		return "", err
+	}
+	defer top.Close()
+	if err := clearWay(top, ReportsDir, true); err != nil {
+		return "", err
+	}
 	dir, err := atomicfile.MakeDirs(stateDir, ReportsDir, 0o700)
 	if err != nil {
 		return "", err
@@ -59,15 +71,28 @@ func Write(stateDir string, r *Report, keep int) (string, error) {
 		Finished: r.Started.Add(time.Duration(r.DurationSec * float64(time.Second))).UTC(),
 		Duration: r.DurationSec, Report: path, InternalError: resources.Bound(r.InternalError, whyLimit),
 	}
-	top, err := atomicfile.MakeDirs(stateDir, "", 0o700)
-	if err != nil {
+	if err := clearWay(top, SummaryFile, false); err != nil {
 		return path, err
 	}
-	defer top.Close()
 	if err := writeJSON(top, SummaryFile, sum); err != nil {
 		return path, err
 	}
-	return path, prune(dir, keep)
+	prune(dir, keep)
+	return path, nil
+}
+
+// clearWay moves aside whatever is at name in d and is not what belongs
+// there (a directory when wantDir, else a regular file).
+func clearWay(d *atomicfile.Dir, name string, wantDir bool) error {
+	fi, err := d.Lstat(name)
+	if err != nil || wantDir && fi.IsDir() || !wantDir && fi.Mode().IsRegular() {
+		return nil // missing (created next), or as it should be
+	}
+	aside := name + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+	if err := d.Rename(name, aside); err != nil {
+		return fmt.Errorf("%s is in the way and cannot be moved aside: %w (remove it)", d.Name(name), err)
+	}
+	return nil
 }
 
 func writeJSON(dir *atomicfile.Dir, name string, v any) error {
@@ -84,26 +109,25 @@ func writeFile(dir *atomicfile.Dir, name string, b []byte) error {
 
 // prune removes the oldest reports beyond keep, then the oldest while
 // the reports kept add up to more than MaxKeptSize (the newest stays);
-// names sort by time.
-func prune(dir *atomicfile.Dir, keep int) error {
+// names sort by time. It is best effort: what it cannot read or remove
+// stays, and never fails the run that wrote its report.
+func prune(dir *atomicfile.Dir, keep int) {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
 	entries, err := dir.ReadDir()
 	if err != nil {
-		return err
+		return
 	}
 	var names []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") && !strings.HasPrefix(e.Name(), ".") {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".json") && !strings.HasPrefix(e.Name(), ".") {
 			names = append(names, e.Name())
 		}
 	}
 	sort.Strings(names)
 	for len(names) > keep {
-		if err := dir.Remove(names[0]); err != nil {
-			return err
-		}
+		_ = dir.Remove(names[0])
 		names = names[1:]
 	}
 	sizes := make([]int64, len(names))
@@ -115,12 +139,9 @@ func prune(dir *atomicfile.Dir, keep int) error {
 		}
 	}
 	for i := 0; total > MaxKeptSize && i < len(names)-1; i++ {
-		if err := dir.Remove(names[i]); err != nil {
-			return err
-		}
+		_ = dir.Remove(names[i])
 		total -= sizes[i]
 	}
-	return nil
 }
 
 // Failure is a run that could not write its own report: tend crashed.
