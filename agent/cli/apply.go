@@ -136,6 +136,7 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 // apply converges the host to the catalog and writes the report; src
 // says where the configuration came from.
 func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Catalog, c *common, src report.Source) int {
+	clearStateDirs(env, "apply", c.stateDir)
 	if err := sweepState(c.stateDir); err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: warning: %v\n", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
@@ -62,5 +64,27 @@ func warnRunning(env *cmdEnv, name, stateDir string) {
 	st, err := runlock.Peek(stateDir)
 	if err == nil && st.Running {
 		fmt.Fprintf(env.stderr, "tend %s: a run is in progress (%s): this plan may be outdated\n", name, st.Last)
+	}
+}
+
+// stateDirs are the state directory's subdirectories kinds write into.
+var stateDirs = []string{"backups", "postfix-maps"}
+
+// clearStateDirs moves aside (NAME.damaged-TIME) whatever is not a
+// directory where one of stateDirs belongs, with a warning: a stray file
+// there would fail every change that needs the directory, run after run.
+func clearStateDirs(env *cmdEnv, name, stateDir string) {
+	for _, sub := range stateDirs {
+		path := filepath.Join(stateDir, sub)
+		fi, err := os.Lstat(path)
+		if err != nil || fi.IsDir() {
+			continue
+		}
+		aside := path + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+		if err := os.Rename(path, aside); err != nil {
+			fmt.Fprintf(env.stderr, "tend %s: warning: %s is not a directory and cannot be moved aside: %v (remove it)\n", name, path, err)
+			continue
+		}
+		fmt.Fprintf(env.stderr, "tend %s: warning: %s was not a directory; moved aside to %s\n", name, path, aside)
 	}
 }
