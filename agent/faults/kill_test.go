@@ -22,8 +22,8 @@ var oldTemp = regexp.MustCompile(`^\..+\.tend-[0-9]+$`)
 // killTally is what the kill points found.
 type killTally struct {
 	points, finished, unmarked, partial, notConverged, secondNotZero, checkOK int
-	leftovers                                                               int
-	sweeps                                                                  bool
+	leftovers                                                                 int
+	sweeps                                                                    bool
 }
 
 // TestKilledRuns kills tend apply with SIGKILL at random points of first

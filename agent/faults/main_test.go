@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -62,7 +61,7 @@ func TestMain(m *testing.M) {
 	tendBin = filepath.Join(dir, "tend")
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		goBin = "/usr/local/go/bin/go"
 	}
 	build := exec.Command(goBin, "build", "-o", tendBin, "github.com/tendhq/tend/agent/cmd/tend")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -21,7 +21,7 @@ func TestSavedPlanTampering(t *testing.T) {
 	dir := t.TempDir()
 	root, state, repo := filepath.Join(dir, "root"), filepath.Join(dir, "state"), filepath.Join(dir, "repo")
 	writeRepo(t, repo, verA, s.files)
-	other := fmt.Sprintf("node \"other\" {\n  resource \"file\" \"x\" {\n    path    = \"/srv/d/f0.conf\"\n    content = \"other node\\n\"\n  }\n}\n")
+	other := "node \"other\" {\n  resource \"file\" \"x\" {\n    path    = \"/srv/d/f0.conf\"\n    content = \"other node\\n\"\n  }\n}\n"
 	os.WriteFile(filepath.Join(repo, "nodes/other.hcl"), []byte(other), 0o644)
 	freshRoot(t, root)
 	os.MkdirAll(filepath.Join(root, "etc"), 0o755)

@@ -15,7 +15,8 @@ func TestStringIsStable(t *testing.T) {
 	if stamp == "" && !strings.HasPrefix(v, "build sha256:") && !strings.Contains(v, " ") {
 		t.Errorf("String() = %q, want a revision or a digest", v)
 	}
-	if fromExecutable() != fromExecutable() {
+	a, b := fromExecutable(), fromExecutable()
+	if a != b {
 		t.Error("the executable's digest changed between two reads")
 	}
 }
