@@ -82,7 +82,7 @@ func TestDamagedStateFiles(t *testing.T) {
 					t.Errorf("%s %s: the run did not record itself and tend check says %s", f.name, dmg, ck.stdout)
 				}
 			}
-			c.after(t, f.name, dmg, r)
+			c.after(t, f.name, dmg, v, r)
 		}
 	}
 	fmt.Printf("damaged state: %d cases (%d files x %v): 0 panics allowed, %d runs proceeded, %d failed naming the file and the fix, %d did not record themselves, %d of those tend check called OK\n",
@@ -136,13 +136,13 @@ func (c *stateCase) recordedSince(t time.Time) bool {
 // after checks the damaged run refreshed once and the next run is back
 // to normal: nothing to do, and tend check OK unless the damage is one
 // only a person may clear (the disable's record).
-func (c *stateCase) after(t *testing.T, name, dmg string, r run) {
+func (c *stateCase) after(t *testing.T, name, dmg string, v int, r run) {
 	t.Helper()
 	log, _ := os.ReadFile(filepath.Join(c.root, "reloads.log"))
 	if n := bytes.Count(log, []byte("reloaded")); (r.code == 0 || r.code == 2) && n != 3 {
 		t.Errorf("%s %s: %d reloads after three runs, want 3 (one each: two changes and the damaged run's change or lost events)", name, dmg, n)
 	}
-	if n := tend(t, c.dir, c.apply(1)...); n.code != 0 {
+	if n := tend(t, c.dir, c.apply(v)...); n.code != 0 {
 		t.Errorf("%s %s: the run after exited %d: %s%s", name, dmg, n.code, n.stdout, n.stderr)
 	}
 	ck := tend(t, c.dir, "check", "--state-dir", c.state)
