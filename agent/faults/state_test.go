@@ -215,4 +215,14 @@ func TestUnrecordedRun(t *testing.T) {
 		t.Fatalf("after the reports directory is writable again: apply %d, check %d: %s", n.code, ck.code, ck.stdout)
 	}
 	fmt.Printf("unrecorded run (reports directory immutable): exit %d, then tend check said %q; after the next run, OK\n", r.code, said)
+	if err := exec.Command("chattr", "+i", c.state).Run(); err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Command("chattr", "-i", c.state).Run()
+	ck = tend(t, c.dir, "check", "--state-dir", c.state)
+	exec.Command("chattr", "-i", c.state).Run()
+	if ck.code != 2 || !strings.Contains(ck.stdout, "runs cannot record themselves") {
+		t.Fatalf("tend check of a state directory runs cannot write: exit %d: %s", ck.code, ck.stdout)
+	}
+	fmt.Printf("state directory immutable: tend check said %q\n", strings.SplitN(ck.stdout, "|", 2)[0])
 }
