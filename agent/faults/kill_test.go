@@ -57,6 +57,9 @@ func TestKilledRuns(t *testing.T) {
 		}
 		k.one(t, rng, dir, root, state, args, from, to, d)
 		from = to
+		if (i+1)%40 == 0 {
+			fmt.Printf("kill -9: %d of %d attempts, %d killed mid-way, %d partial or wrong-mode files so far\n", i+1, s.kills, k.points, k.partial)
+		}
 	}
 	fmt.Printf("kill -9: %d points over %d first applies and %d updates of %d files (first apply %s, update %s): %d partial or wrong-mode files, %d next runs not converged, %d runs after them not exit 0, %d killed runs tend check called OK, %d killed before marking the run, %d finished before the kill; %d temporary files left after the next run%s\n",
 		k.points, (s.kills+1)/2, s.kills/2, s.files, first.Round(time.Millisecond), update.Round(time.Millisecond),
