@@ -1,6 +1,8 @@
 package faults
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -21,9 +23,9 @@ var oldTemp = regexp.MustCompile(`^\..+\.tend-[0-9]+$`)
 
 // killTally is what the kill points found.
 type killTally struct {
-	points, finished, unmarked, partial, notConverged, secondNotZero, checkOK int
-	leftovers                                                                 int
-	sweeps                                                                    bool
+	points, finished, unmarked, recorded, partial, notConverged, secondNotZero, checkOK int
+	leftovers                                                                           int
+	sweeps                                                                              bool
 }
 
 // TestKilledRuns kills tend apply with SIGKILL at random points of first
@@ -61,9 +63,9 @@ func TestKilledRuns(t *testing.T) {
 			fmt.Printf("kill -9: %d of %d attempts, %d killed mid-way, %d partial or wrong-mode files so far\n", i+1, s.kills, k.points, k.partial)
 		}
 	}
-	fmt.Printf("kill -9: %d points over %d first applies and %d updates of %d files (first apply %s, update %s): %d partial or wrong-mode files, %d next runs not converged, %d runs after them not exit 0, %d killed runs tend check called OK, %d killed before marking the run, %d finished before the kill; %d temporary files left after the next run%s\n",
+	fmt.Printf("kill -9: %d points over %d first applies and %d updates of %d files (first apply %s, update %s): %d partial or wrong-mode files, %d next runs not converged, %d runs after them not exit 0, %d killed runs tend check called OK, %d killed before marking the run, %d after recording it, %d finished before the kill; %d temporary files left after the next run%s\n",
 		k.points, (s.kills+1)/2, s.kills/2, s.files, first.Round(time.Millisecond), update.Round(time.Millisecond),
-		k.partial, k.notConverged, k.secondNotZero, k.checkOK, k.unmarked, k.finished, k.leftovers, sweepNote(k.sweeps))
+		k.partial, k.notConverged, k.secondNotZero, k.checkOK, k.unmarked, k.recorded, k.finished, k.leftovers, sweepNote(k.sweeps))
 	if k.points < s.points {
 		t.Errorf("only %d of %d attempts killed a run mid-way, want %d", k.points, s.kills, s.points)
 	}
@@ -127,12 +129,22 @@ func (k *killTally) one(t *testing.T, rng *rand.Rand, dir, root, state string, a
 }
 
 // checkKilled asks tend check about a killed run: it must not be OK
-// unless the run was killed before it marked itself started.
+// unless the run was killed before it marked itself started, or after it
+// recorded its result and marked itself finished.
 func (k *killTally) checkKilled(t *testing.T, dir, state string, pid int) {
 	t.Helper()
-	lock, _ := os.ReadFile(filepath.Join(state, "run.lock"))
-	if !strings.Contains(string(lock), fmt.Sprintf(`"pid":%d,`, pid)) {
+	var rec struct {
+		PID      int       `json:"pid"`
+		Finished time.Time `json:"finished"`
+	}
+	b, _ := os.ReadFile(filepath.Join(state, "run.lock"))
+	_ = json.Unmarshal(bytes.TrimSpace(b), &rec)
+	switch {
+	case rec.PID != pid:
 		k.unmarked++
+		return
+	case !rec.Finished.IsZero():
+		k.recorded++
 		return
 	}
 	if c := tend(t, dir, "check", "--state-dir", state); c.code == 0 {
