@@ -195,7 +195,7 @@ func agentLock(t *testing.T, a *agentHost) {
 	pid := a.sh("systemctl show -p MainPID --value tend.service")
 
 	code, out := a.exec("tend", "agent")
-	m := regexp.MustCompile(`(?m)^tend agent: another tend run holds /var/lib/tend/run.lock: pid (\d+), since \S+ \(\d+s ago\); not running$`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`(?m)^tend agent: another tend run holds /var/lib/tend/run.lock: pid (\d+) \(tend agent\), since \S+ \(\d+s ago\); not running$`).FindStringSubmatch(out)
 	if code != 5 || m == nil || m[1] != pid {
 		t.Fatalf("a second run exited %d, want 5 naming tend.service's pid %s:\n%s", code, pid, out)
 	}
