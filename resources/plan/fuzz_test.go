@@ -54,7 +54,7 @@ func savedPlan(f *testing.F) []byte {
 		}}
 	p.Summarize()
 	path := filepath.Join(f.TempDir(), "plan.json")
-	if err := plan.WriteFile(path, &plan.Saved{Plan: p, Repo: "/srv/repo", Root: "/"}); err != nil {
+	if err := plan.WriteFile(path, &plan.Saved{Plan: p, Repo: "/srv/repo", Made: plan.Made{Root: "/", StateDir: "/var/lib/tend", Tend: "test"}}); err != nil {
 		f.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
