@@ -18,13 +18,13 @@ func Evaluate(in Input, t Thresholds) Result {
 	if in.Disabled != nil {
 		v.add(Warning, "agent "+in.Disabled.String())
 	}
-	runState(&v, in)
 	if in.Summary == nil {
 		why := "no run recorded yet"
 		if in.SummaryErr != nil {
 			why = "cannot read the last run summary: " + in.SummaryErr.Error()
 		}
 		v.add(Unknown, why)
+		runState(&v, in)
 		return Result{Status: v.status, Message: strings.Join(v.msgs, "; ")}
 	}
 	s := in.Summary
@@ -52,6 +52,7 @@ func Evaluate(in Input, t Thresholds) Result {
 	if s.Source.LastKnownGood {
 		v.add(Warning, "applying the last known good commit, not the source's tip: "+s.Source.Why)
 	}
+	runState(&v, in)
 	return Result{Status: v.status, Message: strings.Join(v.msgs, "; "), Perf: []Perf{
 		{Label: "age", Value: secs(age), UOM: "s", Warn: secs(warn), Crit: secs(crit), Min: "0"},
 		{Label: "changed", Value: strconv.Itoa(s.Summary.Changed), Min: "0"},
