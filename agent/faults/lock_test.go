@@ -1,12 +1,14 @@
 package faults
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,7 +64,9 @@ func TestOverlappingRuns(t *testing.T) {
 				ran[c.me.v.name] = true
 			case 5:
 				refused++
-				if m := holderRE.FindStringSubmatch(c.r.stderr); m != nil && m[1] == strconv.Itoa(c.other.pid) && m[2] == c.them.command {
+				// the holder is the other run: its pid, or its supervised
+				// child's (tend re-executes itself under a supervisor)
+				if m := holderRE.FindStringSubmatch(c.r.stderr); m != nil && m[2] == c.them.command && (m[1] == strconv.Itoa(c.other.pid) || ppid(m[1]) == c.other.pid || ppid(m[1]) == 0) {
 					named++
 				} else {
 					t.Errorf("pair %d: refused %s does not name %s pid %d: %s", i, c.me.command, c.them.command, c.other.pid, c.r.stderr)
@@ -133,4 +137,18 @@ func sh(t *testing.T, dir string, name string, args ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
+}
+
+// ppid is the parent of process pid, 0 once it is gone.
+func ppid(pid string) int {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
 }
