@@ -21,7 +21,7 @@ func lockRun(ctx context.Context, env *cmdEnv, name, stateDir string, wait time.
 		fmt.Fprintf(env.stderr, "tend %s: state directory: %v\n", name, err)
 		return nil, exitUsage, false
 	}
-	l, err := runlock.Wait(ctx, stateDir, "tend "+name, wait)
+	l, err := runlock.Wait(ctx, stateDir, runlock.Holder{PID: env.visiblePID(), Command: "tend " + name}, wait)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend %s: %v; not running\n", name, err)
 		if errors.As(err, new(*runlock.HeldError)) {
@@ -30,6 +30,15 @@ func lockRun(ctx context.Context, env *cmdEnv, name, stateDir string, wait time.
 		return nil, exitUsage, false
 	}
 	return l, 0, true
+}
+
+// visiblePID is the pid an administrator sees for this run: the
+// supervisor's (systemd's MainPID) when this process is its child.
+func (env *cmdEnv) visiblePID() int {
+	if env.link.Supervised() {
+		return os.Getppid()
+	}
+	return os.Getpid()
 }
 
 // finished marks a locked run as finished (it recorded its result, or did

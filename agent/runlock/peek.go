@@ -45,7 +45,8 @@ func Peek(stateDir string) (Status, error) {
 	if r == nil {
 		return st, nil
 	}
-	if r.PID == os.Getpid() {
+	if r.PID == os.Getpid() || r.PID == os.Getppid() {
+		// This run's own record (or its supervisor's): not another run.
 		return st, nil
 	}
 	st.Running, err = locked(path, r.PID)

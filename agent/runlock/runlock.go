@@ -28,6 +28,9 @@ const recordSize = 512
 // Record is what the lock file says about the run holding the lock, or
 // the last one that held it.
 type Record struct {
+	// PID is the process an administrator sees running: tend's
+	// supervisor when the run is a supervised child (systemd's MainPID),
+	// else the run itself.
 	PID int `json:"pid"`
 	// Command is what runs, e.g. "tend apply".
 	Command string    `json:"command"`
@@ -65,11 +68,22 @@ type Lock struct {
 	rec Record
 }
 
+// Holder is who takes the lock: the pid to record (see Record.PID) and
+// the command.
+type Holder struct {
+	PID     int
+	Command string
+}
+
 // Acquire takes the lock in stateDir without waiting and marks the run
-// as started by command; a *HeldError says who holds it. A directory
-// where the lock file belongs is moved aside (it cannot be anyone's
-// lock).
+// as started by command in this process; a *HeldError says who holds it.
 func Acquire(stateDir, command string) (*Lock, error) {
+	return AcquireAs(stateDir, Holder{PID: os.Getpid(), Command: command})
+}
+
+// AcquireAs is Acquire recording who as the holder. A directory where
+// the lock file belongs is moved aside (it cannot be anyone's lock).
+func AcquireAs(stateDir string, who Holder) (*Lock, error) {
 	path := filepath.Join(stateDir, File)
 	f, err := openLockFile(path)
 	if err != nil {
@@ -82,7 +96,7 @@ func Acquire(stateDir, command string) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("run lock %s: %w", path, err)
 	}
-	l := &Lock{f: f, rec: Record{PID: os.Getpid(), Command: command, Since: time.Now().UTC()}}
+	l := &Lock{f: f, rec: Record{PID: who.PID, Command: who.Command, Since: time.Now().UTC()}}
 	if err := l.write(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("run lock %s: marking the run as started: %w (the state directory must be writable)", path, err)
@@ -107,10 +121,10 @@ func openLockFile(path string) (*os.File, error) {
 
 // Wait takes the lock, waiting up to d for the holder to finish; the
 // error after d is the last *HeldError.
-func Wait(ctx context.Context, stateDir, command string, d time.Duration) (*Lock, error) {
+func Wait(ctx context.Context, stateDir string, who Holder, d time.Duration) (*Lock, error) {
 	deadline := time.Now().Add(d)
 	for {
-		l, err := Acquire(stateDir, command)
+		l, err := AcquireAs(stateDir, who)
 		var held *HeldError
 		if err == nil || !errors.As(err, &held) || !time.Now().Before(deadline) {
 			return l, err

@@ -109,10 +109,10 @@ func TestWait(t *testing.T) {
 	dir := t.TempDir()
 	holdIn(t, dir, 500*time.Millisecond)
 	start := time.Now()
-	if _, err := Wait(t.Context(), dir, "tend apply", 50*time.Millisecond); err == nil {
+	if _, err := Wait(t.Context(), dir, Holder{PID: os.Getpid(), Command: "tend apply"}, 50*time.Millisecond); err == nil {
 		t.Fatal("Wait(50ms) got a lock held for 500ms")
 	}
-	l, err := Wait(t.Context(), dir, "tend apply", 10*time.Second)
+	l, err := Wait(t.Context(), dir, Holder{PID: os.Getpid(), Command: "tend apply"}, 10*time.Second)
 	if err != nil {
 		t.Fatalf("Wait(10s): %v", err)
 	}
