@@ -51,7 +51,7 @@ func (groupKind) New(cfg *resources.Config) (resources.Resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fileGroup{g: g}, nil
+	return &fileGroup{g: g, env: cfg.Env}, nil
 }
 
 // group is a file_group's configuration.
@@ -72,7 +72,18 @@ func parseGroup(dir, validate string) (group, error) {
 
 // fileGroup is the bound file_group: it changes nothing by itself; its
 // members apply together (groupedFile.ApplyBatch).
-type fileGroup struct{ g group }
+type fileGroup struct {
+	g   group
+	env resources.Env
+}
+
+// TempDirs is the directory holding the group's directory, where its
+// staging directory is made.
+func (g *fileGroup) TempDirs() []string { return []string{filepath.Dir(g.g.dir)} }
+
+// Sweep removes what killed runs left in dir: temporary files and
+// staging directories.
+func (g *fileGroup) Sweep(dir string) (int, error) { return SweepDir(g.env, dir) }
 
 func (g *fileGroup) Read(context.Context) (resources.State, error) {
 	return resources.State{"directory": g.g.dir}, nil

@@ -223,7 +223,7 @@ func groupValidate(ctx context.Context, g *group, ms []member) error {
 	}
 	env := ms[0].r.env
 	live := env.Path(g.dir)
-	dir, err := os.MkdirTemp(filepath.Dir(live), "."+filepath.Base(live)+".tend-group-")
+	dir, err := os.MkdirTemp(filepath.Dir(live), atomicfile.StagingPrefix+filepath.Base(live)+"-")
 	if err != nil {
 		return fmt.Errorf("making its staging directory: %w", err)
 	}

@@ -18,6 +18,11 @@ import (
 // (see Sweep).
 const TempPrefix = ".tend-tmp-"
 
+// StagingPrefix begins the name of a staging directory a run makes
+// beside what it manages (a file group's candidate set): Sweep removes
+// such a directory whole, as a killed run left it.
+const StagingPrefix = TempPrefix + "dir-"
+
 // Owner is who a written file ends up owned by. The zero value keeps the
 // owner and group the file is created with: the running user, and the
 // group the directory's rules give.

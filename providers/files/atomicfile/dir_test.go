@@ -92,6 +92,28 @@ func TestSweepRemovesOnlyTemporaryFilesAndLinks(t *testing.T) {
 	}
 }
 
+func TestSweepRemovesStagingDirectoriesWithoutFollowing(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	keep := filepath.Join(outside, "keep")
+	os.WriteFile(keep, []byte("outside"), 0644)
+	stage := filepath.Join(dir, StagingPrefix+"postfix-123")
+	os.MkdirAll(filepath.Join(stage, "sub"), 0700)
+	os.WriteFile(filepath.Join(stage, "main.cf"), []byte("x"), 0600)
+	os.Symlink(outside, filepath.Join(stage, "master.cf"))
+	os.Symlink(outside, filepath.Join(stage, "sub", "out"))
+	os.Symlink(outside, filepath.Join(dir, StagingPrefix+"link-to-dir"))
+	n, err := SweepTree(dir, false)
+	if err != nil || n != 2 {
+		t.Fatalf("swept %d (%v), want 2 (the staging directory and the link)", n, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("left %d entries", len(ents))
+	}
+	if b, err := os.ReadFile(keep); err != nil || string(b) != "outside" {
+		t.Fatal("the sweep followed a symlink out of the staging directory")
+	}
+}
+
 func TestZeroOwnerLeavesOwnership(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give the directory another group")

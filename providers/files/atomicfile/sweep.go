@@ -35,8 +35,10 @@ func (d *Dir) StageLink(name, target string, owner Owner) (*Staged, error) {
 
 // Sweep removes what killed runs left in d: entries whose name starts
 // with TempPrefix and that are regular files or symlinks, unlinked (a
-// symlink is never followed). Directories and other files are left alone,
-// whatever their name. It returns how many entries it removed.
+// symlink is never followed), and directories whose name starts with
+// StagingPrefix, removed whole through handles. Other directories and
+// other files are left alone, whatever their name. It returns how many
+// entries it removed.
 func (d *Dir) Sweep() (int, error) {
 	names, err := d.names()
 	if err != nil {
@@ -51,11 +53,17 @@ func (d *Dir) Sweep() (int, error) {
 		if unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
 			continue
 		}
-		if t := st.Mode & unix.S_IFMT; t != unix.S_IFREG && t != unix.S_IFLNK {
+		switch t := st.Mode & unix.S_IFMT; {
+		case t == unix.S_IFDIR && strings.HasPrefix(name, StagingPrefix):
+			if err := d.RemoveAll(name); err != nil {
+				return n, fmt.Errorf("removing %s: %w", d.Name(name), err)
+			}
+		case t == unix.S_IFREG || t == unix.S_IFLNK:
+			if err := unix.Unlinkat(d.fd, name, 0); err != nil && err != unix.ENOENT {
+				return n, fmt.Errorf("removing %s: %w", d.Name(name), err)
+			}
+		default:
 			continue
-		}
-		if err := unix.Unlinkat(d.fd, name, 0); err != nil && err != unix.ENOENT {
-			return n, fmt.Errorf("removing %s: %w", d.Name(name), err)
 		}
 		n++
 	}
