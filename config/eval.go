@@ -118,8 +118,38 @@ func attrName(tr hcl.Traversal) (string, bool) {
 	return a.Name, ok
 }
 
+// maxReferenceDepth bounds a chain of declarations whose values refer to
+// each other: each link is evaluated recursively, and tens of thousands of
+// them (local.a0 = [local.a1], local.a1 = [local.a2], ...) exhaust the
+// stack, which is a fatal error, not a panic.
+const maxReferenceDepth = 256
+
+// maxValueDepth bounds how deeply a declaration's value nests. Each
+// expression nests at most repofile.MaxNesting deep, but a chain of
+// references wraps one value in another (local.a0 = [[...local.a1...]]),
+// and cty walks values recursively: tens of thousands of levels exhaust
+// the stack.
+const maxValueDepth = 1024
+
+// valueDepth is how deeply v nests collections and structures, counted
+// no further than limit+1.
+func valueDepth(v cty.Value, limit int) int {
+	v, _ = v.Unmark()
+	if limit < 0 || !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+		return 0
+	}
+	deepest := 0
+	for it := v.ElementIterator(); it.Next() && deepest <= limit; {
+		k, e := it.Element()
+		deepest = max(deepest, valueDepth(k, limit-1), valueDepth(e, limit-1))
+	}
+	return deepest + 1
+}
+
 // memoized evaluates one named declaration once per scope, reporting a
-// cycle when it is reached again while still being evaluated.
+// cycle when it is reached again while still being evaluated, a chain
+// of references longer than maxReferenceDepth and a value nested deeper
+// than maxValueDepth.
 func (s *scope) memoized(key string, rng hcl.Range, f func() (value, hcl.Diagnostics)) (value, hcl.Diagnostics) {
 	if m, ok := s.memo[key]; ok {
 		if m.busy {
@@ -128,11 +158,20 @@ func (s *scope) memoized(key string, rng hcl.Range, f func() (value, hcl.Diagnos
 		}
 		return m.v, nil
 	}
+	if len(s.ld.stack) >= maxReferenceDepth {
+		return value{val: cty.DynamicVal}, hcl.Diagnostics{errorAt(rng, "References nested too deep",
+			fmt.Sprintf("This value is computed through a chain of more than %d references (locals, data, variables, module outputs and resources referring to each other); tend refuses deeper chains.", maxReferenceDepth))}
+	}
 	m := &memo{busy: true}
 	s.memo[key] = m
 	s.ld.stack = append(s.ld.stack, s.prefix()+key)
 	v, diags := f()
 	s.ld.stack = s.ld.stack[:len(s.ld.stack)-1]
+	if !diags.HasErrors() && valueDepth(v.val, maxValueDepth) > maxValueDepth {
+		v.val = cty.DynamicVal
+		diags = append(diags, errorAt(rng, "Value nested too deep",
+			fmt.Sprintf("The value of %s nests lists, maps or objects more than %d levels deep; tend refuses deeper values.", key, maxValueDepth)))
+	}
 	m.busy, m.v = false, v
 	return v, diags
 }
