@@ -163,7 +163,12 @@ func (d *Dir) refusal(name string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if link, target, ok := d.leavingLink(name); ok {
+	link, target, ok := d.leavingLink(name)
+	if ok && errors.Is(err, syscall.ELOOP) && !path.IsAbs(target) && !climbs(path.Join(path.Dir(link), target)) {
+		// No link on the way leaves: they loop, or chain too long.
+		return &RefusedError{Name: name, Why: "is reached through symbolic links that loop or chain more than 40 deep"}
+	}
+	if ok {
 		if link == name {
 			return &RefusedError{Name: name, Why: fmt.Sprintf("is a symbolic link to %q, which leaves the repository", target)}
 		}

@@ -191,3 +191,24 @@ func TestSizes(t *testing.T) {
 		}
 	}
 }
+
+// Links that stay inside the repository but loop, or chain more than the
+// kernel follows, are refused as such — not as links that leave it.
+func TestLinkLoopsAreNotSaidToLeave(t *testing.T) {
+	repo := layout(t)
+	for name, target := range map[string]string{
+		"files/loop1": "loop2", "files/loop2": "loop1", "files/self": ".",
+	} {
+		if err := os.Symlink(target, filepath.Join(repo, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := open(t, repo, 0)
+	for _, name := range []string{"files/loop1", "files/" + strings.Repeat("self/", 45) + "plain"} {
+		_, err := d.ReadFile(name)
+		var refused *repofile.RefusedError
+		if !errors.As(err, &refused) || !strings.Contains(err.Error(), "symbolic links that loop or chain more than 40 deep") || strings.Contains(err.Error(), "leaves") {
+			t.Errorf("ReadFile(%s) = %v; want a refusal naming a loop", name, err)
+		}
+	}
+}
