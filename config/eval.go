@@ -131,19 +131,47 @@ const maxReferenceDepth = 256
 // the stack.
 const maxValueDepth = 1024
 
-// valueDepth is how deeply v nests collections and structures, counted
-// no further than limit+1.
-func valueDepth(v cty.Value, limit int) int {
+// maxValueElements bounds how many elements, counted at every level, a
+// declaration's value holds. Values share structure, so a short chain
+// (local.a0 = [local.a1, local.a1], ...) builds one with 2^40 leaves in
+// microseconds, and whatever walks it (jsonencode, a content diff, the
+// depth check itself) then runs for days.
+const maxValueElements = 1 << 20
+
+// valueWalk measures a value, giving up as soon as it passes either bound:
+// the walk costs at most maxValueElements steps whatever the value.
+type valueWalk struct{ elements int }
+
+// depth is how deeply v nests collections and structures, counted no
+// further than limit+1, and no further once w has counted more than
+// maxValueElements elements.
+func (w *valueWalk) depth(v cty.Value, limit int) int {
 	v, _ = v.Unmark()
 	if limit < 0 || !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
 		return 0
 	}
 	deepest := 0
-	for it := v.ElementIterator(); it.Next() && deepest <= limit; {
+	for it := v.ElementIterator(); it.Next() && deepest <= limit && w.elements <= maxValueElements; {
+		w.elements++
 		k, e := it.Element()
-		deepest = max(deepest, valueDepth(k, limit-1), valueDepth(e, limit-1))
+		deepest = max(deepest, w.depth(k, limit-1), w.depth(e, limit-1))
 	}
 	return deepest + 1
+}
+
+// checkValue says why the value of key at rng is refused: nested deeper
+// than maxValueDepth, or holding more than maxValueElements elements.
+func checkValue(key string, rng hcl.Range, v cty.Value) *hcl.Diagnostic {
+	var w valueWalk
+	switch {
+	case w.depth(v, maxValueDepth) > maxValueDepth:
+		return errorAt(rng, "Value nested too deep",
+			fmt.Sprintf("The value of %s nests lists, maps or objects more than %d levels deep; tend refuses deeper values.", key, maxValueDepth))
+	case w.elements > maxValueElements:
+		return errorAt(rng, "Value too large",
+			fmt.Sprintf("The value of %s holds more than %d elements (counting those of nested lists, maps and objects); tend refuses larger values.", key, maxValueElements))
+	}
+	return nil
 }
 
 // memoized evaluates one named declaration once per scope, reporting a
@@ -167,10 +195,11 @@ func (s *scope) memoized(key string, rng hcl.Range, f func() (value, hcl.Diagnos
 	s.ld.stack = append(s.ld.stack, s.prefix()+key)
 	v, diags := f()
 	s.ld.stack = s.ld.stack[:len(s.ld.stack)-1]
-	if !diags.HasErrors() && valueDepth(v.val, maxValueDepth) > maxValueDepth {
-		v.val = cty.DynamicVal
-		diags = append(diags, errorAt(rng, "Value nested too deep",
-			fmt.Sprintf("The value of %s nests lists, maps or objects more than %d levels deep; tend refuses deeper values.", key, maxValueDepth)))
+	if !diags.HasErrors() {
+		if d := checkValue(key, rng, v.val); d != nil {
+			v.val = cty.DynamicVal
+			diags = append(diags, d)
+		}
 	}
 	m.busy, m.v = false, v
 	return v, diags
