@@ -101,6 +101,17 @@ type Batcher interface {
 	ApplyBatch(ctx context.Context, items []BatchItem) []error
 }
 
+// A Transaction is a Batcher whose batch is all or nothing, such as the
+// files of one file_group. The engine applies its batch only once every
+// resource of the run with the same BatchKey has been planned, so that a
+// member still waiting for its dependencies is never left out; when one
+// of them failed or was skipped, no member is applied: each fails, held
+// back, naming that one.
+type Transaction interface {
+	Batcher
+	AllOrNothing() bool
+}
+
 // BatchItem is one parked resource and the change planned for it.
 type BatchItem struct {
 	Resource Resource

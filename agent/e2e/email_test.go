@@ -119,7 +119,7 @@ func (h *host) checkPostfixMaps(user, alias string) {
 		{alias + "@cacert.org", "mysql-aliases.cf", user + "@cacert.org"},
 	} {
 		table := "proxy:mysql:/etc/postfix/" + c.table
-		if !strings.Contains(h.sh("postconf -h virtual_mailbox_maps virtual_alias_maps"), table) {
+		if !strings.Contains(h.sh("postconf -xh virtual_mailbox_maps virtual_alias_maps"), table) {
 			h.t.Fatalf("main.cf does not list %s", table)
 		}
 		if got := h.sh("postmap -q " + c.key + " " + table + " 2>&1 || true"); got != c.want {

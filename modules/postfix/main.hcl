@@ -11,10 +11,12 @@ locals {
   )))
 
   # Every table a main.cf parameter lists, grouped by parameter (tables of
-  # one parameter in name order).
+  # one parameter in name order). postconf opens a MySQL table's file:
+  # named under $config_directory, the group's check reads the candidate
+  # beside the candidate main.cf, not the live file (absent on a first run).
   table_refs = concat(
     [for name, m in var.maps : { parameter = m.parameter, ref = "${m.type}:/etc/postfix/${name}" } if m.parameter != ""],
-    [for name, m in var.mysql_maps : { parameter = m.parameter, ref = "proxy:mysql:/etc/postfix/mysql-${name}.cf" } if m.parameter != ""],
+    [for name, m in var.mysql_maps : { parameter = m.parameter, ref = "proxy:mysql:$config_directory/mysql-${name}.cf" } if m.parameter != ""],
   )
   tables = { for t in local.table_refs : t.parameter => t.ref... }
 

@@ -132,6 +132,9 @@ type groupedFile struct{ *file }
 // BatchKey is one per group.
 func (r *groupedFile) BatchKey() string { return "file_group:" + r.spec.fileGroup.dir }
 
+// AllOrNothing: a group goes live whole, once every member is planned.
+func (r *groupedFile) AllOrNothing() bool { return true }
+
 // Plan is the file's plan, saying that it goes live with its group.
 func (r *groupedFile) Plan(ctx context.Context, observed resources.State) (resources.Change, error) {
 	c, err := r.file.Plan(ctx, observed)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -110,7 +111,7 @@ func (m *member) stage(ctx context.Context, c resources.Change) error {
 		return err
 	}
 	if r.spec.validateCmd != "" {
-		if err := runValidator(ctx, r.spec.validateCmd, st.Path(), r.spec.sensitive); err != nil {
+		if err := runValidator(ctx, r.spec.validateCmd, st.Path(), withheldIf(r.spec.sensitive)); err != nil {
 			st.Abort()
 			return fmt.Errorf("%s: %w", r.spec.label(), err)
 		}
@@ -228,17 +229,23 @@ func groupValidate(ctx context.Context, g *group, ms []member) error {
 		return fmt.Errorf("making its staging directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	sensitive := false
+	var sensitive []string
 	want := map[string][]byte{}
 	for _, m := range ms {
 		rel, _ := filepath.Rel(g.dir, m.r.spec.path)
 		want[rel] = m.r.spec.content
-		sensitive = sensitive || m.r.spec.sensitive
+		if m.r.spec.sensitive {
+			sensitive = append(sensitive, m.r.spec.label())
+		}
 	}
 	if err := mirror(live, dir, want); err != nil {
 		return fmt.Errorf("filling its staging directory: %w", err)
 	}
-	return runValidator(ctx, g.validateCmd, dir, sensitive)
+	withheld := ""
+	if len(sensitive) > 0 {
+		withheld = "the content of " + strings.Join(sensitive, ", ")
+	}
+	return runValidator(ctx, g.validateCmd, dir, withheld)
 }
 
 // mirror writes every member (want, by path relative to the group's

@@ -23,8 +23,9 @@ var validatorTimeout = 2 * time.Minute
 // every % replaced by the file's quoted path (Puppet's convention). The
 // error carries the validator's stderr, or its stdout when stderr is empty
 // (some checkers report there), trimmed and bounded — unless the content
-// is sensitive, when the output is withheld.
-func runValidator(ctx context.Context, cmdline, tmp string, sensitive bool) error {
+// is sensitive, when the output is withheld: sensitive then names what
+// holds the sensitive content ("the content" for the file itself).
+func runValidator(ctx context.Context, cmdline, tmp string, sensitive string) error {
 	ctx, cancel := context.WithTimeout(ctx, validatorTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
@@ -46,9 +47,9 @@ func runValidator(ctx context.Context, cmdline, tmp string, sensitive bool) erro
 	if msg == "" {
 		msg = stdout.String()
 	}
-	if sensitive && msg != "" {
+	if sensitive != "" && msg != "" {
 		// A checker may quote the offending line, and with it the secret.
-		msg = "its output is withheld because the content is sensitive"
+		msg = "its output is withheld because " + sensitive + " is sensitive"
 	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return fmt.Errorf("validate_cmd did not finish within %s and was killed", validatorTimeout)
@@ -57,6 +58,15 @@ func runValidator(ctx context.Context, cmdline, tmp string, sensitive bool) erro
 		return fmt.Errorf("validate_cmd failed: %w", err)
 	}
 	return fmt.Errorf("validate_cmd failed (%w): %s", err, msg)
+}
+
+// withheldIf is runValidator's sensitive argument for a file's own
+// content.
+func withheldIf(sensitive bool) string {
+	if sensitive {
+		return "the content"
+	}
+	return ""
 }
 
 // shellQuote quotes s for /bin/sh in single quotes, closing and reopening

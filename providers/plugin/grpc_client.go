@@ -53,7 +53,7 @@ func (g *grpcClient) Bind(ctx context.Context, req Request) (Binding, error) {
 	if err != nil {
 		return Binding{}, &transportError{err}
 	}
-	b := Binding{Identity: resp.GetIdentity(), Needs: resp.GetNeeds(), Refreshes: resp.GetRefreshes(), Batch: resp.GetBatch()}
+	b := Binding{Identity: resp.GetIdentity(), Needs: resp.GetNeeds(), Refreshes: resp.GetRefreshes(), Batch: resp.GetBatch(), AllOrNothing: resp.GetAllOrNothing()}
 	return b, errorFromWire(resp.GetError())
 }
 

@@ -73,11 +73,11 @@ func (k *remoteKind) New(cfg *resources.Config) (resources.Resource, error) {
 	}
 	switch {
 	case bd.b.Refreshes && key != "":
-		return &refreshBatcher{batcher{r, key}}, nil
+		return &refreshBatcher{batcher{r, key, bd.b.AllOrNothing}}, nil
 	case bd.b.Refreshes:
 		return &refresher{r}, nil
 	case key != "":
-		return &batcher{r, key}, nil
+		return &batcher{r, key, bd.b.AllOrNothing}, nil
 	}
 	return r, nil
 }
@@ -142,10 +142,14 @@ func (r *refresher) Refresh(ctx context.Context) error { return r.refresh(ctx) }
 // others of the same key.
 type batcher struct {
 	*resource
-	key string
+	key          string
+	allOrNothing bool
 }
 
 func (b *batcher) BatchKey() string { return b.key }
+
+// AllOrNothing is what the provider bound (resources.Transaction).
+func (b *batcher) AllOrNothing() bool { return b.allOrNothing }
 
 // ApplyBatch hands the whole batch to the provider in one call. The
 // engine only puts resources of one BatchKey in a batch, and the key

@@ -61,6 +61,9 @@ func (l *local) bind(req Request) (Binding, resources.Resource, error) {
 	if bt, ok := r.(resources.Batcher); ok {
 		b.Batch = bt.BatchKey()
 	}
+	if tx, ok := r.(resources.Transaction); ok {
+		b.AllOrNothing = tx.AllOrNothing()
+	}
 	l.mu.Lock()
 	l.bound[req.Config.Addr.String()] = r
 	l.mu.Unlock()

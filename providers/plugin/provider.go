@@ -59,6 +59,9 @@ type Binding struct {
 	// Batch is the instance's batch key (resources.Batcher), or "" when
 	// it applies alone.
 	Batch string
+	// AllOrNothing says the batch goes live whole or not at all
+	// (resources.Transaction).
+	AllOrNothing bool
 }
 
 // Result is what Apply and Refresh report besides success.

@@ -111,7 +111,9 @@ type walk struct {
 	out        []Outcome
 	notifiedBy [][]int
 	parkMu     sync.Mutex
-	parked     []int // Batchers waiting for flush, in the order they parked
+	parked     []int            // Batchers waiting for flush, in the order they parked
+	visited    []bool           // visit returned for the node (completed or parked)
+	batches    map[string][]int // the nodes of every all-or-nothing batch key
 	blocked    map[int]Block
 	index      map[string]int
 	rollMu     sync.Mutex
@@ -128,11 +130,15 @@ func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
 	if opts.Blocks == nil {
 		opts.Blocks = &Blocks{}
 	}
-	w := &walk{nodes: nodes, g: g, opts: opts, out: make([]Outcome, len(nodes)), notifiedBy: make([][]int, len(nodes))}
+	w := &walk{nodes: nodes, g: g, opts: opts, out: make([]Outcome, len(nodes)), notifiedBy: make([][]int, len(nodes)),
+		visited: make([]bool, len(nodes)), batches: map[string][]int{}}
 	for i, n := range nodes {
 		w.out[i].Addr = n.Addr
 		for _, t := range n.Notify {
 			w.notifiedBy[t] = append(w.notifiedBy[t], i)
+		}
+		if tx, ok := n.Resource.(resources.Transaction); ok && tx.AllOrNothing() {
+			w.batches[tx.BatchKey()] = append(w.batches[tx.BatchKey()], i)
 		}
 	}
 	w.blocked, w.index = map[int]Block{}, map[string]int{}
@@ -181,6 +187,8 @@ func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int) b
 		complete := true
 		w.guard(ctx, i, func(rctx context.Context) { complete = visit(rctx, i) })
 		done[i] = complete
+		// flush, which reads it, runs only when no visit does.
+		w.visited[i] = true
 		return complete
 	}, flushFn)
 	for i, d := range done {

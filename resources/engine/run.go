@@ -151,7 +151,9 @@ func (w *walk) park(i int) {
 }
 
 // flush applies every parked Batcher, one ApplyBatch call per batch key,
-// and returns the nodes it completed.
+// and returns the nodes it completed. An all-or-nothing batch waits while
+// a member of the run has not been planned yet, and is held back whole
+// when one failed or was skipped (see resources.Transaction).
 func (w *walk) flush(ctx context.Context) []int {
 	w.parkMu.Lock()
 	parked := w.parked
@@ -166,10 +168,53 @@ func (w *walk) flush(ctx context.Context) []int {
 		}
 		groups[key] = append(groups[key], i)
 	}
+	var finished, waiting []int
 	for _, key := range order {
-		w.applyBatch(ctx, groups[key])
+		members := groups[key]
+		failed, wait := w.batchState(key)
+		switch {
+		case failed != "":
+			w.holdBack(members, fmt.Sprintf("held back: %s, applied with it or not at all, did not converge", failed))
+		case wait != "":
+			waiting = append(waiting, members...)
+			continue
+		default:
+			w.applyBatch(ctx, members)
+		}
+		finished = append(finished, members...)
 	}
-	return parked
+	if len(finished) == 0 && len(waiting) > 0 {
+		// Nothing else can run: what the members wait for waits for them.
+		_, wait := w.batchState(w.nodes[waiting[0]].Resource.(resources.Batcher).BatchKey())
+		w.holdBack(waiting, fmt.Sprintf("held back: %s, to be applied with it, depends on it (directly or not)", wait))
+		return waiting
+	}
+	w.parkMu.Lock()
+	w.parked = append(w.parked, waiting...)
+	w.parkMu.Unlock()
+	return finished
+}
+
+// batchState says of an all-or-nothing batch key which member failed or
+// was skipped, or else which one has not been planned yet ("" for none;
+// both "" for a key that is not all or nothing).
+func (w *walk) batchState(key string) (failed, waiting string) {
+	for _, j := range w.batches[key] {
+		switch {
+		case w.out[j].Status == Failed || w.out[j].Status == Skipped:
+			return w.out[j].Addr, ""
+		case !w.visited[j] && waiting == "":
+			waiting = w.out[j].Addr
+		}
+	}
+	return "", waiting
+}
+
+// holdBack fails every member of a batch that is not applied, with why.
+func (w *walk) holdBack(members []int, why string) {
+	for _, i := range members {
+		w.fail(i, errors.New(why))
+	}
 }
 
 func (w *walk) applyBatch(ctx context.Context, members []int) {

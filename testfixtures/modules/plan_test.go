@@ -28,7 +28,7 @@ var fixtures = []fixture{
 	}},
 	{dir: "postfix", node: "relay", want: []string{
 		"+canonical_maps = pcre:/etc/postfix/canonical_maps",
-		"+virtual_alias_maps = proxy:mysql:/etc/postfix/mysql-aliases.cf",
+		"+virtual_alias_maps = proxy:mysql:$config_directory/mysql-aliases.cf",
 		"+smtpd_milters = inet:127.0.0.1:8891",
 		"+submission inet  n       -       y       -       -       smtpd",
 		"(sensitive line 3)",

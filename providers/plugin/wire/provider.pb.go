@@ -316,12 +316,14 @@ func (x *Error) GetNoRefresh() bool {
 }
 
 type BindResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Identity      string                 `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity,omitempty"`
-	Needs         []string               `protobuf:"bytes,2,rep,name=needs,proto3" json:"needs,omitempty"`
-	Refreshes     bool                   `protobuf:"varint,3,opt,name=refreshes,proto3" json:"refreshes,omitempty"`
-	Batch         string                 `protobuf:"bytes,4,opt,name=batch,proto3" json:"batch,omitempty"`
-	Error         *Error                 `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Identity  string                 `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity,omitempty"`
+	Needs     []string               `protobuf:"bytes,2,rep,name=needs,proto3" json:"needs,omitempty"`
+	Refreshes bool                   `protobuf:"varint,3,opt,name=refreshes,proto3" json:"refreshes,omitempty"`
+	Batch     string                 `protobuf:"bytes,4,opt,name=batch,proto3" json:"batch,omitempty"`
+	Error     *Error                 `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	// The batch is all or nothing (resources.Transaction).
+	AllOrNothing  bool `protobuf:"varint,6,opt,name=all_or_nothing,json=allOrNothing,proto3" json:"all_or_nothing,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -389,6 +391,13 @@ func (x *BindResponse) GetError() *Error {
 		return x.Error
 	}
 	return nil
+}
+
+func (x *BindResponse) GetAllOrNothing() bool {
+	if x != nil {
+		return x.AllOrNothing
+	}
+	return false
 }
 
 type ReadResponse struct {
@@ -809,13 +818,14 @@ const file_provider_proto_rawDesc = "" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12\x12\n" +
 	"\x04attr\x18\x02 \x01(\tR\x04attr\x12\x1d\n" +
 	"\n" +
-	"no_refresh\x18\x03 \x01(\bR\tnoRefresh\"\xa3\x01\n" +
+	"no_refresh\x18\x03 \x01(\bR\tnoRefresh\"\xc9\x01\n" +
 	"\fBindResponse\x12\x1a\n" +
 	"\bidentity\x18\x01 \x01(\tR\bidentity\x12\x14\n" +
 	"\x05needs\x18\x02 \x03(\tR\x05needs\x12\x1c\n" +
 	"\trefreshes\x18\x03 \x01(\bR\trefreshes\x12\x14\n" +
 	"\x05batch\x18\x04 \x01(\tR\x05batch\x12-\n" +
-	"\x05error\x18\x05 \x01(\v2\x17.tend.provider.v1.ErrorR\x05error\"\xb8\x01\n" +
+	"\x05error\x18\x05 \x01(\v2\x17.tend.provider.v1.ErrorR\x05error\x12$\n" +
+	"\x0eall_or_nothing\x18\x06 \x01(\bR\fallOrNothing\"\xb8\x01\n" +
 	"\fReadResponse\x12?\n" +
 	"\x05state\x18\x01 \x03(\v2).tend.provider.v1.ReadResponse.StateEntryR\x05state\x12-\n" +
 	"\x05error\x18\x02 \x01(\v2\x17.tend.provider.v1.ErrorR\x05error\x1a8\n" +
