@@ -80,10 +80,17 @@ func where(r hcl.Range) string {
 }
 
 // showValue renders a value on one line: long text as its first line and
-// a line count, collections as JSON, sensitive values masked.
+// a line count, collections as JSON, sensitive values masked, and values
+// built from what a run reads on the host (a computed attribute) said to
+// be so.
 func showValue(v cty.Value, sensitive bool) string {
-	if sensitive {
+	switch {
+	case sensitive:
 		return resources.Masked
+	case !v.IsKnown():
+		return "(known after reading the host)"
+	case !v.IsWhollyKnown():
+		return "(partly known after reading the host)"
 	}
 	if v.Type() == cty.String {
 		s := v.AsString()

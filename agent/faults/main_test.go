@@ -19,15 +19,15 @@ type size struct {
 	name  string
 	files int // managed files of the repositories
 	pairs int // overlapping runs
-	kills int // kill -9 attempts
+	kills int // kill -9 attempts at the most
 	// points is how many of them must kill a run mid-way (the others
-	// find it finished)
+	// find it finished); attempts stop once that many did
 	points int
 }
 
 var (
-	short = size{name: "short", files: 60, pairs: 6, kills: 12, points: 6}
-	long  = size{name: "long", files: 500, pairs: 20, kills: 240, points: 200}
+	short = size{name: "short", files: 60, pairs: 6, kills: 24, points: 6}
+	long  = size{name: "long", files: 500, pairs: 20, kills: 400, points: 200}
 )
 
 // sz is the size of this run: long with TEND_FAULTS=long.
