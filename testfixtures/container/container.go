@@ -120,9 +120,6 @@ func (c *Container) populate(ctx context.Context, rootfs, debs string) error {
 	if err := setMachineID(c.root); err != nil {
 		return err
 	}
-	if err := writeFiles(c.root, copyFiles); err != nil {
-		return err
-	}
 	if debs == "" {
 		return nil
 	}

@@ -50,9 +50,7 @@
 // 10 s stop timeout per unit; no policy-rc.d, so services start when
 // installed; and masked units that have no place in a container (apt's
 // daily timers, which would take the dpkg lock mid-test, e2scrub, fstrim,
-// pstore, gettys). Each container also gets its own machine ID, and dpkg
-// leaves out manual pages (man-db's trigger would index them for a minute
-// after each install).
+// pstore, gettys). Each container also gets its own machine ID.
 //
 // # Processes
 //

@@ -60,18 +60,10 @@ var files = map[string]string{
 	"etc/systemd/system.conf.d/tend-test.conf": "[Manager]\nDefaultTimeoutStopSec=10s\n",
 }
 
-// copyFiles are written into every container's copy of the root file
-// system, so that a change here needs no rebuild of the cache.
-var copyFiles = map[string]string{
-	// No manual pages: man-db's trigger would otherwise spend a minute or
-	// more indexing them after every install that brings some, and
-	// nothing here reads them.
-	"etc/dpkg/dpkg.cfg.d/tend-test-noman": "path-exclude=/usr/share/man/*\n",
-}
-
-// writeFiles writes files (by path relative to root) into root,
-// replacing what is there.
-func writeFiles(root string, files map[string]string) error {
+// tweakRootfs turns a fresh debootstrap into the cached test root file
+// system, before `apt-get update` (which cache.aptGetOnline gives the
+// host's name server).
+func tweakRootfs(root string) error {
 	for name, content := range files {
 		path := filepath.Join(root, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -80,16 +72,6 @@ func writeFiles(root string, files map[string]string) error {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// tweakRootfs turns a fresh debootstrap into the cached test root file
-// system, before `apt-get update` (which cache.aptGetOnline gives the
-// host's name server).
-func tweakRootfs(root string) error {
-	if err := writeFiles(root, files); err != nil {
-		return err
 	}
 	for unit := range maskedUnits {
 		if err := mask(root, unit); err != nil {
