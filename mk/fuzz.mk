@@ -10,9 +10,9 @@
 # MUTANTS mutants. MUTANTS_SEED picks the mutants; a failure names the
 # mutant and how to write it out.
 FUZZTIME ?= 60s
-FUZZTIME_SHORT ?= 10s
+FUZZTIME_SHORT ?= 5s
 MUTANTS ?= 20000
-MUTANTS_SHORT ?= 2000
+MUTANTS_SHORT ?= 1000
 MUTANTS_SEED ?= 1
 
 # run_fuzz fuzzes every target for $(1), printing the engine's last

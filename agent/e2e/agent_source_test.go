@@ -16,6 +16,7 @@ import (
 // container's own git, gpg and ssh-keygen; an unsigned commit and one by
 // an unknown key are refused and the last known good stays applied.
 func TestAgentSourceOnBullseye(t *testing.T) {
+	t.Parallel()
 	pkgs := []string{"git", "gnupg", "openssh-client"}
 	h := newHost(t, pkgs, nil)
 	h.sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -q git gnupg openssh-client >/dev/null")

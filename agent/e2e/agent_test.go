@@ -20,6 +20,7 @@ import (
 // tend check; a disabled agent does nothing and says why; two runs at
 // once never apply at the same time.
 func TestAgentTimerEndToEnd(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	a := newAgentHost(t)
 	t.Logf("container booted, package installed: %s", time.Since(start).Round(time.Millisecond))

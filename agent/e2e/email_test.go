@@ -20,6 +20,7 @@ var emailUnits = []string{"postfix", "dovecot", "mariadb"}
 // through Dovecot, IMAP serves the mailbox, and every TLS port presents
 // the documented certificate.
 func TestEmail(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	h := newHost(t, nodePackages(t, "email"), nil)
 	recipient := h.sh("/usr/local/bin/tend identity 2>/dev/null")

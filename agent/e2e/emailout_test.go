@@ -68,6 +68,7 @@ func (h *host) servicePIDs(units ...string) string {
 }
 
 func TestEmailoutConverges(t *testing.T) {
+	t.Parallel()
 	repo := exampleClone(t)
 	for _, name := range []string{"emailout.cacert.org"} {
 		if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),

@@ -16,6 +16,7 @@ import (
 // check's output, and the next runs plan and refuse the change as
 // blocked until the configuration changes.
 func TestEmailoutRollsBack(t *testing.T) {
+	t.Parallel()
 	repo := exampleClone(t)
 	name := "emailout.cacert.org"
 	if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),

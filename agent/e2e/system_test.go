@@ -75,6 +75,7 @@ func relayRepo(route string) map[string]string {
 // running, a refresh that reloads without restarting, drift repaired, and
 // nothing to do on a second run.
 func TestSystemResources(t *testing.T) {
+	t.Parallel()
 	h := newHost(t, []string{"postfix", "opendkim"}, relayRepo("lists.test"))
 
 	h.apply("relay", 2)
