@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // BlocksFile is the state directory file holding the changes a failed
@@ -156,14 +155,7 @@ func (b *Blocks) List() []Block {
 }
 
 func (b *Blocks) save() error {
-	if b.path == "" {
-		return nil
-	}
-	data, err := json.MarshalIndent(b.list, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(b.path, append(data, '\n'), atomicfile.Options{Mode: 0o600}); err != nil {
+	if err := writeState(b.path, b.list); err != nil {
 		return fmt.Errorf("recording blocks in %s: %w", b.path, err)
 	}
 	return nil

@@ -180,13 +180,18 @@ func (p *Pending) Targets() []string {
 	return out
 }
 
-func (p *Pending) save() error {
-	if p.path == "" {
+func (p *Pending) save() error { return writeState(p.path, p.events) }
+
+// writeState writes v as indented JSON to the state file at path,
+// atomically, readable by root only; with no path (a plan, a test) it
+// writes nothing.
+func writeState(path string, v any) error {
+	if path == "" {
 		return nil
 	}
-	b, err := json.MarshalIndent(p.events, "", "  ")
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(p.path, append(b, '\n'), atomicfile.Options{Mode: 0o600})
+	return atomicfile.WriteFile(path, append(b, '\n'), atomicfile.Options{Mode: 0o600})
 }
