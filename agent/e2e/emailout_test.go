@@ -93,6 +93,7 @@ func TestEmailoutConverges(t *testing.T) {
 	emailoutSigns(t, h)
 	emailoutDrift(t, h)
 	emailoutRefusesBadConfig(t, h)
+	emailoutRollsBack(t, h)
 }
 
 // emailoutRuns: the services are up, the configuration is clean, SMTP

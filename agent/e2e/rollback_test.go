@@ -1,32 +1,19 @@
 package e2e
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
-// TestEmailoutRollsBack: a node change whose main.cf passes `postconf -n`
+// emailoutRollsBack: a node change whose main.cf passes `postconf -n`
 // and `postfix check` but stops Postfix answering on port 25 (the smtp
 // listener disabled) goes live, fails the module's health check after
 // the reload, and is rolled back: the previous main.cf is back, Postfix
 // runs and greets with 220, the run exits 4 with "rolled back" and the
 // check's output, and the next runs plan and refuse the change as
-// blocked until the configuration changes.
-func TestEmailoutRollsBack(t *testing.T) {
-	t.Parallel()
-	repo := exampleClone(t)
-	name := "emailout.cacert.org"
-	if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),
-		filepath.Join(repo, "secrets", name+".key.pem"), []string{name}); err != nil {
-		t.Fatal(err)
-	}
-	h := newRepoHost(t, repo, "emailout")
-	h.startDNS()
-	h.apply("emailout", 2)
-	h.apply("emailout", 0)
+// blocked until the configuration changes. It runs last in
+// TestEmailoutConverges, on the converged host.
+func emailoutRollsBack(t *testing.T, h *host) {
 	before := h.sh("sha256sum < /etc/postfix/main.cf")
 
 	node := h.readRoot("/srv/repo/data/nodes/emailout.hcl")
