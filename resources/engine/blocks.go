@@ -13,7 +13,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
 )
 
 // BlocksFile is the state directory file holding the changes a failed
