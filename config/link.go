@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -52,8 +53,62 @@ func (ld *loader) link(cat *Catalog) hcl.Diagnostics {
 		}
 		diags = append(diags, errorAt(cat.Instances[c[0]].Decl, "Dependency cycle",
 			"Resources depend on each other in a circle: "+strings.Join(names, " -> ")+"."))
+		return diags
+	}
+	return append(diags, transactionOrder(cat)...)
+}
+
+// transactionOrder reports a member of an all-or-nothing batch (the files
+// of one file_group) that depends, directly or not, on another member:
+// they are applied in one step, so neither could go first.
+func transactionOrder(cat *Catalog) hcl.Diagnostics {
+	members := map[string][]int{}
+	for i, inst := range cat.Instances {
+		if tx, ok := inst.Resource.(resources.Transaction); ok && tx.AllOrNothing() {
+			members[tx.BatchKey()] = append(members[tx.BatchKey()], i)
+		}
+	}
+	var diags hcl.Diagnostics
+	for _, i := range sortedMembers(members) {
+		before := ancestors(cat.Graph, i)
+		for _, j := range members[cat.Instances[i].Resource.(resources.Batcher).BatchKey()] {
+			if before[j] {
+				inst, other := cat.Instances[i], cat.Instances[j]
+				diags = append(diags, errorAt(inst.Decl, "Dependency inside a file group",
+					inst.Addr.String()+" depends on "+other.Addr.String()+" (directly or not), but they go live together, in one step. "+
+						"Refer to what it needs from "+other.Addr.String()+" through a local value, not through the resource."))
+				break
+			}
+		}
 	}
 	return diags
+}
+
+// sortedMembers is every member of every batch, in catalog order.
+func sortedMembers(members map[string][]int) []int {
+	var all []int
+	for _, ms := range members {
+		all = append(all, ms...)
+	}
+	slices.Sort(all)
+	return all
+}
+
+// ancestors is the set of nodes n depends on, directly or not.
+func ancestors(g *graph.Graph, n int) map[int]bool {
+	seen := map[int]bool{}
+	stack := []int{n}
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, d := range g.Deps(top) {
+			if !seen[d] {
+				seen[d] = true
+				stack = append(stack, d)
+			}
+		}
+	}
+	return seen
 }
 
 // bind asks each instance's kind for its identity and binds it.
