@@ -64,6 +64,9 @@ func parseGroup(dir, validate string) (group, error) {
 	if !filepath.IsAbs(dir) {
 		return group{}, resources.AttrErrorf("directory", "directory %q must be absolute", dir)
 	}
+	if filepath.Clean(dir) == "/" {
+		return group{}, resources.AttrErrorf("directory", "directory must not be /: the staging directory is made beside it")
+	}
 	if validate != "" && !strings.Contains(validate, "%") {
 		return group{}, resources.AttrErrorf("validate_cmd", "validate_cmd must contain %%, which becomes the staging directory's path")
 	}

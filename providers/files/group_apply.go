@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -213,22 +212,28 @@ func putBack(g *group, done []member, errs []error, failed string) []error {
 }
 
 // groupValidate runs the group's validate_cmd over a staging directory:
-// a private directory beside the group's directory holding every staged
-// member's new content under its name relative to the group's directory,
-// and a symlink to the live entry for everything else in it, so that
-// `postfix -c % check` or `doveconf -c %/dovecot.conf` read the whole
-// candidate set.
+// a private directory (0700) beside the group's directory holding every
+// staged member's new content under its name relative to the group's
+// directory, and a symlink to the live entry for everything else in it,
+// so that `postfix -c % check` or `doveconf -c %/dovecot.conf` read the
+// whole candidate set. Like the members, it is made and filled through
+// directory handles opened without following a symlink.
 func groupValidate(ctx context.Context, g *group, ms []member) error {
 	if g.validateCmd == "" {
 		return nil
 	}
-	env := ms[0].r.env
-	live := env.Path(g.dir)
-	dir, err := os.MkdirTemp(filepath.Dir(live), atomicfile.StagingPrefix+filepath.Base(live)+"-")
+	root := ms[0].r.env.Root
+	parent, err := atomicfile.OpenDir(root, filepath.Dir(g.dir))
+	if err != nil {
+		return fmt.Errorf("opening the directory of its staging directory: %w", err)
+	}
+	defer parent.Close()
+	stage, name, err := parent.MkdirTemp(atomicfile.StagingPrefix + filepath.Base(g.dir) + "-")
 	if err != nil {
 		return fmt.Errorf("making its staging directory: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer parent.RemoveAll(name)
+	defer stage.Close()
 	var sensitive []string
 	want := map[string][]byte{}
 	for _, m := range ms {
@@ -238,38 +243,48 @@ func groupValidate(ctx context.Context, g *group, ms []member) error {
 			sensitive = append(sensitive, m.r.spec.label())
 		}
 	}
-	if err := mirror(live, dir, want); err != nil {
+	if err := mirror(root, g.dir, stage, want); err != nil {
 		return fmt.Errorf("filling its staging directory: %w", err)
 	}
 	withheld := ""
 	if len(sensitive) > 0 {
 		withheld = "the content of " + strings.Join(sensitive, ", ")
 	}
-	return runValidator(ctx, g.validateCmd, dir, withheld)
+	return runValidator(ctx, g.validateCmd, stage.HostPath(), withheld)
 }
 
 // mirror writes every member (want, by path relative to the group's
-// directory) into stage, then links every other entry of live: a
+// directory dir) into stage, then links every other entry of dir: a
 // directory that holds a member is mirrored in turn, anything else is a
 // symlink to the live entry.
-func mirror(live, stage string, want map[string][]byte) error {
+func mirror(root, dir string, stage *atomicfile.Dir, want map[string][]byte) error {
 	for rel, content := range want {
-		if err := os.MkdirAll(filepath.Join(stage, filepath.Dir(rel)), 0o700); err != nil {
+		sub, err := stage.MakeDirs(filepath.Dir(rel), 0o700)
+		if err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(filepath.Join(stage, rel), content, atomicfile.Options{Mode: 0o600}); err != nil {
+		err = sub.WriteFile(filepath.Base(rel), content, atomicfile.Options{Mode: 0o600})
+		sub.Close()
+		if err != nil {
 			return err
 		}
 	}
+	live, err := atomicfile.OpenDir(root, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer live.Close()
 	return linkRest(live, stage, "", want)
 }
 
-func linkRest(live, stage, rel string, want map[string][]byte) error {
-	entries, err := os.ReadDir(filepath.Join(live, rel))
+// linkRest links the entries of live (the group's directory's rel) that
+// are not members into stage.
+func linkRest(live, stage *atomicfile.Dir, rel string, want map[string][]byte) error {
+	entries, err := live.ReadDir()
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil
-		}
 		return err
 	}
 	for _, e := range entries {
@@ -277,15 +292,31 @@ func linkRest(live, stage, rel string, want map[string][]byte) error {
 		if _, member := want[name]; member {
 			continue
 		}
-		if fi, err := os.Lstat(filepath.Join(stage, name)); err == nil && fi.IsDir() && e.IsDir() {
-			if err := linkRest(live, stage, name, want); err != nil {
+		if fi, err := stage.Lstat(e.Name()); err == nil && fi.IsDir() && e.IsDir() {
+			if err := linkBelow(live, stage, e.Name(), name, want); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := os.Symlink(filepath.Join(live, name), filepath.Join(stage, name)); err != nil {
+		if err := stage.Symlink(filepath.Join(live.HostPath(), e.Name()), e.Name()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// linkBelow mirrors the directory sub, which holds a member, one level
+// down.
+func linkBelow(live, stage *atomicfile.Dir, sub, rel string, want map[string][]byte) error {
+	l, err := live.Sub(sub)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	s, err := stage.Sub(sub)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return linkRest(l, s, rel, want)
 }
