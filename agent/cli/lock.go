@@ -10,6 +10,7 @@ import (
 
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/runlock"
+	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // lockRun takes the run lock every command that changes the host or
@@ -89,8 +90,8 @@ func clearStateDirs(env *cmdEnv, name, stateDir string) {
 		if err != nil || fi.IsDir() {
 			continue
 		}
-		aside := path + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
-		if err := os.Rename(path, aside); err != nil {
+		aside, err := atomicfile.MoveAside(path)
+		if err != nil {
 			fmt.Fprintf(env.stderr, "tend %s: warning: %s is not a directory and cannot be moved aside: %v (remove it)\n", name, path, err)
 			continue
 		}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // File is the lock file's name in the state directory.
@@ -107,8 +109,7 @@ func AcquireAs(stateDir string, who Holder) (*Lock, error) {
 func openLockFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
 	if errors.Is(err, syscall.EISDIR) {
-		aside := path + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
-		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		if _, rerr := atomicfile.MoveAside(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			return nil, fmt.Errorf("run lock %s is a directory and cannot be moved aside (%v): remove it", path, rerr)
 		}
 		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)

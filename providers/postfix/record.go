@@ -80,8 +80,7 @@ func saveRecord(path string, rec record) error {
 	defer d.Close()
 	name := filepath.Base(path)
 	if fi, err := d.Lstat(name); err == nil && !fi.Mode().IsRegular() {
-		aside := name + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
-		if err := d.Rename(name, aside); err != nil {
+		if _, err := d.MoveAside(name); err != nil {
 			return fmt.Errorf("build record %s is not a file and cannot be moved aside: %w (remove it)", path, err)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // BlocksFile is the state directory file holding the changes a failed
@@ -72,8 +74,8 @@ func OpenBlocks(stateDir string, heal bool) (b *Blocks, warning string, err erro
 	if !heal {
 		return &Blocks{}, fmt.Sprintf("%s could not be read (%v): ignored", b.path, err), nil
 	}
-	aside := b.path + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
-	if rerr := os.Rename(b.path, aside); rerr != nil {
+	aside, rerr := atomicfile.MoveAside(b.path)
+	if rerr != nil {
 		return nil, "", fmt.Errorf("%s: %v, and it cannot be moved aside: %w", b.path, err, rerr)
 	}
 	b.list = nil

@@ -102,8 +102,8 @@ func AssumePending(targets []string, now time.Time) *Pending {
 // run is killed: an extra reload beats a lost one.
 func RecoverPending(stateDir string, targets []string, now time.Time) (p *Pending, aside string, err error) {
 	path := filepath.Join(stateDir, PendingFile)
-	aside = path + ".damaged-" + now.UTC().Format("20060102T150405.000000000Z")
-	if err := os.Rename(path, aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	aside, err = atomicfile.MoveAside(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, "", fmt.Errorf("moving the damaged %s aside: %w (move or remove it by hand)", path, err)
 	}
 	p = &Pending{path: path}

@@ -88,8 +88,7 @@ func clearWay(d *atomicfile.Dir, name string, wantDir bool) error {
 	if err != nil || wantDir && fi.IsDir() || !wantDir && fi.Mode().IsRegular() {
 		return nil // missing (created next), or as it should be
 	}
-	aside := name + ".damaged-" + time.Now().UTC().Format("20060102T150405.000000000Z")
-	if err := d.Rename(name, aside); err != nil {
+	if _, err := d.MoveAside(name); err != nil {
 		return fmt.Errorf("%s is in the way and cannot be moved aside: %w (remove it)", d.Name(name), err)
 	}
 	return nil
