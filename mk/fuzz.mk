@@ -19,12 +19,21 @@ MUTANTS_SHORT ?= 1000
 MUTANTS_SEED ?= 1
 
 # run_fuzz fuzzes every target for $(1), printing the engine's last
-# figures, or the whole failure.
+# figures, or the whole failure. go test -fuzz itself sometimes ends with
+# "context deadline exceeded" and no failing input (its time ran out
+# while it gathered baseline coverage or minimized a new input): such a
+# target is fuzzed once more, and fails if that happens again.
 define run_fuzz
 	@set -e; for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
 		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(f \*testing\.F).*/\1/p' $$f); do \
-			echo "== $$t (./$$(dirname $$f)) for $(1)"; code=0; \
-			out=$$($(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(1) ./$$(dirname $$f) 2>&1) || code=$$?; \
+			for try in 1 2; do \
+				echo "== $$t (./$$(dirname $$f)) for $(1)"; code=0; \
+				out=$$($(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(1) ./$$(dirname $$f) 2>&1) || code=$$?; \
+				if [ $$code -ne 0 ] && [ $$try -eq 1 ] && echo "$$out" | grep -q 'context deadline exceeded' && \
+					! echo "$$out" | grep -q 'Failing input written'; then \
+					echo "go test -fuzz ran out of time without a failing input; once more"; continue; fi; \
+				break; \
+			done; \
 			if [ $$code -eq 0 ]; then echo "$$out" | grep 'fuzz: elapsed' | tail -n 1; \
 			else echo "$$out" | head -n 100; exit $$code; fi; \
 		done; \
