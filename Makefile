@@ -42,7 +42,7 @@ example: build
 
 test: deps lint unit fuzz-short e2e
 
-unit:
+unit: prometheus-tools
 	$(GO) test -race -short -count=1 ./...
 
 lint:

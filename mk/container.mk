@@ -31,7 +31,7 @@ container-cache: deps
 E2E_PACKAGES = $(shell $(GO) list ./... | grep -v '/testfixtures/mutants$$')
 
 .PHONY: e2e
-e2e: container-cache
+e2e: container-cache prometheus-tools
 e2e: export TEND_TEST_REQUIRE_CONTAINERS := 1
 e2e:
 	$(GO) test -count=1 -timeout 60m $(E2E_PACKAGES)
