@@ -42,8 +42,11 @@ example: build
 
 test: deps lint unit fuzz-short e2e
 
+# unit runs every package's tests with the race detector, in -short mode,
+# except agent/cli's testscripts: they run the real CLI end to end, so e2e
+# runs them, still with the race detector, beside the container tests.
 unit: prometheus-tools
-	$(GO) test -race -short -count=1 ./...
+	$(GO) test -race -short -count=1 -skip '^TestScripts$$' ./...
 
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$bad" ] || { echo "gofmt needed:"; echo "$$bad"; exit 1; }
