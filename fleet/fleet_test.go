@@ -32,16 +32,6 @@ var contractAlerts = []string{
 	"TendLastRunUnfinished", "TendStateDirUnwritable", "TendPreviewFailed",
 }
 
-// previewMetricsFromContract are the preview's metrics (tend-preview.prom,
-// written by tend agent --preview), by the names the fleet agreed on,
-// until their formatter can be rendered here as agent/metrics' is.
-var previewMetricsFromContract = []string{
-	"tend_preview_changes", "tend_preview_failed", "tend_preview_timestamp_seconds", "tend_preview_info",
-}
-
-// previewLabelsFromContract are the labels of the preview's metrics.
-var previewLabelsFromContract = []string{"ref", "commit", "signer"}
-
 // promtool is Prometheus' own promtool from $TEND_PROMETHEUS_BIN (make
 // prometheus-tools); without it the test skips, or fails when
 // $TEND_TEST_REQUIRE_CONTAINERS asks for every test to run.
@@ -405,7 +395,7 @@ func labelNames(expr string) []string {
 }
 
 // tendMetrics are the metric names tend writes, agent/metrics' rendering
-// of a run that has every metric and the preview's, and the labels on
+// of a run that has every metric and of a preview's, and the labels on
 // them with the scrape's.
 func tendMetrics(t *testing.T) (names, labels map[string]bool) {
 	t.Helper()
@@ -416,25 +406,25 @@ func tendMetrics(t *testing.T) (names, labels map[string]bool) {
 		Disable:  &disable.State{Who: "ops", Reason: "r", Since: now, Until: now.Add(time.Hour)},
 		Interval: 30 * time.Minute,
 	}
+	preview := &report.Preview{Ref: "main", Started: now, Source: report.Source{ID: "abc", Signer: "ops"}}
 	known := map[string]bool{}
-	text := string(metrics.Format(run))
+	text := string(metrics.Format(run)) + string(metrics.FormatPreviews([]*report.Preview{preview}))
 	for _, m := range metricTypes.FindAllStringSubmatch(text, -1) {
 		known[m[1]] = true
 	}
 	labels = map[string]bool{"instance": true, "job": true}
-	for _, name := range labelNames(text) {
-		labels[name] = true
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue // HELP texts are prose, not PromQL
+		}
+		for _, name := range labelNames(line) {
+			labels[name] = true
+		}
 	}
-	for _, name := range previewLabelsFromContract {
-		labels[name] = true
-	}
-	for _, name := range []string{"tend_agent_interval_seconds", "tend_disabled_info", "tend_disabled_since_timestamp_seconds", "tend_last_run_info"} {
+	for _, name := range []string{"tend_agent_interval_seconds", "tend_disabled_info", "tend_disabled_since_timestamp_seconds", "tend_last_run_info", "tend_preview_failed", "tend_preview_info"} {
 		if !known[name] {
 			t.Fatalf("the rendered run lacks %s: %v", name, known)
 		}
-	}
-	for _, name := range previewMetricsFromContract {
-		known[name] = true
 	}
 	return known, labels
 }
