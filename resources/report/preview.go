@@ -89,9 +89,10 @@ func (p *Preview) SetRefused(why error) {
 }
 
 // previewFile is the file name of a ref's preview report: the ref with
-// every "/" replaced by "_", and ".json".
+// every "%" written "%25" and every "/" written "%2F", and ".json"; two
+// refs never share a file.
 func previewFile(ref string) string {
-	return strings.ReplaceAll(ref, "/", "_") + ".json"
+	return strings.NewReplacer("%", "%25", "/", "%2F").Replace(ref) + ".json"
 }
 
 // WritePreview stores the preview in the state directory's previews

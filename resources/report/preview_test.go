@@ -29,8 +29,14 @@ func TestPreviewCountsAndReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if path != filepath.Join(state, "previews", "feature_a_b.json") {
+	if path != filepath.Join(state, "previews", "feature%2Fa%2Fb.json") {
 		t.Fatalf("written to %s", path)
+	}
+	for _, ref := range []string{"feature_a_b", "feature%2Fa/b"} { // never the same file
+		other := &Preview{Ref: ref}
+		if q, err := WritePreview(state, other); err != nil || q == path {
+			t.Fatalf("ref %s written to %s (%v), as feature/a/b's", ref, q, err)
+		}
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v", fi.Mode().Perm())
