@@ -26,10 +26,10 @@ type ContentDiff struct {
 	Hunks   []Hunk `json:"hunks,omitempty"`
 	// Note explains a difference the lines do not show (a final newline).
 	Note string `json:"note,omitempty"`
-	// Format is the configuration format recognised by Path, when the
-	// old content was there to compare; Settings then lists the settings
-	// that change (none when only comments or layout do), with values
-	// masked when Sensitive.
+	// Format is the configuration format recognised by Path; Settings
+	// then lists the settings that change (all of them for a new file,
+	// none when only comments or layout do), with values masked when
+	// Sensitive.
 	Format   confdiff.Format   `json:"format,omitempty"`
 	Settings []confdiff.Change `json:"settings,omitempty"`
 }
@@ -55,8 +55,8 @@ const diffContext = 3
 // DiffText compares old and new content line by line. When sensitive, every
 // line's text is replaced by its line number, so a reader learns which lines
 // changed and nothing of what they say. When path names a format confdiff
-// knows and old is not nil (the file exists), it also compares the
-// settings; a sensitive file's settings show names, never values.
+// knows, it also compares the settings (old is nil for a new file); a
+// sensitive file's settings show names, never values.
 func DiffText(path string, old, new []byte, sensitive bool) *ContentDiff {
 	d := &ContentDiff{Path: path, Sensitive: sensitive, OldSize: len(old), NewSize: len(new)}
 	if !isText(old) || !isText(new) {
@@ -71,7 +71,7 @@ func DiffText(path string, old, new []byte, sensitive bool) *ContentDiff {
 	if len(d.Hunks) == 0 && !bytes.Equal(old, new) {
 		d.Note = "only the newline at the end of the file differs"
 	}
-	if f := confdiff.Detect(path); f != "" && old != nil {
+	if f := confdiff.Detect(path); f != "" {
 		d.Format, d.Settings = f, confdiff.Compare(f, old, new)
 		if sensitive {
 			confdiff.Mask(d.Settings, Masked)

@@ -40,7 +40,7 @@ type format struct {
 var formats = []format{
 	{PostfixMain, "Postfix parameters", postfixFile("main.cf"), parseMainCF},
 	{PostfixMaster, "Postfix services", postfixFile("master.cf"), parseMasterCF},
-	{KeyValue, "Settings", baseIs("opendkim.conf", "opendmarc.conf"), parseKeyValue},
+	{KeyValue, "Key-value settings", baseIs("opendkim.conf", "opendmarc.conf"), parseKeyValue},
 	{Dovecot, "Dovecot settings", dovecotFile, parseDovecot},
 	{SourcesList, "APT sources", sourcesFile, parseSourcesList},
 }

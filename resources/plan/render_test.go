@@ -143,7 +143,7 @@ No changes. Node mx matches its configuration (2 resources).
 
 // A file in a format tend knows shows its changed settings above the
 // line diff, a sensitive one names them without values; a file whose
-// settings did not change says so; a created file shows its lines only.
+// settings did not change says so; a new file shows all of its settings.
 func TestRenderSettings(t *testing.T) {
 	p := &Plan{Node: "mx", Resources: []Resource{
 		{Address: "file.main_cf", Change: resources.Change{Action: resources.Update, Reason: "content differs",
@@ -188,7 +188,7 @@ func TestRenderSettings(t *testing.T) {
 
   # file.comment will be updated in place (content differs)
   ~ file.comment
-      Settings: no setting changed (comments or layout only)
+      Key-value settings: no setting changed (comments or layout only)
       --- /etc/opendkim.conf
       +++ /etc/opendkim.conf
       @@ -1 +1,2 @@
@@ -198,6 +198,13 @@ func TestRenderSettings(t *testing.T) {
 
   # file.new will be created (file does not exist)
   + file.new
+      Postfix services:
+        + smtp/inet private = "n"
+        + smtp/inet unpriv = "-"
+        + smtp/inet chroot = "y"
+        + smtp/inet wakeup = "-"
+        + smtp/inet maxproc = "-"
+        + smtp/inet command = "smtpd"
       --- /etc/postfix/master.cf
       +++ /etc/postfix/master.cf
       @@ -0,0 +1 @@
