@@ -34,13 +34,13 @@ type Change struct {
 // removed ones in the old content's order. Content equal up to comments,
 // layout and whitespace inside values has no changes.
 func Compare(f Format, old, new []byte) []Change {
-	before := map[string]Setting{}
-	for _, s := range Parse(f, old) {
+	before := map[string]setting{}
+	for _, s := range parse(f, old) {
 		before[s.key()] = s
 	}
 	var out []Change
 	kept := map[string]bool{}
-	for _, s := range Parse(f, new) {
+	for _, s := range parse(f, new) {
 		k := s.key()
 		o, ok := before[k]
 		kept[k] = ok
@@ -51,7 +51,7 @@ func Compare(f Format, old, new []byte) []Change {
 			out = append(out, Change{Op: Modify, Name: s.Name, Old: o.Value, New: s.Value})
 		}
 	}
-	for _, s := range Parse(f, old) {
+	for _, s := range parse(f, old) {
 		if !kept[s.key()] {
 			out = append(out, Change{Op: Remove, Name: s.Name, Old: s.Value, Entry: s.Entry})
 		}
@@ -118,10 +118,10 @@ func Text(f Format, cs []Change, prefix string) string {
 		return ""
 	}
 	if len(cs) == 0 {
-		return fmt.Sprintf("%s%s: no setting changed (comments or layout only)\n", prefix, f.Title())
+		return fmt.Sprintf("%s%s: no setting changed (comments or layout only)\n", prefix, f.title())
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s:\n", prefix, f.Title())
+	fmt.Fprintf(&b, "%s%s:\n", prefix, f.title())
 	for _, c := range cs {
 		fmt.Fprintf(&b, "%s  %s\n", prefix, c)
 	}

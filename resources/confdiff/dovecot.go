@@ -9,7 +9,7 @@ import "strings"
 // A # starting a line, or following a blank outside quotes, starts a
 // comment. An unbalanced } is ignored; what is nested deeper than
 // maxDovecotDepth sections is left out.
-func parseDovecot(b []byte) []Setting {
+func parseDovecot(b []byte) []setting {
 	p := dovecotParser{}
 	for _, l := range lines(b) {
 		p.line(stripComment(l))
@@ -41,7 +41,7 @@ func (p *dovecotParser) line(t string) {
 			continue
 		case strings.HasPrefix(t, "!include"):
 			if f := strings.Fields(t); p.deeper == 0 {
-				p.s.set(Setting{Name: p.path(f[0]), Value: strings.Join(f[1:], " "), Entry: true})
+				p.s.set(setting{Name: p.path(f[0]), Value: strings.Join(f[1:], " "), Entry: true})
 			}
 			return
 		}
@@ -67,7 +67,7 @@ func (p *dovecotParser) setting(key, value string) {
 		value = strings.TrimSuffix(value, "}")
 	}
 	if key = strings.TrimSpace(key); key != "" && p.deeper == 0 {
-		p.s.set(Setting{Name: p.path(key), Value: normalize(value)})
+		p.s.set(setting{Name: p.path(key), Value: normalize(value)})
 	}
 	if closes {
 		p.close()

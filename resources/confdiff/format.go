@@ -18,10 +18,10 @@ const (
 	SourcesList   Format = "sources-list"
 )
 
-// Setting is one setting of a file. An entry (a sources.list line, a
+// setting is one setting of a file. An entry (a sources.list line, a
 // Dovecot !include) has no name of its own to compare by: the whole of
 // it is its identity, and it is only ever added or removed.
-type Setting struct {
+type setting struct {
 	Name  string
 	Value string
 	Entry bool
@@ -32,7 +32,7 @@ type format struct {
 	format Format
 	title  string
 	match  func(p string) bool
-	parse  func(b []byte) []Setting
+	parse  func(b []byte) []setting
 }
 
 // formats recognises a managed file's format by its path; the first row
@@ -56,18 +56,18 @@ func Detect(p string) Format {
 	return ""
 }
 
-// Parse reads b as format f into its settings in file order, each name
+// parse reads b as format f into its settings in file order, each name
 // once (a later definition replaces an earlier one in place). An unknown
 // format has no settings.
-func Parse(f Format, b []byte) []Setting {
+func parse(f Format, b []byte) []setting {
 	if row, ok := lookup(f); ok {
 		return row.parse(b)
 	}
 	return nil
 }
 
-// Title is how a plan heads the settings of format f.
-func (f Format) Title() string {
+// title is how a plan heads the settings of format f.
+func (f Format) title() string {
 	if row, ok := lookup(f); ok {
 		return row.title
 	}

@@ -10,9 +10,9 @@ var masterFields = []string{"private", "unpriv", "chroot", "wakeup", "maxproc"}
 // command with its arguments one more ("smtp/inet command") and every
 // -o override a setting of its own ("submission/inet -o smtpd_tls_auth_only").
 // A service defined again replaces the earlier definition whole.
-func parseMasterCF(b []byte) []Setting {
+func parseMasterCF(b []byte) []setting {
 	var order []string
-	services := map[string][]Setting{}
+	services := map[string][]setting{}
 	for _, l := range logicalLines(b) {
 		f := strings.Fields(l)
 		if len(f) < 2 {
@@ -24,7 +24,7 @@ func parseMasterCF(b []byte) []Setting {
 		}
 		services[key] = masterService(key, f[2:])
 	}
-	var out []Setting
+	var out []setting
 	for _, k := range order {
 		out = append(out, services[k]...)
 	}
@@ -32,21 +32,21 @@ func parseMasterCF(b []byte) []Setting {
 }
 
 // masterService turns the columns after service and type into settings.
-func masterService(key string, cols []string) []Setting {
+func masterService(key string, cols []string) []setting {
 	var s settings
 	for i, name := range masterFields {
 		if i < len(cols) {
-			s.set(Setting{Name: key + " " + name, Value: cols[i]})
+			s.set(setting{Name: key + " " + name, Value: cols[i]})
 		}
 	}
 	if len(cols) <= len(masterFields) {
 		return s.list
 	}
 	command, overrides := splitOverrides(cols[len(masterFields):])
-	s.set(Setting{Name: key + " command", Value: strings.Join(command, " ")})
+	s.set(setting{Name: key + " command", Value: strings.Join(command, " ")})
 	for _, o := range overrides {
 		name, value, _ := strings.Cut(o, "=")
-		s.set(Setting{Name: key + " -o " + strings.TrimSpace(name), Value: normalize(value)})
+		s.set(setting{Name: key + " -o " + strings.TrimSpace(name), Value: normalize(value)})
 	}
 	return s.list
 }

@@ -7,11 +7,11 @@ import (
 // settings collects a file's settings in order; a name set again keeps
 // its place and takes the later value, as postconf reads main.cf.
 type settings struct {
-	list []Setting
+	list []setting
 	at   map[string]int
 }
 
-func (s *settings) set(x Setting) {
+func (s *settings) set(x setting) {
 	if s.at == nil {
 		s.at = map[string]int{}
 	}
@@ -25,7 +25,7 @@ func (s *settings) set(x Setting) {
 }
 
 // key is what identifies a setting between the old and the new content.
-func (x Setting) key() string {
+func (x setting) key() string {
 	if x.Entry {
 		return x.Name + "\x00" + x.Value
 	}
