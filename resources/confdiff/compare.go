@@ -34,29 +34,48 @@ type Change struct {
 // removed ones in the old content's order. Content equal up to comments,
 // layout and whitespace inside values has no changes.
 func Compare(f Format, old, new []byte) []Change {
-	before := map[string]setting{}
-	for _, s := range parse(f, old) {
-		before[s.key()] = s
-	}
+	a, b := parse(f, old), parse(f, new)
+	before, after := index(a), index(b)
 	var out []Change
-	kept := map[string]bool{}
-	for _, s := range parse(f, new) {
-		k := s.key()
-		o, ok := before[k]
-		kept[k] = ok
+	for _, s := range b {
+		o, ok := before[s.key()]
 		switch {
+		case hidden(s, before):
 		case !ok:
 			out = append(out, Change{Op: Add, Name: s.Name, New: s.Value, Entry: s.Entry})
 		case o.Value != s.Value:
 			out = append(out, Change{Op: Modify, Name: s.Name, Old: o.Value, New: s.Value})
 		}
 	}
-	for _, s := range parse(f, old) {
-		if !kept[s.key()] {
+	for _, s := range a {
+		if _, ok := after[s.key()]; !ok && !hidden(s, after) {
 			out = append(out, Change{Op: Remove, Name: s.Name, Old: s.Value, Entry: s.Entry})
 		}
 	}
 	return out
+}
+
+func index(list []setting) map[string]setting {
+	m := make(map[string]setting, len(list))
+	for _, s := range list {
+		m[s.key()] = s
+	}
+	return m
+}
+
+// hidden says whether s is left out because its changes show otherwise:
+// a whole (a master.cf service) on both sides shows as its parts, and
+// the parts of a whole the other side lacks show as that whole.
+func hidden(s setting, other map[string]setting) bool {
+	if s.whole {
+		_, ok := other[s.key()]
+		return ok
+	}
+	if s.of != "" {
+		_, ok := other[s.of]
+		return !ok
+	}
+	return false
 }
 
 // Mask replaces every value in cs by mask, in place: the names of a

@@ -20,11 +20,15 @@ const (
 
 // setting is one setting of a file. An entry (a sources.list line, a
 // Dovecot !include) has no name of its own to compare by: the whole of
-// it is its identity, and it is only ever added or removed.
+// it is its identity, and it is only ever added or removed. A whole (a
+// master.cf service) sums up settings that name it in of (its columns):
+// it shows when it is added or removed, they show when it stays.
 type setting struct {
 	Name  string
 	Value string
 	Entry bool
+	whole bool
+	of    string
 }
 
 // format is one row of the recognition table.

@@ -1,14 +1,19 @@
 package confdiff
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // masterFields names master.cf's columns after service and type.
 var masterFields = []string{"private", "unpriv", "chroot", "wakeup", "maxproc"}
 
 // parseMasterCF reads Postfix master.cf: one service per logical line,
-// keyed service/type, each column a setting ("smtp/inet chroot"), the
-// command with its arguments one more ("smtp/inet command") and every
-// -o override a setting of its own ("submission/inet -o smtpd_tls_auth_only").
+// keyed service/type; a service added or removed is one setting
+// ("smtp/inet" = "n - y - - smtpd"), a service kept compares each column
+// ("smtp/inet chroot") and the command with its arguments ("smtp/inet
+// command"); every -o override is a setting of its own
+// ("submission/inet -o smtpd_tls_auth_only").
 // A service defined again replaces the earlier definition whole.
 func parseMasterCF(b []byte) []setting {
 	var order []string
@@ -31,19 +36,23 @@ func parseMasterCF(b []byte) []setting {
 	return out
 }
 
-// masterService turns the columns after service and type into settings.
+// masterService turns the columns after service and type into settings:
+// the service whole (its columns and command, as written, but the -o
+// overrides), then each column, the command and each override.
 func masterService(key string, cols []string) []setting {
+	fields := cols[:min(len(cols), len(masterFields))]
+	var command, overrides []string
+	if len(cols) > len(masterFields) {
+		command, overrides = splitOverrides(cols[len(masterFields):])
+	}
 	var s settings
-	for i, name := range masterFields {
-		if i < len(cols) {
-			s.set(setting{Name: key + " " + name, Value: cols[i]})
-		}
+	s.set(setting{Name: key, Value: strings.Join(append(slices.Clone(fields), command...), " "), whole: true})
+	for i, v := range fields {
+		s.set(setting{Name: key + " " + masterFields[i], Value: v, of: key})
 	}
-	if len(cols) <= len(masterFields) {
-		return s.list
+	if len(cols) > len(masterFields) {
+		s.set(setting{Name: key + " command", Value: strings.Join(command, " "), of: key})
 	}
-	command, overrides := splitOverrides(cols[len(masterFields):])
-	s.set(setting{Name: key + " command", Value: strings.Join(command, " ")})
 	for _, o := range overrides {
 		name, value, _ := strings.Cut(o, "=")
 		s.set(setting{Name: key + " -o " + strings.TrimSpace(name), Value: normalize(value)})

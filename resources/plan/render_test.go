@@ -199,12 +199,7 @@ func TestRenderSettings(t *testing.T) {
   # file.new will be created (file does not exist)
   + file.new
       Postfix services:
-        + smtp/inet private = "n"
-        + smtp/inet unpriv = "-"
-        + smtp/inet chroot = "y"
-        + smtp/inet wakeup = "-"
-        + smtp/inet maxproc = "-"
-        + smtp/inet command = "smtpd"
+        + smtp/inet = "n - y - - smtpd"
       --- /etc/postfix/master.cf
       +++ /etc/postfix/master.cf
       @@ -0,0 +1 @@
