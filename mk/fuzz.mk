@@ -1,6 +1,7 @@
 # fuzz: the native Go fuzz targets (every func FuzzXxx in a *_test.go:
-# the loader's node, data, module and template files, and every state
-# file decoder) and the mutants of the example repository
+# the loader's node, data, module and template files, every state file
+# decoder, and the configuration formats whose settings a plan compares,
+# resources/confdiff's FuzzCompare) and the mutants of the example repository
 # (testfixtures/mutants: tend validate and tend plan on each, in worker
 # processes, and a sample through the real binary). The fuzz targets'
 # seed corpora (f.Add and testdata/fuzz/) already run with every go test.

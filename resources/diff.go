@@ -7,9 +7,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/tendhq/tend/resources/confdiff"
 )
 
-// ContentDiff is a line diff of managed content, ready to print.
+// ContentDiff is a line diff of managed content, ready to print, with the
+// settings that change when the content is in a format tend knows.
 type ContentDiff struct {
 	// Path labels the diff (the managed file's path).
 	Path string `json:"path"`
@@ -23,6 +26,12 @@ type ContentDiff struct {
 	Hunks   []Hunk `json:"hunks,omitempty"`
 	// Note explains a difference the lines do not show (a final newline).
 	Note string `json:"note,omitempty"`
+	// Format is the configuration format recognised by Path; Settings
+	// then lists the settings that change (all of them for a new file,
+	// none when only comments or layout do), with values masked when
+	// Sensitive.
+	Format   confdiff.Format   `json:"format,omitempty"`
+	Settings []confdiff.Change `json:"settings,omitempty"`
 }
 
 // Hunk is one block of a unified diff. Line numbers count from 1.
@@ -45,7 +54,9 @@ const diffContext = 3
 
 // DiffText compares old and new content line by line. When sensitive, every
 // line's text is replaced by its line number, so a reader learns which lines
-// changed and nothing of what they say.
+// changed and nothing of what they say. When path names a format confdiff
+// knows, it also compares the settings (old is nil for a new file); a
+// sensitive file's settings show names, never values.
 func DiffText(path string, old, new []byte, sensitive bool) *ContentDiff {
 	d := &ContentDiff{Path: path, Sensitive: sensitive, OldSize: len(old), NewSize: len(new)}
 	if !isText(old) || !isText(new) {
@@ -59,6 +70,12 @@ func DiffText(path string, old, new []byte, sensitive bool) *ContentDiff {
 	}
 	if len(d.Hunks) == 0 && !bytes.Equal(old, new) {
 		d.Note = "only the newline at the end of the file differs"
+	}
+	if f := confdiff.Detect(path); f != "" {
+		d.Format, d.Settings = f, confdiff.Compare(f, old, new)
+		if sensitive {
+			confdiff.Mask(d.Settings, Masked)
+		}
 	}
 	return d
 }

@@ -88,6 +88,10 @@ func (r *Redactor) Change(c *Change) {
 				h.Lines[j].Text = r.String(h.Lines[j].Text)
 			}
 		}
+		for i := range c.Content.Settings {
+			s := &c.Content.Settings[i]
+			s.Name, s.Old, s.New = r.String(s.Name), r.String(s.Old), r.String(s.New)
+		}
 	}
 	for i := range c.Attrs {
 		c.Attrs[i].Old = r.String(c.Attrs[i].Old)

@@ -24,6 +24,13 @@ func TestRedactor(t *testing.T) {
 	if c.Reason != "differs from (sensitive)" || c.Warnings[0] != Masked || c.Attrs[0].Old != Masked {
 		t.Fatalf("change not redacted: %+v", c)
 	}
+	// A secret the configuration did not mark sensitive, echoed into a
+	// known format's settings, is caught there too.
+	c = Change{Content: DiffText("/etc/postfix/main.cf", []byte("a = 1\n"), []byte("a = CANARY-123\nCANARY-123-long = 2\n"), false)}
+	r.Change(&c)
+	if s := c.Content.Settings; len(s) != 2 || s[0].New != Masked || s[1].Name != Masked {
+		t.Fatalf("settings not redacted: %+v", s)
+	}
 }
 
 func TestResourceRedactor(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/confdiff"
 )
 
 // Render writes the plan for people: one block per resource that will do
@@ -81,6 +82,7 @@ func renderResource(w io.Writer, r Resource) {
 	fmt.Fprintf(w, "\n  %s %s\n", r.Action.Symbol(), r.Address)
 	renderAttrs(w, r.Attrs)
 	if r.Content != nil {
+		fmt.Fprint(w, confdiff.Text(r.Content.Format, r.Content.Settings, "      "))
 		fmt.Fprint(w, r.Content.Unified("      "))
 	}
 	renderWarnings(w, r.Warnings)

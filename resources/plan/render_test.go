@@ -140,3 +140,74 @@ No changes. Node mx matches its configuration (2 resources).
 		t.Fatal("warnings made a no-op plan have changes")
 	}
 }
+
+// A file in a format tend knows shows its changed settings above the
+// line diff, a sensitive one names them without values; a file whose
+// settings did not change says so; a new file shows all of its settings.
+func TestRenderSettings(t *testing.T) {
+	p := &Plan{Node: "mx", Resources: []Resource{
+		{Address: "file.main_cf", Change: resources.Change{Action: resources.Update, Reason: "content differs",
+			Content: resources.DiffText("/etc/postfix/main.cf",
+				[]byte("relayhost = [mx.example.org]\nmydestination = a,\n    b\n"),
+				[]byte("mydestination = a,\n    b, c\nsmtpd_milters = local:opendkim/opendkim.sock\n"), false)}},
+		{Address: "file.sql", Change: resources.Change{Action: resources.Update, Reason: "content differs",
+			Content: resources.DiffText("/etc/dovecot/dovecot-sql.conf.ext",
+				[]byte("password = hunter2\n"), []byte("password = hunter3\n"), true)}},
+		{Address: "file.comment", Change: resources.Change{Action: resources.Update, Reason: "content differs",
+			Content: resources.DiffText("/etc/opendkim.conf", []byte("Mode s\n"), []byte("# signing only\nMode   s\n"), false)}},
+		{Address: "file.new", Change: resources.Change{Action: resources.Create, Reason: "file does not exist",
+			Content: resources.DiffText("/etc/postfix/master.cf", nil, []byte("smtp inet n - y - - smtpd\n"), false)}},
+	}}
+	p.Summarize()
+	var b strings.Builder
+	Render(&b, p)
+	want := `  # file.main_cf will be updated in place (content differs)
+  ~ file.main_cf
+      Postfix parameters:
+        ~ mydestination: "a, b" -> "a, b, c"
+        + smtpd_milters = "local:opendkim/opendkim.sock"
+        - relayhost = "[mx.example.org]"
+      --- /etc/postfix/main.cf
+      +++ /etc/postfix/main.cf
+      @@ -1,3 +1,3 @@
+      -relayhost = [mx.example.org]
+       mydestination = a,
+      -    b
+      +    b, c
+      +smtpd_milters = local:opendkim/opendkim.sock
+
+  # file.sql will be updated in place (content differs)
+  ~ file.sql
+      Dovecot settings:
+        ~ password: (sensitive) -> (sensitive)
+      --- /etc/dovecot/dovecot-sql.conf.ext
+      +++ /etc/dovecot/dovecot-sql.conf.ext
+      @@ -1 +1 @@
+      -(sensitive line 1)
+      +(sensitive line 1)
+
+  # file.comment will be updated in place (content differs)
+  ~ file.comment
+      Key-value settings: no setting changed (comments or layout only)
+      --- /etc/opendkim.conf
+      +++ /etc/opendkim.conf
+      @@ -1 +1,2 @@
+      -Mode s
+      +# signing only
+      +Mode   s
+
+  # file.new will be created (file does not exist)
+  + file.new
+      Postfix services:
+        + smtp/inet = "n - y - - smtpd"
+      --- /etc/postfix/master.cf
+      +++ /etc/postfix/master.cf
+      @@ -0,0 +1 @@
+      +smtp inet n - y - - smtpd
+
+Plan: 1 to create, 3 to change, 0 to delete, 0 to refresh.
+`
+	if got := b.String(); got != want {
+		t.Fatalf("rendered plan:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -178,10 +178,18 @@ func (s *Saved) staleResources(fresh *Plan) string {
 }
 
 // sameChange compares what a plan shows of a change, warnings aside (they
-// may say how many days are left of something).
+// may say how many days are left of something). A saved plan's content
+// diff without a format was made before plans compared settings, or is of
+// a format tend does not know: the fresh plan's settings, which follow
+// from the same content, are then left out of the comparison.
 func sameChange(a, b Resource) bool {
 	x, y := a.Change, b.Change
 	x.Warnings, y.Warnings = nil, nil
+	if x.Content != nil && y.Content != nil && x.Content.Format == "" {
+		c := *y.Content
+		c.Format, c.Settings = "", nil
+		y.Content = &c
+	}
 	bx, _ := json.Marshal(x)
 	by, _ := json.Marshal(y)
 	return bytes.Equal(bx, by)

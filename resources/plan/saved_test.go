@@ -14,7 +14,7 @@ func savedPlan() *Saved {
 		Plan: Plan{FormatVersion: FormatVersion, Node: "mx1", Digest: "cfg", Resources: []Resource{{
 			Address: `file.main_cf`, Observed: "o1",
 			Change: resources.Change{Action: resources.Update, Reason: "content differs",
-				Content: resources.DiffText("/etc/postfix/main.cf", []byte("a\n"), []byte("b\n"), false)},
+				Content: resources.DiffText("/etc/postfix/main.cf", []byte("relayhost = a\n"), []byte("relayhost = b\n"), false)},
 		}}},
 		Repo: "/srv/nodes",
 		Made: Made{Host: "0123", Root: "/", StateDir: "/var/lib/tend", Tend: "1.0 abc"},
@@ -32,12 +32,12 @@ func TestSavedPlanDigest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the honest plan: %v", err)
 	}
-	if s.Made != savedPlan().Made || len(s.Resources[0].Content.Hunks) != 1 {
+	if s.Made != savedPlan().Made || len(s.Resources[0].Content.Hunks) != 1 || len(s.Resources[0].Content.Settings) != 1 {
 		t.Fatalf("read back %+v", s)
 	}
 	orig, _ := os.ReadFile(path)
 	for _, edit := range [][2]string{
-		{`"node": "mx1"`, `"node": "mx2"`}, {`"text": "b"`, `"text": "c"`}, {"content differs", "nothing much"},
+		{`"node": "mx1"`, `"node": "mx2"`}, {`"text": "relayhost = b"`, `"text": "relayhost = c"`}, {`"new": "b"`, `"new": "c"`}, {"content differs", "nothing much"},
 		{`"root": "/"`, `"root": "/x"`}, {`"state_dir": "/var/lib/tend"`, `"state_dir": "/tmp"`},
 		{`"tend_version": "1.0 abc"`, `"tend_version": "1.1"`}, {`"host_machine_id": "0123"`, `"host_machine_id": "4567"`},
 		{`"observed": "o1"`, `"observed": "o2"`}, {`"action": "update"`, `"action": "no-op"`},
@@ -49,6 +49,34 @@ func TestSavedPlanDigest(t *testing.T) {
 		if _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), "does not match its digest") {
 			t.Errorf("edit %q -> %q: %v", edit[0], edit[1], err)
 		}
+	}
+}
+
+// A plan saved before plans compared settings has none: it still reads
+// back whole and is not stale against a fresh plan of the same content,
+// which has them; a plan saved with settings must show the fresh ones.
+func TestSavedPlanWithoutSettings(t *testing.T) {
+	old := savedPlan()
+	old.Resources[0].Content.Format, old.Resources[0].Content.Settings = "", nil
+	path := filepath.Join(t.TempDir(), "p.plan")
+	if err := WriteFile(path, old); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); strings.Contains(string(b), `"settings"`) {
+		t.Fatalf("a plan without settings saved them:\n%s", b)
+	}
+	s, err := ReadFile(path)
+	if err != nil {
+		t.Fatalf("a plan saved without settings: %v", err)
+	}
+	fresh := savedPlan().Plan
+	if why := s.Stale(&fresh); why != "" {
+		t.Fatalf("stale against the same content with settings: %s", why)
+	}
+	withSettings := savedPlan()
+	withSettings.Resources[0].Content.Settings[0].New = "c"
+	if why := withSettings.Stale(&fresh); !strings.Contains(why, "the change now differs") {
+		t.Fatalf("a saved plan showing other settings: Stale = %q", why)
 	}
 }
 
