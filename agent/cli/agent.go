@@ -49,14 +49,14 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 	if !ok {
 		if code != runlock.ExitLocked { // e.g. a state directory runs cannot write
 			log.Error("cannot take the run lock; not running", "state_dir", a.stateDir)
-			writeMetrics(env, log, a.stateDir, a.ops.metricsFile)
+			writeMetrics(env, log, a.stateDir, a.ops.metrics())
 		}
 		return code
 	}
 	defer lock.Release()
 	env.announce(supervise.Run{Command: "agent", Repo: a.source, Node: a.node, Root: a.root, StateDir: a.stateDir,
-		Started: time.Now(), MetricsFile: a.ops.metricsFile, Fallback: env.fallback != ""})
-	if code, skip := skipDisabled(env, log, lock, a.stateDir, a.ops.metricsFile); skip {
+		Started: time.Now(), MetricsFile: a.ops.metricsFile, Interval: a.ops.metrics().interval, Fallback: env.fallback != ""})
+	if code, skip := skipDisabled(env, log, lock, a.stateDir, a.ops.metrics()); skip {
 		return code
 	}
 	src, err := a.openSource(ctx)
@@ -86,7 +86,7 @@ func (a *agentOpts) run(ctx context.Context, env *cmdEnv) int {
 			fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
 		}
 	}
-	recordRun(env, log, a.stateDir, a.ops.metricsFile, code)
+	recordRun(env, log, a.stateDir, a.ops.metrics(), code)
 	return code
 }
 

@@ -41,6 +41,7 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	a.ops.intervalGiven = set["interval"]
 	if set["repo"] || fs.NArg() > 0 {
 		fmt.Fprintln(env.stderr, "tend agent: the repository comes from --source (a git repository), not from --repo or arguments")
 		return nil, exitUsage, false

@@ -16,6 +16,7 @@ import (
 	"github.com/tendhq/tend/agent/logging"
 	"github.com/tendhq/tend/agent/metrics"
 	"github.com/tendhq/tend/agent/runlock"
+	"github.com/tendhq/tend/agent/units"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -24,6 +25,30 @@ import (
 type opsFlags struct {
 	daemon      daemonFlags
 	metricsFile string
+	// intervalGiven says --interval was given: tend.service passes the
+	// timer's, so that a run the timer starts knows its schedule.
+	intervalGiven bool
+}
+
+// metricsOut is the metrics file and what only the command line knows
+// for it.
+type metricsOut struct {
+	path string
+	// interval is the schedule's; zero when unknown (a run by hand).
+	interval time.Duration
+}
+
+// metrics is where the metrics go and the schedule they state: the
+// daemon's loop, or the timer's interval tend.service passes.
+func (o *opsFlags) metrics() metricsOut {
+	m := metricsOut{path: o.metricsFile}
+	switch {
+	case o.daemon.on && o.daemon.interval <= 0:
+		m.interval = units.DefaultInterval // what the loop runs on
+	case o.daemon.on || o.intervalGiven:
+		m.interval = max(o.daemon.interval, 0)
+	}
+	return m
 }
 
 func (o *opsFlags) add(fs *flag.FlagSet) {
@@ -34,7 +59,7 @@ func (o *opsFlags) add(fs *flag.FlagSet) {
 // skipDisabled says whether the agent is disabled, and then logs and
 // prints who disabled it, why and until when; the run exits with code.
 // An expired disable is lifted here and said so, once.
-func skipDisabled(env *cmdEnv, log *slog.Logger, lock *runlock.Lock, stateDir, metricsFile string) (code int, skip bool) {
+func skipDisabled(env *cmdEnv, log *slog.Logger, lock *runlock.Lock, stateDir string, out metricsOut) (code int, skip bool) {
 	active, lifted, err := disable.Check(stateDir, time.Now())
 	switch {
 	case err != nil:
@@ -48,7 +73,7 @@ func skipDisabled(env *cmdEnv, log *slog.Logger, lock *runlock.Lock, stateDir, m
 		fmt.Fprintf(env.stderr, "tend agent: %s; not running (tend enable lifts it)\n", active)
 		log.Warn("agent disabled; not running", "who", active.Who, "reason", active.Reason, "since", active.Since, "until", active.Until)
 		code := finished(env, lock, disable.ExitDisabled)
-		writeMetrics(env, log, stateDir, metricsFile)
+		writeMetrics(env, log, stateDir, out)
 		return code, true
 	}
 	return 0, false
@@ -56,11 +81,11 @@ func skipDisabled(env *cmdEnv, log *slog.Logger, lock *runlock.Lock, stateDir, m
 
 // recordRun logs the finished run and its resources' results, and
 // writes the metrics.
-func recordRun(env *cmdEnv, log *slog.Logger, stateDir, metricsFile string, code int) {
+func recordRun(env *cmdEnv, log *slog.Logger, stateDir string, out metricsOut, code int) {
 	sum, err := report.ReadSummary(stateDir)
 	if err != nil {
 		log.Error("run finished without a report", "exit_code", code, "err", err.Error())
-		writeMetrics(env, log, stateDir, metricsFile)
+		writeMetrics(env, log, stateDir, out)
 		return
 	}
 	run := log.With("run_id", sum.RunID, "node", sum.Node, "commit", sum.Source.ID)
@@ -83,7 +108,7 @@ func recordRun(env *cmdEnv, log *slog.Logger, stateDir, metricsFile string, code
 		level = slog.LevelError
 	}
 	run.Log(context.Background(), level, "run finished", attrs...)
-	writeMetrics(env, log, stateDir, metricsFile)
+	writeMetrics(env, log, stateDir, out)
 }
 
 // reportEntries reads a run's resources back from its report.
@@ -97,20 +122,21 @@ func reportEntries(path string) []report.Entry {
 
 // writeMetrics writes the textfile when its directory exists: without
 // node_exporter there is no one to read it.
-func writeMetrics(env *cmdEnv, log *slog.Logger, stateDir, path string) {
-	if path == "" {
+func writeMetrics(env *cmdEnv, log *slog.Logger, stateDir string, out metricsOut) {
+	if out.path == "" {
 		return
 	}
-	if _, err := os.Stat(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Dir(out.path)); errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	m, err := metrics.Collect(stateDir, time.Now())
 	if err == nil {
-		err = metrics.Write(path, m)
+		m.Interval = out.interval
+		err = metrics.Write(out.path, m)
 	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend agent: metrics: %v\n", err)
-		log.Error("cannot write the metrics", "path", path, "err", err.Error())
+		log.Error("cannot write the metrics", "path", out.path, "err", err.Error())
 	}
 }
 

@@ -135,7 +135,7 @@ func internalError(w io.Writer, out supervise.Outcome) string {
 	}
 	if r.Command == "agent" {
 		env := &cmdEnv{stdout: io.Discard, stderr: w}
-		writeMetrics(env, agentLogger(env), r.StateDir, r.MetricsFile)
+		writeMetrics(env, agentLogger(env), r.StateDir, metricsOut{path: r.MetricsFile, interval: r.Interval})
 	}
 	return reason
 }

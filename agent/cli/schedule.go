@@ -62,7 +62,7 @@ type daemonFlags struct {
 
 func (d *daemonFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&d.on, "daemon", false, "run every --interval (plus splay) until stopped, as a systemd Type=notify service")
-	fs.DurationVar(&d.interval, "interval", units.DefaultInterval, "with --daemon: time between the starts of two runs")
+	fs.DurationVar(&d.interval, "interval", units.DefaultInterval, "time between the starts of two runs: with --daemon, the loop's; without, the timer's (tend.service passes it), for the metrics")
 	fs.DurationVar(&d.splay, "splay", units.DefaultSplay, "with --daemon: random delay of up to this much added to each wait")
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/report"
 )
 
@@ -24,10 +25,11 @@ const DefaultPath = "/var/lib/prometheus/node-exporter/tend.prom"
 type Run struct {
 	// Summary is the last run; nil when there has been none.
 	Summary *report.LastRunSummary
-	// Disabled is the disable in force, if any.
-	Disabled bool
-	// DisabledUntil is when it lifts by itself (zero: until enabled).
-	DisabledUntil time.Time
+	// Disable is the disable in force; nil when the agent is enabled.
+	Disable *disable.State
+	// Interval is the schedule's time between the starts of two runs;
+	// zero when the agent does not know it (a run started by hand).
+	Interval time.Duration
 	// Unfinished says the last run started and never recorded its
 	// result (killed, or its report could not be written), or that the
 	// run lock file is damaged and cannot tell.
@@ -39,9 +41,9 @@ type Run struct {
 // Format renders the metrics in the Prometheus text exposition format.
 func Format(r Run) []byte {
 	var w writer
-	w.gauge("tend_disabled", "Whether the agent is disabled (tend disable).", "", flag(r.Disabled))
-	if r.Disabled && !r.DisabledUntil.IsZero() {
-		w.gauge("tend_disabled_until_timestamp_seconds", "When the disable lifts by itself.", "", float64(r.DisabledUntil.Unix()))
+	w.disabled(r.Disable)
+	if r.Interval > 0 {
+		w.gauge("tend_agent_interval_seconds", "The schedule's time between the starts of two runs.", "", r.Interval.Seconds())
 	}
 	w.gauge("tend_last_run_unfinished", "Whether the last run started and never recorded its result (killed, or its report could not be written).", "", flag(r.Unfinished))
 	w.gauge("tend_state_dir_writable", "Whether runs can write the state directory (and so record themselves).", "", flag(!r.Unwritable))
@@ -67,9 +69,28 @@ func Format(r Run) []byte {
 	return w.Bytes()
 }
 
+// reasonBound bounds the disable's reason as a label value.
+const reasonBound = 1 << 10
+
+// disabled writes whether the agent is disabled and, when it is, who
+// disabled it, why, since and until when.
+func (w *writer) disabled(d *disable.State) {
+	w.gauge("tend_disabled", "Whether the agent is disabled (tend disable).", "", flag(d != nil))
+	if d == nil {
+		return
+	}
+	w.gauge("tend_disabled_info", "Who disabled the agent and why (always 1).",
+		labels("who", d.Who, "reason", resources.Bound(d.Reason, reasonBound)), 1)
+	w.gauge("tend_disabled_since_timestamp_seconds", "When the agent was disabled.", "", seconds(d.Since))
+	if !d.Until.IsZero() {
+		w.gauge("tend_disabled_until_timestamp_seconds", "When the disable lifts by itself.", "", float64(d.Until.Unix()))
+	}
+}
+
 // Collect gathers the metrics from the state directory: the last run
 // summary (none yet is not an error), the disable in force at now, and
-// whether the last run recorded itself.
+// whether the last run recorded itself. The interval is the caller's to
+// set: only the agent command knows its schedule.
 func Collect(stateDir string, now time.Time) (Run, error) {
 	var r Run
 	st, err := runlock.Peek(stateDir)
@@ -82,10 +103,7 @@ func Collect(stateDir string, now time.Time) (Run, error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return r, err
 	}
-	d, err := disable.Peek(stateDir, now)
-	if d != nil {
-		r.Disabled, r.DisabledUntil = true, d.Until
-	}
+	r.Disable, err = disable.Peek(stateDir, now)
 	return r, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,7 +134,8 @@ func TestFormatParses(t *testing.T) {
 			Source:  report.Source{ID: "0123abcd", Signer: `Ops "Key" \ team`, LastKnownGood: true},
 			Summary: report.Summary{Total: 10, Changed: 2, Failed: 1, Skipped: 3, Unchanged: 4},
 		},
-		Disabled: true, DisabledUntil: fin.Add(time.Hour),
+		Disable:  &disable.State{Who: "ops", Reason: "migrating \"mx1\"\nback at 11", Since: fin.Add(-time.Hour), Until: fin.Add(time.Hour)},
+		Interval: 45 * time.Minute,
 	}
 	text := string(Format(run))
 	fams, err := parse(text)
@@ -144,7 +146,8 @@ func TestFormatParses(t *testing.T) {
 		"tend_disabled": 1, "tend_disabled_until_timestamp_seconds": float64(fin.Add(time.Hour).Unix()),
 		"tend_last_run_timestamp_seconds": 1772359200.25, "tend_last_run_duration_seconds": 1.5,
 		"tend_last_run_exit_code": 6, "tend_last_run_stale_config": 1, "tend_last_run_info": 1,
-		"tend_last_run_internal_error": 0,
+		"tend_last_run_internal_error": 0, "tend_disabled_info": 1, "tend_agent_interval_seconds": 2700,
+		"tend_disabled_since_timestamp_seconds": 1772355600.25,
 	}
 	for name, v := range want {
 		if s := fams[name]; len(s) != 1 || s[0].value != v {
@@ -162,9 +165,50 @@ func TestFormatParses(t *testing.T) {
 	if fmt.Sprint(got) != "map[changed:2 failed:1 skipped:3 total:10 unchanged:4]" {
 		t.Errorf("resources %v", got)
 	}
+	if who := fams["tend_disabled_info"][0].labels; who["who"] != "ops" || who["reason"] != "migrating \"mx1\"\nback at 11" {
+		t.Errorf("disabled info labels %v", who)
+	}
 	info := fams["tend_last_run_info"][0].labels
 	if info["commit"] != "0123abcd" || info["node"] != "mx1" || info["signer"] != `Ops "Key" \ team` {
 		t.Errorf("info labels %v", info)
+	}
+}
+
+func TestDisabledAndSchedule(t *testing.T) {
+	since := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name string
+		run  Run
+		want []string // the families, sorted
+	}{
+		{"enabled, schedule unknown", Run{}, []string{"tend_disabled", "tend_last_run_unfinished", "tend_state_dir_writable"}},
+		{"enabled on a schedule", Run{Interval: time.Hour},
+			[]string{"tend_agent_interval_seconds", "tend_disabled", "tend_last_run_unfinished", "tend_state_dir_writable"}},
+		{"disabled until enabled", Run{Disable: &disable.State{Who: "root", Reason: "r", Since: since}},
+			[]string{"tend_disabled", "tend_disabled_info", "tend_disabled_since_timestamp_seconds", "tend_last_run_unfinished", "tend_state_dir_writable"}},
+		{"disabled for an hour", Run{Disable: &disable.State{Who: "root", Reason: "r", Since: since, Until: since.Add(time.Hour)}},
+			[]string{"tend_disabled", "tend_disabled_info", "tend_disabled_since_timestamp_seconds", "tend_disabled_until_timestamp_seconds", "tend_last_run_unfinished", "tend_state_dir_writable"}},
+	} {
+		fams, err := parse(string(Format(c.run)))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var got []string
+		for name := range fams {
+			got = append(got, name)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: families %v, want %v", c.name, got, c.want)
+		}
+	}
+	long := strings.Repeat("x", 3*reasonBound)
+	fams, err := parse(string(Format(Run{Disable: &disable.State{Who: "a\\b", Reason: long, Since: since}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := fams["tend_disabled_info"][0].labels; l["who"] != "a\\b" || len(l["reason"]) > reasonBound+32 || !strings.HasPrefix(l["reason"], "xxx") {
+		t.Errorf("labels of a long reason: who %q, reason of %d bytes", l["who"], len(l["reason"]))
 	}
 }
 
@@ -198,7 +242,7 @@ func TestWriteReplacesAtomically(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, Run{Disabled: true}); err != nil {
+	if err := Write(path, Run{Disable: &disable.State{Who: "root", Reason: "r"}}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
@@ -216,7 +260,7 @@ func TestCollect(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	r, err := Collect(dir, now)
-	if err != nil || r.Summary != nil || r.Disabled {
+	if err != nil || r.Summary != nil || r.Disable != nil {
 		t.Fatalf("empty state dir: %+v, %v", r, err)
 	}
 	rep := report.New(engine.Result{}, now, time.Second)
@@ -228,10 +272,10 @@ func TestCollect(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err = Collect(dir, now)
-	if err != nil || r.Summary == nil || r.Summary.Source.ID != "cafe" || !r.Disabled || r.DisabledUntil.IsZero() {
+	if err != nil || r.Summary == nil || r.Summary.Source.ID != "cafe" || r.Disable == nil || r.Disable.Reason != "testing" || r.Disable.Until.IsZero() {
 		t.Fatalf("Collect = %+v, %v", r, err)
 	}
-	if r, _ := Collect(dir, now.Add(2*time.Hour)); r.Disabled {
+	if r, _ := Collect(dir, now.Add(2*time.Hour)); r.Disable != nil {
 		t.Fatal("an expired disable counted")
 	}
 	if r.Unfinished || r.Unwritable {

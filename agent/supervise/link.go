@@ -36,6 +36,9 @@ type Run struct {
 	Started  time.Time `json:"started"`
 	// MetricsFile is the agent's node_exporter textfile ("" for none).
 	MetricsFile string `json:"metrics_file,omitempty"`
+	// Interval is the agent's schedule, which the metrics state (zero:
+	// unknown).
+	Interval time.Duration `json:"interval,omitempty"`
 	// Fallback is set when the run already applies the last known good
 	// because an earlier child crashed: it is not retried.
 	Fallback bool `json:"fallback,omitempty"`

@@ -78,8 +78,8 @@ func waitFor(t *testing.T, c *container.Container, cmd, want string) string {
 // TestScheduleInContainer installs the agent as a Type=notify daemon and
 // then as a timer in a booted Debian 11 and checks what systemd makes of
 // them: readiness and status lines, a clean stop, the timer listed and
-// enabled, a one-shot run through tend.service, and the run's journal
-// fields.
+// enabled, a one-shot run through tend.service, the run's journal
+// fields, and that the runs of both tell the metrics their interval.
 func TestScheduleInContainer(t *testing.T) {
 	c := container.New(t, container.Options{Packages: []string{"git", "gnupg", "openssh-client"}})
 	bare, signers := signedRepo(t, t.TempDir())
@@ -88,6 +88,7 @@ func TestScheduleInContainer(t *testing.T) {
 	}
 	c.CopyIn(t, signers, "/etc/tend/signers")
 	must(t, os.WriteFile(filepath.Join(c.Root(), "etc/tend/agent.hcl"), []byte(agentSettings), 0o644))
+	must(t, os.MkdirAll(filepath.Join(c.Root(), "var/lib/prometheus/node-exporter"), 0o755))
 	c.CopyIn(t, container.Build(t, "github.com/tendhq/tend/agent/cmd/tend"), "/usr/local/bin/tend")
 	c.Boot(t)
 	c.Run(t, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "git", "gnupg", "openssh-client")
@@ -100,6 +101,9 @@ func TestScheduleInContainer(t *testing.T) {
 	waitFor(t, c, "systemctl show -p StatusText --value tend.service", "run 1 exited 2 after")
 	if got := c.Sh("cat /srv/motd"); got != "converged by tend" {
 		t.Fatalf("the daemon's run did not converge: %q", got)
+	}
+	if got := c.Sh("grep ^tend_agent_interval_seconds /var/lib/prometheus/node-exporter/tend.prom"); got != "tend_agent_interval_seconds 3600" {
+		t.Fatalf("the daemon's metrics: %q", got)
 	}
 	c.Run(t, "systemctl", "stop", "tend.service")
 	if got := c.Sh("systemctl show -p Result --value tend.service; systemctl is-active tend.service"); got != "success\ninactive" {
@@ -123,6 +127,9 @@ func TestScheduleInContainer(t *testing.T) {
 	c.Run(t, "systemctl", "start", "tend.service") // waits: Type=oneshot
 	if got := c.Sh("systemctl show -p Result -p ExecMainStatus --value tend.service"); got != "success\n0" {
 		t.Fatalf("one-shot run: %q\n%s", got, c.Journal(t, "tend.service"))
+	}
+	if got := c.Sh("grep ^tend_agent_interval_seconds /var/lib/prometheus/node-exporter/tend.prom"); got != "tend_agent_interval_seconds 600" {
+		t.Fatalf("the timer's run's metrics: %q", got)
 	}
 	c.Run(t, "journalctl", "--sync")
 	if got := c.Sh("journalctl -o json --no-pager TEND_NODE=web MESSAGE='run finished' | wc -l"); got != "2" {

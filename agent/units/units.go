@@ -93,7 +93,8 @@ func Service(o Options) string {
 	}
 	return serialize(append(opts,
 		unit.NewUnitOption("Service", "Type", "oneshot"),
-		unit.NewUnitOption("Service", "ExecStart", o.Binary+" agent --config "+o.Config),
+		// the run is told the timer's interval, for the metrics
+		unit.NewUnitOption("Service", "ExecStart", o.Binary+" agent --config "+o.Config+" --interval "+o.Interval.String()),
 		unit.NewUnitOption("Service", "SuccessExitStatus", codes()),
 	))
 }

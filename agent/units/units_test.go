@@ -23,7 +23,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart=/usr/bin/tend agent --config /etc/tend/agent.hcl
+ExecStart=/usr/bin/tend agent --config /etc/tend/agent.hcl --interval 30m0s
 SuccessExitStatus=2 3 5
 `
 	wantTimer := header + `[Unit]
@@ -51,7 +51,7 @@ func TestOwnScheduleAndDaemon(t *testing.T) {
 	if got := Timer(o); !strings.Contains(got, "OnUnitActiveSec=600s\nRandomizedDelaySec=90s\n") {
 		t.Errorf("timer:\n%s", got)
 	}
-	if got := Service(o); !strings.Contains(got, "ExecStart=/usr/local/bin/tend agent --config /srv/agent.hcl\n") {
+	if got := Service(o); !strings.Contains(got, "ExecStart=/usr/local/bin/tend agent --config /srv/agent.hcl --interval 10m0s\n") {
 		t.Errorf("service:\n%s", got)
 	}
 	o.Daemon = true
