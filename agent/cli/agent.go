@@ -28,6 +28,9 @@ func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
 	if !ok {
 		return code
 	}
+	if a.preview != "" {
+		return a.runPreview(ctx, env)
+	}
 	if a.ops.daemon.on {
 		return runDaemon(ctx, env, a.ops.daemon, func(ctx context.Context) int {
 			defer func() {

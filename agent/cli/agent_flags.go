@@ -20,6 +20,7 @@ type agentOpts struct {
 	signers       string
 	allowRollback bool
 	waitForLock   time.Duration
+	preview       string // a ref to preview instead of running
 	ops           opsFlags
 }
 
@@ -34,6 +35,7 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	fs.StringVar(&a.signers, "signers", "", "the allowlist of signing keys: a file, or a directory of files, of armored OpenPGP public keys and SSH allowed-signers lines")
 	fs.BoolVar(&a.allowRollback, "allow-rollback", false, "accept a commit older than the last applied one, or one that does not descend from it")
 	fs.DurationVar(&a.waitForLock, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once)")
+	fs.StringVar(&a.preview, "preview", "", "preview this branch or tag instead of running: plan its signed tip for this host, apply nothing, write STATE/previews/REF.json")
 	a.ops.add(fs)
 	fs.Lookup("repo").Usage = "not for the agent: the repository comes from --source"
 	if code, ok := parse(fs, args); !ok {
@@ -47,6 +49,10 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 		return nil, exitUsage, false
 	}
 	if !a.applySettings(env, set) {
+		return nil, exitUsage, false
+	}
+	if err := a.checkPreview(); err != nil {
+		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
 		return nil, exitUsage, false
 	}
 	if err := a.check(); err != nil {
@@ -96,6 +102,22 @@ func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
 		a.maxFileSize = fileSize(s.MaxFileSize)
 	}
 	return true
+}
+
+// checkPreview refuses a preview that cannot be: a ref git would not
+// take, or one asked of the daemon (a preview is one plan, not a
+// schedule).
+func (a *agentOpts) checkPreview() error {
+	switch {
+	case a.preview == "":
+		return nil
+	case a.ops.daemon.on:
+		return errors.New("--preview makes one preview; it does not go with --daemon")
+	}
+	if err := source.CheckRef(a.preview); err != nil {
+		return fmt.Errorf("--preview: %w", err)
+	}
+	return nil
 }
 
 func (a *agentOpts) check() error {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -46,8 +47,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Ref == "" {
 		c.Ref = DefaultRef
 	}
-	if strings.HasPrefix(c.Ref, "-") || strings.ContainsAny(c.Ref, " \t\n:*?[\\^~") {
-		return c, errors.New("invalid ref " + c.Ref)
+	if err := CheckRef(c.Ref); err != nil {
+		return c, err
 	}
 	if c.Dir == "" {
 		c.Dir = DefaultDir
@@ -63,6 +64,35 @@ func (c Config) withDefaults() (Config, error) {
 		c.URL = abs
 	}
 	return c, nil
+}
+
+// CheckRef refuses a ref name git would not take for a branch or tag
+// (or that could be read as an option): one beginning with "-", "." or
+// "/", or holding "..", "//", a space, a control character or one of
+// :*?[\^~.
+func CheckRef(ref string) error {
+	bad := ref == "" || strings.HasPrefix(ref, "-") || strings.HasPrefix(ref, ".") || strings.HasPrefix(ref, "/") ||
+		strings.Contains(ref, "..") || strings.Contains(ref, "//") || strings.ContainsAny(ref, " :*?[\\^~\x7f")
+	for _, r := range ref {
+		bad = bad || r < ' '
+	}
+	if bad {
+		return fmt.Errorf("invalid ref %q", ref)
+	}
+	return nil
+}
+
+// ForPreview is the configuration that previews ref (tend agent
+// --preview): the same repository and signers, with a cache of its own
+// under the main one (DIR/preview: mirror, keyring, checkout), so that
+// fetching and checking out the ref never touches the main ref's mirror,
+// checkouts or last known good.
+func (c Config) ForPreview(ref string) Config {
+	if c.Dir == "" {
+		c.Dir = DefaultDir
+	}
+	c.Ref, c.Dir, c.AllowRollback = ref, filepath.Join(c.Dir, "preview"), false
+	return c
 }
 
 // isLocalPath tells a path from a URL the way git does: a URL has a
