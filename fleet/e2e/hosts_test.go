@@ -1,0 +1,161 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tendhq/tend/testfixtures/container"
+)
+
+// fleetHost is one booted Debian 11 of the fleet, its host name name:
+// tend in /usr/local/bin, set up by /etc/tend/agent.hcl, the same on
+// every host, to follow the shared bare repository, seen read-only at
+// /srv/git/nodes.git, as the node of its host name.
+type fleetHost struct {
+	name string
+	c    *container.Container
+}
+
+// agentSettings is every host's /etc/tend/agent.hcl.
+const agentSettings = `source  = "/srv/git/nodes.git"
+signers = "/etc/tend/signers"
+`
+
+// metricsDir is where the agent writes its textfiles, inside a host.
+const metricsDir = "/var/lib/prometheus/node-exporter"
+
+// newFleet makes one container per name, not yet booted, set up to
+// follow r's bare repository; tend is to be copied in.
+func newFleet(t *testing.T, r *repo, names ...string) []*fleetHost {
+	hosts := make([]*fleetHost, len(names))
+	for i, name := range names {
+		c := container.New(t, container.Options{
+			Packages: []string{"git", "gnupg", "openssh-client"}, // a set the cache has (make container-cache)
+			ReadOnly: []container.Bind{{Host: r.Bare, Path: "/srv/git/nodes.git"}},
+		})
+		h := &fleetHost{name: name, c: c}
+		h.write(t, "/etc/tend/signers", r.Signers())
+		h.write(t, "/etc/hostname", name+"\n")
+		h.write(t, "/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+name+"\n")
+		h.write(t, "/etc/tend/agent.hcl", agentSettings)
+		h.write(t, metricsDir+"/.keep", "")
+		hosts[i] = h
+	}
+	return hosts
+}
+
+// boot boots every host at once; each has git and ssh-keygen installed
+// when boot returns (the agent fetches with one and verifies the SSH
+// signatures with the other; gpg is needed for OpenPGP keys only).
+func boot(t *testing.T, hosts []*fleetHost) {
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done() // also when Boot fails the test and ends this goroutine
+			start := time.Now()
+			h.c.Boot(t)
+			booted := time.Since(start)
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			if _, stderr, err := h.c.Exec(ctx, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "--no-install-recommends", "git", "openssh-client"); err != nil {
+				t.Errorf("%s: installing git and openssh-client: %v\n%s", h.name, err, stderr)
+				return
+			}
+			t.Logf("%s: booted in %s, git installed in %s", h.name, booted.Round(time.Millisecond), (time.Since(start) - booted).Round(time.Millisecond))
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// write writes a file of the host's root file system from this machine.
+func (h *fleetHost) write(t *testing.T, name, text string) {
+	t.Helper()
+	p := filepath.Join(h.c.Root(), name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// textfiles is the directory of the agent's metrics, as this machine sees
+// it: the node exporter of the host reads it.
+func (h *fleetHost) textfiles() string { return filepath.Join(h.c.Root(), metricsDir) }
+
+// result is what one command inside a host did.
+type result struct {
+	Code int
+	Out  string
+	Took time.Duration
+	Err  error // the command could not run at all
+}
+
+// run runs a command inside the host.
+func (h *fleetHost) run(ctx context.Context, argv ...string) result {
+	start := time.Now()
+	stdout, stderr, err := h.c.Exec(ctx, argv...)
+	r := result{Out: stdout + stderr, Took: time.Since(start)}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.Code = exit.ExitCode()
+	case err != nil:
+		r.Err = err
+	}
+	return r
+}
+
+// step runs argv(host) on every host at once, as the fleet's timers would
+// within a minute, and fails the test unless each exits with the code
+// want gives for it.
+func step(t *testing.T, what string, hosts []*fleetHost, argv func(*fleetHost) []string, want map[string]int) map[string]result {
+	t.Helper()
+	results := make([]result, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			results[i] = h.run(ctx, argv(h)...)
+		}()
+	}
+	wg.Wait()
+	byHost := map[string]result{}
+	var took []string
+	for i, h := range hosts {
+		r := results[i]
+		byHost[h.name] = r
+		took = append(took, fmt.Sprintf("%s exit %d in %s", h.name, r.Code, r.Took.Round(time.Millisecond)))
+		if r.Err != nil || r.Code != want[h.name] {
+			t.Errorf("%s on %s: exit %d (%v), want %d:\n%s", what, h.name, r.Code, r.Err, want[h.name], r.Out)
+		}
+	}
+	t.Logf("%s: %s", what, strings.Join(took, ", "))
+	if t.Failed() {
+		t.FailNow()
+	}
+	return byHost
+}
+
+// agent is tend agent as the host's timer runs it.
+func agent(*fleetHost) []string { return []string{"tend", "agent"} }
+
+// preview is tend agent --preview ref.
+func preview(ref string) func(*fleetHost) []string {
+	return func(*fleetHost) []string { return []string{"tend", "agent", "--preview", ref} }
+}
