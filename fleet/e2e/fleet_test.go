@@ -26,6 +26,9 @@ import (
 // and how much; an unsigned branch's preview is refused and fires
 // TendPreviewFailed for that ref.
 func TestFleet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots three containers (about a minute); make e2e runs it")
+	}
 	t.Parallel()
 	start := time.Now()
 	bin := prometheusBin(t)
@@ -38,8 +41,11 @@ func TestFleet(t *testing.T) {
 	tend := filepath.Join(t.TempDir(), "tend")
 	built := make(chan error, 1)
 	go func() { built <- container.BuildStatic("github.com/tendhq/tend/agent/cmd/tend", tend) }()
+	t.Cleanup(func() { <-built }) // should newFleet skip or fail: the build writes into t's directory
 	hosts := newFleet(t, r, names...)
-	if err := <-built; err != nil {
+	err := <-built
+	built <- err // for the cleanup
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range hosts {
