@@ -39,6 +39,9 @@ var previewMetricsFromContract = []string{
 	"tend_preview_changes", "tend_preview_failed", "tend_preview_timestamp_seconds", "tend_preview_info",
 }
 
+// previewLabelsFromContract are the labels of the preview's metrics.
+var previewLabelsFromContract = []string{"ref", "commit", "signer"}
+
 // promtool is Prometheus' own promtool from $TEND_PROMETHEUS_BIN (make
 // prometheus-tools); without it the test skips, or fails when
 // $TEND_TEST_REQUIRE_CONTAINERS asks for every test to run.
@@ -134,12 +137,22 @@ func TestExpressionsParseAndUseTendMetrics(t *testing.T) {
 	if err := checkParse(t, exprs); err != nil {
 		t.Fatal(err)
 	}
-	known := tendMetrics(t)
+	known, labels := tendMetrics(t)
 	for where, e := range exprs {
 		for _, name := range metricNames(e) {
 			if !known[name] {
 				t.Errorf("%s reads %s, which tend does not write: %s", where, name, e)
 			}
+		}
+		for _, name := range labelNames(e) {
+			if !labels[name] {
+				t.Errorf("%s uses the label %s, which neither tend nor the scrape sets: %s", where, name, e)
+			}
+		}
+	}
+	for _, m := range regexp.MustCompile(`\$labels\.(\w+)`).FindAllStringSubmatch(shipped(t, rulesFile), -1) {
+		if !labels[m[1]] && m[1] != "severity" {
+			t.Errorf("%s: an annotation shows $labels.%s, which neither tend nor the scrape sets", rulesFile, m[1])
 		}
 	}
 }
@@ -156,7 +169,7 @@ func TestChecksCatchMistakes(t *testing.T) {
 	if err != nil || len(exprs) != 1 {
 		t.Fatalf("expressions of a nested panel: %v, %v", exprs, err)
 	}
-	known := tendMetrics(t)
+	known, _ := tendMetrics(t)
 	for _, e := range exprs {
 		if names := metricNames(e); len(names) != 1 || known[names[0]] {
 			t.Errorf("an unknown metric name passes: %v", names)
@@ -167,7 +180,16 @@ func TestChecksCatchMistakes(t *testing.T) {
 	}
 }
 
-func TestMetricNames(t *testing.T) {
+func TestExpressionNames(t *testing.T) {
+	for expr, want := range map[string]string{
+		`sum by(instance) (rate(foo_total{job="x", a=~"b|c"}[5m])) / on(instance) group_left(node, commit) bar_info`: "instance job a instance node commit",
+		`x unless ignoring(ref) z{ref!="a=b", b!~'c'} > bool 1`:                                                      "ref ref b",
+		`count without() (tend_disabled)`:                                                                            "",
+	} {
+		if got := strings.Join(labelNames(expr), " "); got != want {
+			t.Errorf("labelNames(%q) = %q, want %q", expr, got, want)
+		}
+	}
 	for expr, want := range map[string]string{
 		`sum by(instance) (rate(foo_total{job="x", a=~"b|c"}[5m] offset 1h)) / on(instance) group_left(node, commit) bar_info`: "foo_total bar_info",
 		`count(tend_disabled == 1) or vector(0)`:                                               "tend_disabled",
@@ -361,9 +383,31 @@ func metricNames(expr string) []string {
 	return names
 }
 
-// tendMetrics are the metric names tend writes: agent/metrics' rendering
-// of a run that has every metric, and the preview's.
-func tendMetrics(t *testing.T) map[string]bool {
+// labelNames are the labels an expression groups, matches or joins on,
+// or selects by, in order.
+func labelNames(expr string) []string {
+	s := stringLit.ReplaceAllString(expr, `""`)
+	var names []string
+	for _, m := range regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)|\{([^}]*)\}`).FindAllStringSubmatch(s, -1) {
+		if m[2] != "" {
+			for _, mm := range regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`).FindAllStringSubmatch(m[2], -1) {
+				names = append(names, mm[1])
+			}
+			continue
+		}
+		for _, l := range strings.Split(m[1], ",") {
+			if l = strings.TrimSpace(l); l != "" {
+				names = append(names, l)
+			}
+		}
+	}
+	return names
+}
+
+// tendMetrics are the metric names tend writes, agent/metrics' rendering
+// of a run that has every metric and the preview's, and the labels on
+// them with the scrape's.
+func tendMetrics(t *testing.T) (names, labels map[string]bool) {
 	t.Helper()
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	run := metrics.Run{
@@ -373,8 +417,16 @@ func tendMetrics(t *testing.T) map[string]bool {
 		Interval: 30 * time.Minute,
 	}
 	known := map[string]bool{}
-	for _, m := range metricTypes.FindAllStringSubmatch(string(metrics.Format(run)), -1) {
+	text := string(metrics.Format(run))
+	for _, m := range metricTypes.FindAllStringSubmatch(text, -1) {
 		known[m[1]] = true
+	}
+	labels = map[string]bool{"instance": true, "job": true}
+	for _, name := range labelNames(text) {
+		labels[name] = true
+	}
+	for _, name := range previewLabelsFromContract {
+		labels[name] = true
 	}
 	for _, name := range []string{"tend_agent_interval_seconds", "tend_disabled_info", "tend_disabled_since_timestamp_seconds", "tend_last_run_info"} {
 		if !known[name] {
@@ -384,5 +436,5 @@ func tendMetrics(t *testing.T) map[string]bool {
 	for _, name := range previewMetricsFromContract {
 		known[name] = true
 	}
-	return known
+	return known, labels
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/units"
+	"github.com/tendhq/tend/fleet"
 )
 
 //go:embed files
@@ -123,7 +124,26 @@ func (p Package) entries(ctx context.Context) ([]entry, error) {
 		{changelog, 0o644, p.gzip([]byte(p.changelog()))},
 		{"usr/share/lintian/overrides/tend", 0o644, overrides},
 	}
-	return es, nil
+	shared, err := fleetEntries()
+	if err != nil {
+		return nil, fmt.Errorf("the fleet's Prometheus and Grafana files: %w", err)
+	}
+	return append(es, shared...), nil
+}
+
+// fleetEntries are the fleet's alerting rules, their unit tests and the
+// dashboard, under /usr/share/tend at their paths in fleet/.
+func fleetEntries() ([]entry, error) {
+	var es []entry
+	err := fs.WalkDir(fleet.Files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fleet.Files.ReadFile(path)
+		es = append(es, entry{"usr/share/tend/" + path, 0o644, b})
+		return err
+	})
+	return es, err
 }
 
 // changelog is a one-entry Debian changelog for the version built.

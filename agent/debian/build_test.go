@@ -1,6 +1,7 @@
 package debian
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/settings"
+	"github.com/tendhq/tend/fleet"
 )
 
 // fakeTend stands in for the binary: a script answering help and -h as
@@ -47,9 +49,22 @@ func TestBuildLayout(t *testing.T) {
 		"drwxr-xr-x root/root 0 ./\n", "-rwxr-xr-x root/root ./usr/bin/tend\n", "drwx------ root/root 0 ./var/lib/tend/\n",
 		"-rw-r--r-- root/root ./etc/tend/agent.hcl\n", "-rw-r--r-- root/root ./lib/systemd/system/tend.timer\n",
 		"./usr/share/doc/tend/changelog.gz\n", "./usr/share/man/man8/tend.8.gz\n", "./usr/share/lintian/overrides/tend\n",
+		"-rw-r--r-- root/root ./usr/share/tend/prometheus/tend.rules.yml\n",
+		"-rw-r--r-- root/root ./usr/share/tend/prometheus/tend.rules.test.yml\n",
+		"-rw-r--r-- root/root ./usr/share/tend/grafana/tend-fleet.json\n",
 	} {
 		if !containsEntry(string(out), want) {
 			t.Errorf("listing lacks %q:\n%s", want, out)
+		}
+	}
+	tree := filepath.Join(dir, "tree")
+	if out, err := exec.Command("dpkg-deb", "-x", deb, tree).CombinedOutput(); err != nil {
+		t.Fatalf("dpkg-deb -x: %v: %s", err, out)
+	}
+	for _, name := range []string{"prometheus/tend.rules.yml", "prometheus/tend.rules.test.yml", "grafana/tend-fleet.json"} {
+		want, _ := fleet.Files.ReadFile(name)
+		if got, err := os.ReadFile(filepath.Join(tree, "usr/share/tend", name)); err != nil || len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("/usr/share/tend/%s is not fleet/%s: %v", name, name, err)
 		}
 	}
 	info, _ := exec.Command("dpkg-deb", "-f", deb, "Package", "Version", "Architecture", "Maintainer").Output()

@@ -44,7 +44,9 @@ func checkPackage(t *testing.T, release, deb string) {
 	want := map[string]string{
 		"/usr/bin/tend": "755 root root", "/var/lib/tend": "700 root root", "/etc/tend/agent.hcl": "644 root root",
 		"/lib/systemd/system/tend.service": "644 root root", "/lib/systemd/system/tend.timer": "644 root root",
-		"/usr/share/man/man8/tend.8.gz": "644 root root",
+		"/usr/share/man/man8/tend.8.gz":             "644 root root",
+		"/usr/share/tend/prometheus/tend.rules.yml": "644 root root", "/usr/share/tend/prometheus/tend.rules.test.yml": "644 root root",
+		"/usr/share/tend/grafana/tend-fleet.json": "644 root root",
 	}
 	for path, w := range want {
 		if got := c.Sh("stat -c '%a %U %G' " + path); got != w {
