@@ -118,6 +118,11 @@ plan, apply and agent: 0 nothing to do, 2 changes made, 4 failures,
 6 changes and failures, 1 invalid configuration or usage,
 3 the agent is disabled (tend disable) and did nothing.
 .PP
+agent \-\-preview REF: as plan (0, 2, 4, 6); 1 the preview was refused
+(no such ref, an unsigned or wrongly signed tip, invalid configuration);
+5 another preview holds the preview cache.
+preview\-summary: 0 no preview failed, 4 some preview failed, 1 nothing to read.
+.PP
 Any command: 70 tend itself crashed (an internal error: a bug in tend).
 apply and agent then record a failed run, so that check is CRITICAL;
 the agent applies the last known good commit instead of the tip that
@@ -130,10 +135,12 @@ check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as monitoring plugins do.
 The agent's configuration (source repository, signing keys).
 .TP
 .I /var/lib/tend
-State: reports, \fIlast_run_summary.json\fR, the disable, the source cache.
+State: reports, \fIlast_run_summary.json\fR, the disable, the source cache,
+the preview reports (\fIpreviews/REF.json\fR).
 .TP
 .I /var/lib/prometheus/node\-exporter/tend.prom
-Metrics for node_exporter's textfile collector.
+Metrics for node_exporter's textfile collector; \fItend\-preview.prom\fR
+beside it holds the previews' metrics.
 .TP
 .I /lib/systemd/system/tend.service, /lib/systemd/system/tend.timer
 The schedule; \fBtend agent install\fR writes its own copies to /etc/systemd/system.
