@@ -32,23 +32,23 @@ signers = "/etc/tend/signers"
 // metricsDir is where the agent writes its textfiles, inside a host.
 const metricsDir = "/var/lib/prometheus/node-exporter"
 
-// newFleet makes one container per name, not yet booted, set up to
-// follow r's bare repository; tend is to be copied in.
+// newFleet makes one container per name at once, not yet booted, set up
+// to follow r's bare repository; tend is to be copied in.
 func newFleet(t *testing.T, r *repo, names ...string) []*fleetHost {
 	hosts := make([]*fleetHost, len(names))
-	for i, name := range names {
+	atOnce(t, len(names), func(i int) {
 		c := container.New(t, container.Options{
 			Packages: []string{"git", "gnupg", "openssh-client"}, // a set the cache has (make container-cache)
 			ReadOnly: []container.Bind{{Host: r.Bare, Path: "/srv/git/nodes.git"}},
 		})
-		h := &fleetHost{name: name, c: c}
+		h := &fleetHost{name: names[i], c: c}
 		h.write(t, "/etc/tend/signers", r.Signers())
-		h.write(t, "/etc/hostname", name+"\n")
-		h.write(t, "/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+name+"\n")
+		h.write(t, "/etc/hostname", h.name+"\n")
+		h.write(t, "/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+h.name+"\n")
 		h.write(t, "/etc/tend/agent.hcl", agentSettings)
 		h.write(t, metricsDir+"/.keep", "")
 		hosts[i] = h
-	}
+	})
 	return hosts
 }
 
@@ -56,26 +56,39 @@ func newFleet(t *testing.T, r *repo, names ...string) []*fleetHost {
 // when boot returns (the agent fetches with one and verifies the SSH
 // signatures with the other; gpg is needed for OpenPGP keys only).
 func boot(t *testing.T, hosts []*fleetHost) {
+	atOnce(t, len(hosts), func(i int) {
+		h := hosts[i]
+		start := time.Now()
+		h.c.Boot(t)
+		booted := time.Since(start)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		if _, stderr, err := h.c.Exec(ctx, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "--no-install-recommends", "git", "openssh-client"); err != nil {
+			t.Errorf("%s: installing git and openssh-client: %v\n%s", h.name, err, stderr)
+			return
+		}
+		t.Logf("%s: booted in %s, git installed in %s", h.name, booted.Round(time.Millisecond), (time.Since(start) - booted).Round(time.Millisecond))
+	})
+}
+
+// atOnce runs f(0) to f(n-1), each in a goroutine of its own, and waits
+// for them. The container harness fails or skips t from New and Boot,
+// which ends only that goroutine: atOnce then ends the test.
+func atOnce(t *testing.T, n int, f func(i int)) {
 	var wg sync.WaitGroup
-	for _, h := range hosts {
+	for i := range n {
 		wg.Add(1)
 		go func() {
-			defer wg.Done() // also when Boot fails the test and ends this goroutine
-			start := time.Now()
-			h.c.Boot(t)
-			booted := time.Since(start)
-			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-			defer cancel()
-			if _, stderr, err := h.c.Exec(ctx, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "--no-install-recommends", "git", "openssh-client"); err != nil {
-				t.Errorf("%s: installing git and openssh-client: %v\n%s", h.name, err, stderr)
-				return
-			}
-			t.Logf("%s: booted in %s, git installed in %s", h.name, booted.Round(time.Millisecond), (time.Since(start) - booted).Round(time.Millisecond))
+			defer wg.Done()
+			f(i)
 		}()
 	}
 	wg.Wait()
-	if t.Failed() {
+	switch {
+	case t.Failed():
 		t.FailNow()
+	case t.Skipped():
+		t.SkipNow()
 	}
 }
 
@@ -124,17 +137,11 @@ func (h *fleetHost) run(ctx context.Context, argv ...string) result {
 func step(t *testing.T, what string, hosts []*fleetHost, argv func(*fleetHost) []string, want map[string]int) map[string]result {
 	t.Helper()
 	results := make([]result, len(hosts))
-	var wg sync.WaitGroup
-	for i, h := range hosts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-			defer cancel()
-			results[i] = h.run(ctx, argv(h)...)
-		}()
-	}
-	wg.Wait()
+	atOnce(t, len(hosts), func(i int) {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		results[i] = hosts[i].run(ctx, argv(hosts[i])...)
+	})
 	byHost := map[string]result{}
 	var took []string
 	for i, h := range hosts {
