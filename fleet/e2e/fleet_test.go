@@ -70,8 +70,7 @@ func TestFleet(t *testing.T) {
 	t.Logf("total: %s", time.Since(start).Round(time.Millisecond))
 }
 
-// names are the fleet's hosts and nodes: alpha is the canary, beta and
-// gamma follow it.
+// names are the fleet's hosts, each the name of its node.
 var names = []string{"alpha", "beta", "gamma"}
 
 // rulesFile is the shipped alerting rules.
@@ -86,7 +85,7 @@ func rulesFile(t *testing.T) string {
 // fleetConverges: every host applies the first signed commit; nothing
 // fires.
 func fleetConverges(t *testing.T, hosts []*fleetHost, p *prometheus, c1 string) {
-	step(t, "tend agent", hosts, agent, map[string]int{"alpha": 2, "beta": 2, "gamma": 2})
+	step(t, hosts, agent, map[string]int{"alpha": 2, "beta": 2, "gamma": 2})
 	p.settle(map[string]int{fmt.Sprintf(`tend_last_run_info{commit=%q} and on(instance) tend_last_run_exit_code == 2`, c1): 3})
 }
 
@@ -102,7 +101,7 @@ func fleetFailsAndDisables(t *testing.T, r *repo, hosts []*fleetHost, p *prometh
 	if res := gamma.run(t.Context(), "env", "SUDO_USER=ops", "tend", "disable", "--reason", "disk replacement"); res.Code != 0 || res.Err != nil {
 		t.Fatalf("tend disable on gamma: exit %d (%v):\n%s", res.Code, res.Err, res.Out)
 	}
-	step(t, "tend agent", hosts, agent, map[string]int{"alpha": 2, "beta": 6, "gamma": 3})
+	step(t, hosts, agent, map[string]int{"alpha": 2, "beta": 6, "gamma": 3})
 	p.settle(map[string]int{
 		fmt.Sprintf(`tend_last_run_info{commit=%q,instance=~"alpha|beta"}`, c2): 2,
 		`tend_last_run_resources{result="failed",instance="beta"} == 1`:         1,
@@ -118,7 +117,7 @@ func fleetRecovers(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus) {
 	}
 	r.writeNode("beta", node("beta", "3", false))
 	c3 := r.commit("fleet: beta's migration is dropped", true)
-	step(t, "tend agent", hosts, agent, map[string]int{"alpha": 0, "beta": 2, "gamma": 2})
+	step(t, hosts, agent, map[string]int{"alpha": 0, "beta": 2, "gamma": 2})
 	p.settle(map[string]int{
 		fmt.Sprintf(`tend_last_run_info{commit=%q}`, c3): 3,
 		`tend_disabled == 0`:                             3,
@@ -126,21 +125,25 @@ func fleetRecovers(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus) {
 }
 
 // fleetPreviews: a signed branch that changes alpha's and beta's motd is
-// previewed on every host; an unsigned branch on alpha is refused.
+// previewed on every host and changes none; an unsigned branch's preview
+// on alpha is refused.
 func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, tend string) {
 	const signed, unsigned = "preview/motd", "preview/unsigned"
 	r.branch(signed)
 	r.writeNode("alpha", node("alpha", "4", false))
 	r.writeNode("beta", node("beta", "4", false))
-	r.commit("motd: configuration 4 on alpha and beta", true)
+	cs := r.commit("motd: configuration 4 on alpha and beta", true)[:12]
 	r.branch(unsigned)
 	r.writeNode("alpha", node("alpha", "5", false))
-	r.commit("motd: configuration 5 on alpha, unsigned", false)
+	cu := r.commit("motd: configuration 5 on alpha, unsigned", false)[:12]
 
-	step(t, "tend agent --preview "+signed, hosts, preview(signed), map[string]int{"alpha": 2, "beta": 2, "gamma": 0})
-	res := step(t, "tend agent --preview "+unsigned, hosts[:1], preview(unsigned), map[string]int{"alpha": 1})
+	step(t, hosts, preview(signed), map[string]int{"alpha": 2, "beta": 2, "gamma": 0})
+	res := step(t, hosts[:1], preview(unsigned), map[string]int{"alpha": 1})
 	if !strings.Contains(res["alpha"].Out, "refusing to preview "+unsigned) || !strings.Contains(res["alpha"].Out, "it is not signed") {
 		t.Fatalf("the unsigned branch's preview does not say it is refused as unsigned:\n%s", res["alpha"].Out)
+	}
+	if got := hosts[0].c.Sh("cat /etc/motd"); got != "alpha: configuration 2" {
+		t.Fatalf("a preview changed alpha: /etc/motd is %q", got)
 	}
 	p.settle(map[string]int{
 		fmt.Sprintf(`tend_preview_timestamp_seconds{ref=%q}`, signed):              3,
@@ -150,10 +153,10 @@ func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, ten
 	wantValues(t, p, fmt.Sprintf(`tend_preview_changes{ref=%q}`, signed), want)
 	wantValues(t, p, fmt.Sprintf(`tend_preview_failed{ref=%q}`, signed), map[string]float64{"alpha": 0, "beta": 0, "gamma": 0})
 	previewSummary(t, hosts, tend, []string{
-		"alpha alpha " + signed + " 1 no",
-		"alpha alpha " + unsigned + " - yes",
-		"beta beta " + signed + " 1 no",
-		"gamma gamma " + signed + " 0 no",
+		"alpha alpha " + signed + " " + cs + " 1 no",
+		"alpha alpha " + unsigned + " " + cu + " - yes",
+		"beta beta " + signed + " " + cs + " 1 no",
+		"gamma gamma " + signed + " " + cs + " 0 no",
 	})
 }
 
@@ -177,8 +180,8 @@ func wantValues(t *testing.T, p *prometheus, expr string, want map[string]float6
 
 // previewSummary collects every host's preview reports into DIR/HOST, as
 // an admin would with scp, runs tend preview-summary DIR here and fails
-// the test unless its rows are want (HOST NODE REF CHANGES FAILED, the
-// commit left out) and it exits 4, a preview having failed.
+// the test unless its rows are want (HOST NODE REF COMMIT CHANGES
+// FAILED) and it exits 4, a preview having failed.
 func previewSummary(t *testing.T, hosts []*fleetHost, tend string, want []string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -197,7 +200,7 @@ func previewSummary(t *testing.T, hosts []*fleetHost, tend string, want []string
 	for _, l := range strings.Split(string(out), "\n") {
 		f := strings.Fields(l)
 		if len(f) == 6 && slices.Contains(names, f[0]) {
-			rows = append(rows, strings.Join(slices.Delete(f, 3, 4), " "))
+			rows = append(rows, strings.Join(f, " "))
 		}
 	}
 	if !slices.Equal(rows, want) {
