@@ -12,14 +12,14 @@ import (
 	"github.com/tendhq/tend/resources/report"
 )
 
-// PreviewFile is the name of the previews' textfile, which lives beside
+// previewFile is the name of the previews' textfile, which lives beside
 // the run metrics file (PreviewPath).
-const PreviewFile = "tend-preview.prom"
+const previewFile = "tend-preview.prom"
 
 // PreviewPath is the previews' textfile in the directory of the run
 // metrics file metricsFile.
 func PreviewPath(metricsFile string) string {
-	return filepath.Join(filepath.Dir(metricsFile), PreviewFile)
+	return filepath.Join(filepath.Dir(metricsFile), previewFile)
 }
 
 // FormatPreviews renders one series per previewed ref of each preview

@@ -10,9 +10,9 @@ import (
 	"github.com/tendhq/tend/resources/plan"
 )
 
-// DiffLines is how many lines of each resource's diff the summary shows;
+// diffLines is how many lines of each resource's diff the summary shows;
 // the rest are counted.
-const DiffLines = 3
+const diffLines = 3
 
 // lineWidth bounds each line shown under a row, in characters.
 const lineWidth = 160
@@ -21,7 +21,7 @@ var columns = []string{"HOST", "NODE", "REF", "COMMIT", "CHANGES", "FAILED"}
 
 // Write prints one row per preview, hosts in order, and under each row
 // why it was refused, or each resource it would change (or could not
-// plan) with the first DiffLines lines of its diff; then the totals.
+// plan) with the first diffLines lines of its diff; then the totals.
 func (f *Fleet) Write(w io.Writer) {
 	rows := [][]string{columns}
 	for _, h := range f.Hosts {
@@ -105,8 +105,8 @@ func writeDetail(w io.Writer, p Found) {
 		}
 		fmt.Fprintf(w, "    %s\n", cut(head))
 		for i, l := range lines {
-			if i == DiffLines {
-				more := len(lines) - DiffLines
+			if i == diffLines {
+				more := len(lines) - diffLines
 				fmt.Fprintf(w, "        … %d more %s\n", more, map[bool]string{true: "line", false: "lines"}[more == 1])
 				break
 			}

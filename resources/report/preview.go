@@ -14,19 +14,19 @@ import (
 	"github.com/tendhq/tend/resources/plan"
 )
 
-// KindPreview marks a preview report (`tend agent --preview REF`): what a
+// kindPreview marks a preview report (`tend agent --preview REF`): what a
 // ref's tip would do on a host, where nothing was applied.
-const KindPreview = "preview"
+const kindPreview = "preview"
 
 // PreviewsDir is the state directory's directory of preview reports, one
-// per ref (PreviewFile).
+// per ref (previewFile).
 const PreviewsDir = "previews"
 
 // Preview is one preview of a ref on one host: the plan of the ref's
 // verified tip, or why there is none.
 type Preview struct {
 	FormatVersion int `json:"format_version"`
-	// Kind is always KindPreview: a reader tells a preview from a run's
+	// Kind is always kindPreview: a reader tells a preview from a run's
 	// report (and from any other JSON) by it.
 	Kind string `json:"kind"`
 	Ref  string `json:"ref"`
@@ -88,9 +88,9 @@ func (p *Preview) SetRefused(why error) {
 	p.ExitCode = ExitInvalid
 }
 
-// PreviewFile is the file name of a ref's preview report: the ref with
+// previewFile is the file name of a ref's preview report: the ref with
 // every "/" replaced by "_", and ".json".
-func PreviewFile(ref string) string {
+func previewFile(ref string) string {
 	return strings.ReplaceAll(ref, "/", "_") + ".json"
 }
 
@@ -112,12 +112,12 @@ func WritePreview(stateDir string, p *Preview) (string, error) {
 		return "", err
 	}
 	defer dir.Close()
-	p.FormatVersion, p.Kind = FormatVersion, KindPreview
+	p.FormatVersion, p.Kind = FormatVersion, kindPreview
 	b, err := encodePreview(p)
 	if err != nil {
 		return "", err
 	}
-	name := PreviewFile(p.Ref)
+	name := previewFile(p.Ref)
 	if err := writeFile(dir, name, b); err != nil {
 		return "", err
 	}
@@ -146,8 +146,8 @@ func encodePreview(p *Preview) ([]byte, error) {
 	return json.MarshalIndent(&c, "", "  ")
 }
 
-// ErrNotPreview says a JSON file is not a preview report.
-var ErrNotPreview = errors.New("not a tend preview report")
+// errNotPreview says a JSON file is not a preview report.
+var errNotPreview = errors.New("not a tend preview report")
 
 // ReadPreview reads a preview report. A file that does not parse, or is
 // not a preview of a format this tend reads, is an error naming it.
@@ -160,8 +160,8 @@ func ReadPreview(path string) (*Preview, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if p.Kind != KindPreview || p.FormatVersion != FormatVersion || p.Ref == "" {
-		return nil, fmt.Errorf("%s: %w (kind %q, format version %d)", path, ErrNotPreview, resources.Bound(p.Kind, 64), p.FormatVersion)
+	if p.Kind != kindPreview || p.FormatVersion != FormatVersion || p.Ref == "" {
+		return nil, fmt.Errorf("%s: %w (kind %q, format version %d)", path, errNotPreview, resources.Bound(p.Kind, 64), p.FormatVersion)
 	}
 	return &p, nil
 }

@@ -36,7 +36,7 @@ func TestPreviewCountsAndReadsBack(t *testing.T) {
 		t.Fatalf("mode %v", fi.Mode().Perm())
 	}
 	back, err := ReadPreview(path)
-	if err != nil || back.Kind != KindPreview || back.Ref != "feature/a/b" || back.Plan.Resources[1].Action != resources.Refresh {
+	if err != nil || back.Kind != kindPreview || back.Ref != "feature/a/b" || back.Plan.Resources[1].Action != resources.Refresh {
 		t.Fatalf("read back %+v, %v", back, err)
 	}
 	p.SetRefused(errors.New("refusing commit 1234: it is not signed"))
