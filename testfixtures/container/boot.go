@@ -121,9 +121,16 @@ func (c *Container) start() (*process, error) {
 		return nil, err
 	}
 	defer console.Close() // nspawn has its own copy
-	cmd := exec.Command("systemd-nspawn", "--directory="+c.root, "--machine="+c.name,
+	args := []string{"--directory=" + c.root, "--machine=" + c.name,
 		"--register=no", "--keep-unit", "--boot", "--private-network",
-		"--console=read-only", "--setenv=SYSTEMD_COLORS=0")
+		"--console=read-only", "--setenv=SYSTEMD_COLORS=0"}
+	for _, b := range c.binds {
+		if !filepath.IsAbs(b.Host) || !filepath.IsAbs(b.Path) || strings.Contains(b.Host+b.Path, ":") {
+			return nil, fmt.Errorf("bind %s at %s: both paths must be absolute, without a colon", b.Host, b.Path)
+		}
+		args = append(args, "--bind-ro="+b.Host+":"+b.Path)
+	}
+	cmd := exec.Command("systemd-nspawn", args...)
 	cmd.Env = cleanEnv()
 	cmd.Stdout = console
 	cmd.Stderr = console

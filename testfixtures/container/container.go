@@ -26,14 +26,26 @@ type Options struct {
 	// that `apt-get install` of any of them works without network. They
 	// are not installed. "name=version" pins a version.
 	Packages []string
+
+	// ReadOnly are directories of this machine that the booted container
+	// sees, read-only, at the given absolute paths (systemd-nspawn
+	// --bind-ro): one node repository that several containers follow.
+	ReadOnly []Bind
+}
+
+// Bind is a directory of this machine (Host) shown inside the container at
+// Path.
+type Bind struct {
+	Host, Path string
 }
 
 // Container is one throwaway Debian system: a root file system that can
 // be booted once. Its methods may be called from several goroutines.
 type Container struct {
-	dir  string // holds rootfs/, console.log and lock
-	root string
-	name string // machine name for systemd-nspawn
+	dir   string // holds rootfs/, console.log and lock
+	root  string
+	name  string // machine name for systemd-nspawn
+	binds []Bind
 
 	mu      sync.Mutex
 	running *process // nil before Boot and after stop
@@ -65,7 +77,7 @@ func New(t testing.TB, opts Options) *Container {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Container{dir: dir, root: filepath.Join(dir, "rootfs"), name: filepath.Base(dir)}
+	c := &Container{dir: dir, root: filepath.Join(dir, "rootfs"), name: filepath.Base(dir), binds: opts.ReadOnly}
 	t.Cleanup(func() { c.remove(t); lock.Close() }) // registered first, so it runs after Boot's stop
 	if err := c.populate(ctx, rootfs, debs); err != nil {
 		t.Fatal(err)

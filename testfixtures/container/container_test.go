@@ -169,6 +169,33 @@ func TestCopyIn(t *testing.T) {
 	}
 }
 
+// TestReadOnly checks that a directory of this machine bound into the
+// container is seen there, cannot be written from inside, and outlives the
+// container.
+func TestReadOnly(t *testing.T) {
+	host := t.TempDir()
+	keep := filepath.Join(host, "keep")
+	if err := os.WriteFile(keep, []byte("host data\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // after the container's removal
+		if got, err := os.ReadFile(keep); err != nil || string(got) != "host data\n" {
+			t.Errorf("after the container's removal, the host's file reads %q, %v", got, err)
+		}
+	})
+	c := New(t, Options{ReadOnly: []Bind{{Host: host, Path: "/srv/shared"}}})
+	c.Boot(t)
+	if got := c.Run(t, "cat", "/srv/shared/keep"); got != "host data\n" {
+		t.Errorf("inside, the bound file reads %q", got)
+	}
+	if out := c.Sh("echo changed > /srv/shared/keep; touch /srv/shared/new; echo exit=$?"); !strings.Contains(out, "exit=1") || !strings.Contains(out, "/srv/shared/keep: Read-only file system") {
+		t.Errorf("writing to the bound directory: %q, want it refused as read-only", out)
+	}
+	if entries, _ := os.ReadDir(host); len(entries) != 1 {
+		t.Errorf("the host's directory holds %v", entries)
+	}
+}
+
 // TestExecCancel checks that ending Exec's context kills the command
 // inside, not only nsenter, and leaves nothing that slows the shutdown.
 func TestExecCancel(t *testing.T) {
