@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestManPage(t *testing.T) {
 // empty settings file, so flags alone decide until it is edited.
 func TestDefaultSettingsParse(t *testing.T) {
 	s, _, exists, diags := settings.Load("files/agent.hcl")
-	if !exists || diags.HasErrors() || s != (settings.Settings{}) {
+	if !exists || diags.HasErrors() || !reflect.DeepEqual(s, settings.Settings{}) {
 		t.Fatalf("settings %+v, exists %v, diagnostics %v", s, exists, diags)
 	}
 	text, _ := files.ReadFile("files/agent.hcl")

@@ -2,8 +2,10 @@ package settings
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -36,13 +38,19 @@ type Settings struct {
 	WaitForLock time.Duration
 	// MaxFileSize is the size limit of one repository file, in bytes.
 	MaxFileSize int64
+	// PreviewRefs are the branch name patterns (path.Match) that scheduled
+	// runs preview; none previews nothing.
+	PreviewRefs []string
+	// PreviewFor is how long after its tip was committed a branch is
+	// still previewed.
+	PreviewFor time.Duration
 }
 
 // Schema is the file's one level of attributes.
 var Schema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source"}, {Name: "ref"}, {Name: "signers"}, {Name: "node"},
 	{Name: "state_dir"}, {Name: "parallel"}, {Name: "allow_rollback"}, {Name: "wait_for_lock"},
-	{Name: "max_file_size"},
+	{Name: "max_file_size"}, {Name: "preview_refs"}, {Name: "preview_for"},
 }}
 
 // Load reads a settings file. A missing file is reported through
@@ -76,6 +84,8 @@ func Load(path string) (s Settings, files map[string][]byte, exists bool, diags 
 	d.bool("allow_rollback", &s.AllowRollback)
 	d.duration("wait_for_lock", &s.WaitForLock)
 	d.size("max_file_size", &s.MaxFileSize)
+	d.patterns("preview_refs", &s.PreviewRefs)
+	d.duration("preview_for", &s.PreviewFor)
 	return s, files, true, append(diags, d.diags...)
 }
 
@@ -128,6 +138,22 @@ func (d *decoder) size(name string, v *int64) {
 		return
 	}
 	*v = n
+}
+
+// patterns decodes a list of branch name patterns, refusing one that
+// path.Match cannot take or that is empty.
+func (d *decoder) patterns(name string, v *[]string) {
+	var ps []string
+	if !d.decode(name, &ps) {
+		return
+	}
+	for _, p := range ps {
+		if _, err := path.Match(p, ""); err != nil || p == "" {
+			d.fail(name, "Invalid pattern", fmt.Sprintf(`%q is not a branch name pattern such as "preview/*"`, p))
+			return
+		}
+	}
+	*v = ps
 }
 
 func (d *decoder) fail(name, summary, detail string) {

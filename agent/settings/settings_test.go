@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,8 @@ parallel = 8
 allow_rollback = true
 wait_for_lock = "90s"
 max_file_size = "8MiB"
+preview_refs = ["preview/*", "try-*"]
+preview_for = "24h"
 `)
 	s, _, exists, diags := Load(path)
 	if diags.HasErrors() || !exists {
@@ -35,8 +38,8 @@ max_file_size = "8MiB"
 	}
 	want := Settings{Source: "ssh://git@git.test/nodes.git", Ref: "production", Signers: "/etc/tend/signers", Node: "mx1",
 		StateDir: "/srv/tend", Parallel: 8, AllowRollback: true, WaitForLock: 90 * time.Second,
-		MaxFileSize: 8 << 20}
-	if s != want {
+		MaxFileSize: 8 << 20, PreviewRefs: []string{"preview/*", "try-*"}, PreviewFor: 24 * time.Hour}
+	if !reflect.DeepEqual(s, want) {
 		t.Errorf("Load = %+v, want %+v", s, want)
 	}
 }
@@ -49,6 +52,10 @@ func TestLoadErrors(t *testing.T) {
 		{"parallel = 0\n", `:1:12: Invalid value`},
 		{"max_file_size = \"8MB\"\n", `:1:17: Invalid size`},
 		{"source = \n", `:1:10: Invalid expression`},
+		{"preview_for = \"3 days\"\n", `:1:15: Invalid duration`},
+		{"preview_refs = [\"preview/[\"]\n", `:1:16: Invalid pattern`},
+		{"preview_refs = [\"\"]\n", `:1:16: Invalid pattern`},
+		{"preview_refs = \"preview/*\"\n", `:1:17: Unsuitable value type`},
 	} {
 		_, _, _, diags := Load(write(t, tc.text))
 		if !diags.HasErrors() {
@@ -65,7 +72,7 @@ func TestLoadErrors(t *testing.T) {
 
 func TestMissingFile(t *testing.T) {
 	s, _, exists, diags := Load(filepath.Join(t.TempDir(), "agent.hcl"))
-	if exists || diags.HasErrors() || s != (Settings{}) {
+	if exists || diags.HasErrors() || !reflect.DeepEqual(s, Settings{}) {
 		t.Errorf("Load of a missing file = %+v, %v, %v", s, exists, diags)
 	}
 }
