@@ -73,17 +73,26 @@ func privateDir(dir string) error {
 // *UnreachableError when the remote could not be read, a *RefError when
 // it has no such ref.
 func (s *Source) Fetch(ctx context.Context) (string, error) {
+	if err := s.fetchAll(ctx); err != nil {
+		return "", err
+	}
+	return s.resolve(ctx)
+}
+
+// fetchAll brings the remote's branches and tags into the mirror,
+// pruning those the remote no longer has.
+func (s *Source) fetchAll(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(s.mirror, "HEAD")); err != nil {
 		if _, _, err := s.run(ctx, call{name: "git", args: []string{"init", "--quiet", "--bare", s.mirror}}); err != nil {
-			return "", fmt.Errorf("source cache: %w", err)
+			return fmt.Errorf("source cache: %w", err)
 		}
 	}
 	_, err := s.git(ctx, "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--", s.cfg.URL,
 		"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 	if err != nil {
-		return "", &UnreachableError{URL: s.cfg.URL, Err: err}
+		return &UnreachableError{URL: s.cfg.URL, Err: err}
 	}
-	return s.resolve(ctx)
+	return nil
 }
 
 // resolve finds the commit of the ref: a branch, else a tag (peeled).

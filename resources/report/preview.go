@@ -166,3 +166,13 @@ func ReadPreview(path string) (*Preview, error) {
 	}
 	return &p, nil
 }
+
+// RemovePreview removes the ref's preview report from the state
+// directory, if there is one.
+func RemovePreview(stateDir, ref string) error {
+	err := os.Remove(filepath.Join(stateDir, PreviewsDir, previewFile(ref)))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the preview report of %s: %w", ref, err)
+	}
+	return nil
+}
