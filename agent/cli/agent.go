@@ -38,10 +38,10 @@ func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
 				env.providers = nil
 				supervise.Sweep() // what the run's commands left running
 			}()
-			return a.run(ctx, env)
+			return a.runThenPreview(ctx, env)
 		})
 	}
-	return a.run(ctx, env)
+	return a.runThenPreview(ctx, env)
 }
 
 // run is one run, in the order the steps happen.

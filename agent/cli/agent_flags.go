@@ -4,9 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/tendhq/tend/agent/preview"
 	"github.com/tendhq/tend/agent/settings"
 	"github.com/tendhq/tend/agent/source"
 	"github.com/tendhq/tend/config"
@@ -21,6 +24,8 @@ type agentOpts struct {
 	allowRollback bool
 	waitForLock   time.Duration
 	preview       string // a ref to preview instead of running
+	previewRefs   patternsFlag
+	previewFor    time.Duration
 	ops           opsFlags
 }
 
@@ -36,6 +41,8 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	fs.BoolVar(&a.allowRollback, "allow-rollback", false, "accept a commit older than the last applied one, or one that does not descend from it")
 	fs.DurationVar(&a.waitForLock, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once)")
 	fs.StringVar(&a.preview, "preview", "", "preview this branch or tag instead of running: plan its signed tip for this host, apply nothing, write STATE/previews/REF.json")
+	fs.Var(&a.previewRefs, "preview-refs", "after each run, preview the source's branches matching these patterns (path.Match, comma-separated, e.g. \"preview/*\")")
+	fs.DurationVar(&a.previewFor, "preview-for", preview.DefaultFor, "preview a branch matching --preview-refs until its tip is this old (committer date)")
 	a.ops.add(fs)
 	fs.Lookup("repo").Usage = "not for the agent: the repository comes from --source"
 	if code, ok := parse(fs, args); !ok {
@@ -101,6 +108,12 @@ func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
 	if !set["max-file-size"] && s.MaxFileSize > 0 {
 		a.maxFileSize = fileSize(s.MaxFileSize)
 	}
+	if !set["preview-refs"] && len(s.PreviewRefs) > 0 {
+		a.previewRefs = s.PreviewRefs
+	}
+	if !set["preview-for"] && s.PreviewFor > 0 {
+		a.previewFor = s.PreviewFor
+	}
 	return true
 }
 
@@ -126,10 +139,30 @@ func (a *agentOpts) check() error {
 		return errors.New("no source repository: give --source, or source in " + a.config)
 	case a.signers == "":
 		return errors.New("no signers: give --signers, or signers in " + a.config + " (an allowlist of the keys whose commits may be applied)")
+	case a.previewFor <= 0:
+		return errors.New("--preview-for: a positive duration such as \"72h\" is required")
 	}
 	var err error
 	a.stateDir, err = filepath.Abs(a.stateDir)
 	return err
+}
+
+// patternsFlag is a comma-separated list of branch name patterns
+// (path.Match), each checked as it is given.
+type patternsFlag []string
+
+func (p *patternsFlag) String() string { return strings.Join(*p, ",") }
+
+func (p *patternsFlag) Set(v string) error {
+	var ps []string
+	for _, s := range strings.Split(v, ",") {
+		if _, err := path.Match(s, ""); err != nil || s == "" {
+			return fmt.Errorf("%q is not a branch name pattern such as \"preview/*\"", s)
+		}
+		ps = append(ps, s)
+	}
+	*p = ps
+	return nil
 }
 
 // sourceConfig is the source package's view of the settings.

@@ -25,34 +25,49 @@ import (
 // cache, waiting for another preview up to --wait-for-lock.
 func (a *agentOpts) runPreview(ctx context.Context, env *cmdEnv) int {
 	name := "agent --preview"
-	cfg := a.sourceConfig(source.Signers{}).ForPreview(a.preview)
-	lock, code, ok := lockRun(ctx, env, name, cfg.Dir, a.waitForLock)
+	lock, code, ok := lockRun(ctx, env, name, a.previewDir(), a.waitForLock)
 	if !ok {
 		return code
 	}
 	defer lock.Release()
 	warnRunning(env, name, a.stateDir)
 	noteDisabled(env, name, a.stateDir)
-	host, _ := os.Hostname()
-	p := &report.Preview{Ref: a.preview, Node: a.node, Host: host, Source: report.Source{Repo: a.source}, Started: time.Now().UTC()}
-	if a.root != "/" {
-		p.Root = a.root
-	}
-	pl, err := a.previewPlan(ctx, env, cfg, p)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "tend %s: refusing to preview %s: %v\n", name, a.preview, err)
-		p.SetRefused(err)
-	} else {
+	p, pl := a.makePreview(ctx, env, name, a.preview)
+	if pl != nil {
 		plan.Render(env.stdout, pl)
-		p.SetPlan(pl)
 	}
-	p.DurationSec = time.Since(p.Started).Seconds()
-	a.recordPreview(env, p)
+	a.writePreview(env, name, p)
+	a.writePreviewMetrics(env, name)
 	return finished(env, lock, p.ExitCode)
 }
 
-// previewPlan fetches, verifies, checks out, loads and plans the ref's
-// tip, recording in p what it learns on the way (the commit, once
+// previewDir is the preview cache, which the preview lock guards.
+func (a *agentOpts) previewDir() string {
+	return a.sourceConfig(source.Signers{}).ForPreview(a.ref).Dir
+}
+
+// makePreview previews ref: its report, and its plan unless it was
+// refused (which is said on stderr, naming the ref). The caller holds
+// the preview lock and records the report.
+func (a *agentOpts) makePreview(ctx context.Context, env *cmdEnv, name, ref string) (*report.Preview, *plan.Plan) {
+	host, _ := os.Hostname()
+	p := &report.Preview{Ref: ref, Node: a.node, Host: host, Source: report.Source{Repo: a.source}, Started: time.Now().UTC()}
+	if a.root != "/" {
+		p.Root = a.root
+	}
+	pl, err := a.previewPlan(ctx, env, a.sourceConfig(source.Signers{}).ForPreview(ref), p)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tend %s: refusing to preview %s: %v\n", name, ref, err)
+		p.SetRefused(err)
+	} else {
+		p.SetPlan(pl)
+	}
+	p.DurationSec = time.Since(p.Started).Seconds()
+	return p, pl
+}
+
+// previewPlan fetches, verifies, checks out, loads and plans the tip of
+// p's ref, recording in p what it learns on the way (the commit, once
 // resolved; the signer, once verified; the configuration's digest).
 func (a *agentOpts) previewPlan(ctx context.Context, env *cmdEnv, cfg source.Config, p *report.Preview) (*plan.Plan, error) {
 	var err error
@@ -79,7 +94,7 @@ func (a *agentOpts) previewPlan(ctx context.Context, env *cmdEnv, cfg source.Con
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(env.stdout, "Preview: %s %s at commit %s, signed by %s. Nothing is applied.\n", src.URL(), a.preview, co.Commit, co.Signer)
+	fmt.Fprintf(env.stdout, "Preview: %s %s at commit %s, signed by %s. Nothing is applied.\n", src.URL(), p.Ref, co.Commit, co.Signer)
 	cat, err := a.load(ctx, env, co)
 	if err != nil {
 		return nil, err
@@ -100,17 +115,22 @@ func (a *agentOpts) planPreview(ctx context.Context, env *cmdEnv, cat *config.Ca
 	return pl, nil
 }
 
-// recordPreview writes the preview report, then the previews' metrics
-// from every preview report in the state directory, so each ref
-// previewed keeps its series. Neither failing changes the exit code: the
-// preview itself was made.
-func (a *agentOpts) recordPreview(env *cmdEnv, p *report.Preview) {
+// writePreview writes the preview report; failing does not change the
+// exit code: the preview itself was made.
+func (a *agentOpts) writePreview(env *cmdEnv, name string, p *report.Preview) {
 	path, err := report.WritePreview(a.stateDir, p)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tend agent --preview: writing the preview report: %v\n", err)
+		fmt.Fprintf(env.stderr, "tend %s: writing the preview report of %s: %v\n", name, p.Ref, err)
 	} else {
 		fmt.Fprintf(env.stdout, "Preview report: %s\n", path)
 	}
+}
+
+// writePreviewMetrics writes the previews' metrics from every preview
+// report in the state directory, so each ref previewed keeps its series
+// and a removed report loses them. Failing does not change the exit
+// code.
+func (a *agentOpts) writePreviewMetrics(env *cmdEnv, name string) {
 	if a.ops.metricsFile == "" {
 		return
 	}
@@ -120,10 +140,10 @@ func (a *agentOpts) recordPreview(env *cmdEnv, p *report.Preview) {
 	}
 	ps, problems := metrics.CollectPreviews(a.stateDir)
 	for _, e := range problems {
-		fmt.Fprintf(env.stderr, "tend agent --preview: warning: left out of the metrics: %v\n", e)
+		fmt.Fprintf(env.stderr, "tend %s: warning: left out of the metrics: %v\n", name, e)
 	}
 	if err := metrics.WritePreviews(out, ps); err != nil {
-		fmt.Fprintf(env.stderr, "tend agent --preview: metrics: %v\n", err)
+		fmt.Fprintf(env.stderr, "tend %s: metrics: %v\n", name, err)
 	}
 }
 

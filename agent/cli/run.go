@@ -95,6 +95,9 @@ func runSupervised(argv0 string, args []string) int {
 			internalError(w, again)
 		}
 	}
+	if out.RunCode != nil { // the crash came after the run, which stands
+		return *out.RunCode
+	}
 	return supervise.ExitInternal
 }
 

@@ -147,9 +147,15 @@ func (d *decoder) patterns(name string, v *[]string) {
 	if !d.decode(name, &ps) {
 		return
 	}
-	for _, p := range ps {
+	elems, _ := hcl.ExprList(d.attrs[name].Expr)
+	for i, p := range ps {
 		if _, err := path.Match(p, ""); err != nil || p == "" {
-			d.fail(name, "Invalid pattern", fmt.Sprintf(`%q is not a branch name pattern such as "preview/*"`, p))
+			r := d.attrs[name].Expr.Range()
+			if i < len(elems) {
+				r = elems[i].Range() // the pattern itself, when written as a list
+			}
+			d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid pattern",
+				Detail: fmt.Sprintf(`%s: %q is not a branch name pattern such as "preview/*"`, name, p), Subject: &r})
 			return
 		}
 	}

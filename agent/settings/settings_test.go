@@ -53,8 +53,8 @@ func TestLoadErrors(t *testing.T) {
 		{"max_file_size = \"8MB\"\n", `:1:17: Invalid size`},
 		{"source = \n", `:1:10: Invalid expression`},
 		{"preview_for = \"3 days\"\n", `:1:15: Invalid duration`},
-		{"preview_refs = [\"preview/[\"]\n", `:1:16: Invalid pattern`},
-		{"preview_refs = [\"\"]\n", `:1:16: Invalid pattern`},
+		{"preview_refs = [\"preview/*\", \"preview/[\"]\n", `:1:30: Invalid pattern`},
+		{"preview_refs = [\"\"]\n", `:1:17: Invalid pattern`},
 		{"preview_refs = \"preview/*\"\n", `:1:17: Unsuitable value type`},
 	} {
 		_, _, _, diags := Load(write(t, tc.text))

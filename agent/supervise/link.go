@@ -50,6 +50,9 @@ type message struct {
 	Exit    *int     `json:"exit,omitempty"`
 	Run     *Run     `json:"run,omitempty"`
 	Secrets []string `json:"secrets,omitempty"`
+	// RunOver is the exit code of the announced run, which has finished
+	// and recorded itself.
+	RunOver *int `json:"run_over,omitempty"`
 }
 
 // Link is the child's side: what it tells its supervisor. A nil *Link
@@ -90,6 +93,13 @@ func (l *Link) Ready() { l.send(message{Ready: true}) }
 
 // Announce tells the supervisor where the run records itself.
 func (l *Link) Announce(r Run) { l.send(message{Run: &r}) }
+
+// RunOver tells the supervisor that the announced run has finished and
+// recorded itself with exit code code: a crash after it (in a scheduled
+// run's previews) is not the run's, so it is neither recorded as the
+// run's failure nor retried on the last known good, and the run's code
+// stays the exit code.
+func (l *Link) RunOver(code int) { l.send(message{RunOver: &code}) }
 
 // Secrets tells the supervisor which texts a crash excerpt must not show.
 func (l *Link) Secrets(s []string) {

@@ -25,8 +25,12 @@ type Outcome struct {
 	// Crash is what the child wrote to stderr from the first line of its
 	// crash on (bounded, see crashLimit), not redacted: Redact does that.
 	Crash string
-	// Run is the run the child announced last; nil when none.
+	// Run is the run the child announced last; nil when none, or when
+	// the child said it was over.
 	Run *Run
+	// RunCode is the exit code of the run the child said was over (Link.
+	// RunOver) before it crashed; nil when none.
+	RunCode *int
 	// Secrets are the texts the child said a crash excerpt must not show.
 	Secrets []string
 }
@@ -153,8 +157,10 @@ func readLink(r *os.File, ready chan<- struct{}) <-chan Outcome {
 				}
 			case m.Exit != nil:
 				out.Code, out.Crashed = *m.Exit, false
+			case m.RunOver != nil:
+				out.Run, out.RunCode = nil, m.RunOver
 			case m.Run != nil:
-				out.Run = m.Run
+				out.Run, out.RunCode = m.Run, nil
 			default:
 				out.Secrets = append(out.Secrets, m.Secrets...)
 			}
