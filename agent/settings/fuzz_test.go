@@ -21,6 +21,7 @@ func FuzzSettings(f *testing.F) {
 	f.Add(shipped)
 	f.Add([]byte("source = \"/srv/repo\"\nparallel = 0\nwait_for_lock = \"-1s\"\nallow_rollback = \"yes\"\n"))
 	f.Add([]byte("parallel = 18446744073709551616\nwait_for_lock = \"9999999999h\"\n"))
+	f.Add([]byte("preview_refs = [\"[\", 1, null, \"preview/*\"]\npreview_for = \"-72h\"\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		path := filepath.Join(t.TempDir(), "agent.hcl")
 		if err := os.WriteFile(path, b, 0o644); err != nil {

@@ -33,3 +33,13 @@
 
 # Refuse a repository file larger than this ("64MiB", "512KiB" or bytes).
 # max_file_size = "64MiB"
+
+# After each run, preview the source's branches whose names match one of
+# these patterns ("*" does not cross a "/"): plan their signed tips for
+# this host, apply nothing, write /var/lib/tend/previews/REF.json and the
+# preview metrics. None by default.
+# preview_refs = ["preview/*"]
+
+# Stop previewing a branch whose tip was committed longer ago than this;
+# its preview report is then removed.
+# preview_for = "72h"
