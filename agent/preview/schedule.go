@@ -42,9 +42,6 @@ type Due struct {
 	// Preview are the branches to preview, newest tip first, at most
 	// MaxPerRun.
 	Preview []source.Branch
-	// Unchanged are the branches left out because their tip is the
-	// commit their last preview planned (or refused).
-	Unchanged []source.Branch
 	// Deferred are the recent, changed branches over MaxPerRun, left to
 	// the next runs.
 	Deferred []source.Branch
@@ -55,7 +52,8 @@ type Due struct {
 
 // Select decides, from the source's branches and the commit each
 // existing preview report names (by ref), which branches to preview now
-// and which reports to remove.
+// and which reports to remove. A branch whose report names its tip is
+// left out: it was previewed, or refused, at that commit already.
 func (s Schedule) Select(branches []source.Branch, previewed map[string]string, now time.Time) Due {
 	var d Due
 	live := map[string]bool{}
@@ -66,8 +64,7 @@ func (s Schedule) Select(branches []source.Branch, previewed map[string]string, 
 		}
 		live[b.Name] = true
 		if previewed[b.Name] == b.Commit {
-			d.Unchanged = append(d.Unchanged, b)
-			continue
+			continue // previewed (or refused) at this commit already
 		}
 		recent = append(recent, b)
 	}

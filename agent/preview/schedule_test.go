@@ -40,9 +40,6 @@ func TestSelect(t *testing.T) {
 	if got, want := names(d.Preview), []string{"try-b", "preview/a"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Preview = %v, want %v", got, want)
 	}
-	if got, want := names(d.Unchanged), []string{"preview/same"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Unchanged = %v, want %v", got, want)
-	}
 	if want := []string{"preview/gone", "preview/old"}; !reflect.DeepEqual(d.Stale, want) {
 		t.Errorf("Stale = %v, want %v", d.Stale, want)
 	}
