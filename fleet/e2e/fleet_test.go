@@ -21,10 +21,11 @@ import (
 // signed commit leaves no alert; a commit whose node fails on one host
 // fires TendRunFailed for that host alone, and a disabled host fires
 // TendDisabled for itself alone, naming who and why; once both are
-// fixed the alerts clear. A signed branch previewed on every host shows
-// in Prometheus and in tend preview-summary which hosts it would change
-// and how much; an unsigned branch's preview is refused and fires
-// TendPreviewFailed for that ref.
+// fixed the alerts clear. A signed preview/* branch, previewed by every
+// host's next scheduled run (preview_refs), shows in Prometheus and in
+// tend preview-summary which hosts it would change and how much; an
+// unsigned one's preview is refused and fires TendPreviewFailed for that
+// ref.
 func TestFleet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots three containers (about a minute); make e2e runs it")
@@ -124,9 +125,11 @@ func fleetRecovers(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus) {
 	})
 }
 
-// fleetPreviews: a signed branch that changes alpha's and beta's motd is
-// previewed on every host and changes none; an unsigned branch's preview
-// on alpha is refused.
+// fleetPreviews: an admin pushes a signed branch that changes alpha's
+// and beta's motd, and an unsigned one, both named preview/*; at the next
+// scheduled run every host, set to preview preview/*, previews the
+// signed branch and changes nothing, and refuses the unsigned one, while
+// the runs themselves (nothing new on main) exit 0.
 func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, tend string) {
 	const signed, unsigned = "preview/motd", "preview/unsigned"
 	r.branch(signed)
@@ -137,10 +140,18 @@ func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, ten
 	r.writeNode("alpha", node("alpha", "5", false))
 	cu := r.commit("motd: configuration 5 on alpha, unsigned", false)[:12]
 
-	step(t, hosts, preview(signed), map[string]int{"alpha": 2, "beta": 2, "gamma": 0})
-	res := step(t, hosts[:1], preview(unsigned), map[string]int{"alpha": 1})
-	if !strings.Contains(res["alpha"].Out, "refusing to preview "+unsigned) || !strings.Contains(res["alpha"].Out, "it is not signed") {
-		t.Fatalf("the unsigned branch's preview does not say it is refused as unsigned:\n%s", res["alpha"].Out)
+	res := step(t, hosts, agent, map[string]int{"alpha": 0, "beta": 0, "gamma": 0})
+	for _, h := range hosts {
+		out := res[h.name].Out
+		if !strings.Contains(out, "Preview of "+signed+" at commit "+cs) {
+			t.Errorf("%s's scheduled run does not say it previewed %s:\n%s", h.name, signed, out)
+		}
+		if !strings.Contains(out, "refusing to preview "+unsigned) || !strings.Contains(out, "it is not signed") {
+			t.Errorf("%s's scheduled run does not say the unsigned branch's preview is refused as unsigned:\n%s", h.name, out)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 	if got := hosts[0].c.Sh("cat /etc/motd"); got != "alpha: configuration 2" {
 		t.Fatalf("a preview changed alpha: /etc/motd is %q", got)
@@ -148,7 +159,9 @@ func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, ten
 	p.settle(map[string]int{
 		fmt.Sprintf(`tend_preview_timestamp_seconds{ref=%q}`, signed):              3,
 		fmt.Sprintf(`tend_preview_failed{ref=%q,instance="alpha"} == 1`, unsigned): 1,
-	}, firing("TendPreviewFailed", "alpha", "ref="+unsigned))
+		fmt.Sprintf(`tend_preview_failed{ref=%q} == 1`, unsigned):                  3,
+	}, firing("TendPreviewFailed", "alpha", "ref="+unsigned), firing("TendPreviewFailed", "beta", "ref="+unsigned),
+		firing("TendPreviewFailed", "gamma", "ref="+unsigned))
 	want := map[string]float64{"alpha": 1, "beta": 1, "gamma": 0}
 	wantValues(t, p, fmt.Sprintf(`tend_preview_changes{ref=%q}`, signed), want)
 	wantValues(t, p, fmt.Sprintf(`tend_preview_failed{ref=%q}`, signed), map[string]float64{"alpha": 0, "beta": 0, "gamma": 0})
@@ -156,7 +169,9 @@ func fleetPreviews(t *testing.T, r *repo, hosts []*fleetHost, p *prometheus, ten
 		"alpha alpha " + signed + " " + cs + " 1 no",
 		"alpha alpha " + unsigned + " " + cu + " - yes",
 		"beta beta " + signed + " " + cs + " 1 no",
+		"beta beta " + unsigned + " " + cu + " - yes",
 		"gamma gamma " + signed + " " + cs + " 0 no",
+		"gamma gamma " + unsigned + " " + cu + " - yes",
 	})
 }
 

@@ -18,15 +18,17 @@ import (
 // fleetHost is one booted Debian 11 of the fleet, its host name name:
 // tend in /usr/local/bin, set up by /etc/tend/agent.hcl, the same on
 // every host, to follow the shared bare repository, seen read-only at
-// /srv/git/nodes.git, as the node of its host name.
+// /srv/git/nodes.git, as the node of its host name, and to preview the
+// branches named preview/* after each run.
 type fleetHost struct {
 	name string
 	c    *container.Container
 }
 
 // agentSettings is every host's /etc/tend/agent.hcl.
-const agentSettings = `source  = "/srv/git/nodes.git"
-signers = "/etc/tend/signers"
+const agentSettings = `source       = "/srv/git/nodes.git"
+signers      = "/etc/tend/signers"
+preview_refs = ["preview/*"]
 `
 
 // metricsDir is where the agent writes its textfiles, inside a host.
@@ -167,6 +169,3 @@ func step(t *testing.T, hosts []*fleetHost, argv []string, want map[string]int) 
 // needs no .deb built and installed, and says its exit code and output
 // without a journal to read.
 var agent = []string{"tend", "agent"}
-
-// preview is tend agent --preview ref.
-func preview(ref string) []string { return []string{"tend", "agent", "--preview", ref} }
