@@ -20,12 +20,13 @@ const scheduledName = "agent"
 
 // runThenPreview is one scheduled run, then its previews. The previews
 // come after the run has finished, recorded itself and released the run
-// lock, so they never delay the next run by more than they take; they
-// hold only the preview lock. They are left out when the run did not
-// happen (another held the lock, or the agent is disabled) and when this
-// run is the fallback of a crash (which may have been a preview's). What
-// they do never changes the run's exit code, report, metrics or last
-// known good.
+// lock, and hold only the preview lock: a run started by hand meanwhile
+// goes ahead. The scheduled process (or --daemon's iteration) ends once
+// they are done, at most MaxPerRun plans later. They are left out when
+// the run did not happen (another held the lock, or the agent is
+// disabled) and when this run is the fallback of a crash (which may have
+// been a preview's). What they do never changes the run's exit code,
+// report, metrics or last known good.
 func (a *agentOpts) runThenPreview(ctx context.Context, env *cmdEnv) int {
 	fallback := env.fallback != ""
 	code := a.run(ctx, env)
