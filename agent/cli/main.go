@@ -24,20 +24,21 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"validate":  {"check the node repository without touching the host", runValidate},
-	"plan":      {"show what apply would change, and why", runPlan},
-	"apply":     {"converge the host (or apply a saved plan)", runApply},
-	"fmt":       {"rewrite the repository's HCL files in canonical style", runFmt},
-	"graph":     {"print a node's resource graph in DOT", runGraph},
-	"explain":   {"show where a resource and each of its values came from", runExplain},
-	"providers": {"pin the external provider binaries the repository trusts", runProviders},
-	"disable":   {"stop scheduled runs, saying why (and for how long)", runDisable},
-	"enable":    {"let scheduled runs converge the host again", runEnable},
-	"check":     {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
-	"unblock":   {"let a change a failed health check rolled back be applied again", runUnblock},
-	"agent":     {"fetch the signed node repository and converge the host (one run)", runAgent},
-	"encrypt":   {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
-	"identity":  {"create this host's age identity (once) and print its recipient", runIdentity},
+	"validate":     {"check the node repository without touching the host", runValidate},
+	"plan":         {"show what apply would change, and why", runPlan},
+	"apply":        {"converge the host (or apply a saved plan)", runApply},
+	"diff-catalog": {"compare every node's desired state at two commits (for review)", runDiffCatalog},
+	"fmt":          {"rewrite the repository's HCL files in canonical style", runFmt},
+	"graph":        {"print a node's resource graph in DOT", runGraph},
+	"explain":      {"show where a resource and each of its values came from", runExplain},
+	"providers":    {"pin the external provider binaries the repository trusts", runProviders},
+	"disable":      {"stop scheduled runs, saying why (and for how long)", runDisable},
+	"enable":       {"let scheduled runs converge the host again", runEnable},
+	"check":        {"Nagios/Icinga plugin: the agent's health from its last run", runCheck},
+	"unblock":      {"let a change a failed health check rolled back be applied again", runUnblock},
+	"agent":        {"fetch the signed node repository and converge the host (one run)", runAgent},
+	"encrypt":      {"encrypt a value or file for data files, to hosts' age recipients", runEncrypt},
+	"identity":     {"create this host's age identity (once) and print its recipient", runIdentity},
 }
 
 // cmdEnv is what every command writes to.
@@ -114,7 +115,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprint(w, "\nRun 'tend COMMAND -h' for a command's flags.\n")
 	fmt.Fprintf(w, "\nExit code %d, from any command, means tend itself crashed (a bug in tend);\napply and agent then record a failed run, which tend check reports as CRITICAL.\n", supervise.ExitInternal)
