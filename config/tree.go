@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -54,8 +55,9 @@ type files struct {
 	sums      map[string]string
 	parsed    map[string]parsedFile
 	templates map[string]parsedTemplate
-	// opened are the node and role files every catalog depends on.
-	opened []string
+	// opened summarizes the node and role files every catalog depends
+	// on (their names and sums), computed once: a fleet has thousands.
+	opened string
 }
 
 // parsedFile is an HCL file as parsing left it, with its diagnostics.
@@ -86,11 +88,7 @@ type fileUse struct {
 
 // use starts collecting the files one catalog reads.
 func (f *files) use() *fileUse {
-	u := &fileUse{files: f, used: map[string]bool{}}
-	for _, n := range f.opened {
-		u.used[n] = true
-	}
-	return u
+	return &fileUse{files: f, used: map[string]bool{}}
 }
 
 // read returns a file's bytes and remembers them.
@@ -190,23 +188,22 @@ func (t tree) readError(p string, err error) string {
 // sealOpen records the files read so far (node and role files) as part
 // of every catalog.
 func (f *files) sealOpen() {
-	for n := range f.sums {
-		f.opened = append(f.opened, n)
-	}
+	f.opened = sumOf(f.sums, slices.Sorted(maps.Keys(f.sums)))
 }
 
-// digest summarizes the files the catalog read.
+// digest summarizes the files the catalog read: the node and role files,
+// then the others.
 func (u *fileUse) digest() string {
-	names := make([]string, 0, len(u.used))
-	for n := range u.used {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
 	u.files.mu.Lock()
 	defer u.files.mu.Unlock()
+	return sumOf(u.files.sums, append([]string{u.files.opened}, slices.Sorted(maps.Keys(u.used))...))
+}
+
+// sumOf hashes each name with its file's sum.
+func sumOf(sums map[string]string, names []string) string {
+	h := sha256.New()
 	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%s\n", n, u.files.sums[n])
+		fmt.Fprintf(h, "%s\x00%s\n", n, sums[n])
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
