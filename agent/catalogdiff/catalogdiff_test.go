@@ -220,3 +220,13 @@ func maps(a, b map[string]Status) bool {
 	}
 	return true
 }
+
+func TestBrokenNodeFile(t *testing.T) {
+	dir := exampleRepo(t)
+	edit(t, dir, "nodes/bare.hcl", `node "bare" {`, `node "bare" {{`)
+	commit(t, dir, "bare does not parse")
+	rep, out := diff(t, dir, "")
+	if !rep.New.Failed || rep.Old.Failed || !strings.Contains(rep.New.Diagnostics, "nodes/bare.hcl:1:") || !rep.Broken() {
+		t.Errorf("want the new side failed with the diagnostics of nodes/bare.hcl, and Broken():\n%s", out)
+	}
+}

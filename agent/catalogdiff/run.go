@@ -38,6 +38,9 @@ type Side struct {
 	// Diagnostics are the repository's own problems at this commit
 	// (files that do not parse), rendered; "" when there are none.
 	Diagnostics string `json:"diagnostics,omitempty"`
+	// Failed is set when some of those are errors: a node or role file
+	// that does not parse declares nothing.
+	Failed bool `json:"failed,omitempty"`
 }
 
 // Status says how a node's catalog differs.
@@ -80,10 +83,10 @@ func (r *Report) Differs() bool {
 	return slices.ContainsFunc(r.Nodes, func(n Node) bool { return n.Status != Unchanged })
 }
 
-// Broken says whether a node fails to evaluate at the new side: the
-// change would leave it without a configuration.
+// Broken says whether the repository or a node fails to evaluate at the
+// new side: the change would leave nodes without a configuration.
 func (r *Report) Broken() bool {
-	return slices.ContainsFunc(r.Nodes, func(n Node) bool { return n.NewDiagnostics != "" && n.OnlyIn != "old" })
+	return r.New.Failed || slices.ContainsFunc(r.Nodes, func(n Node) bool { return n.NewDiagnostics != "" && n.OnlyIn != "old" })
 }
 
 // Run compares the catalogs of the two commits.
@@ -159,7 +162,7 @@ func evaluateSide(ctx context.Context, opts Options, s *Side, prefix string) (*e
 	})
 	// Rendered once every catalog is built: the redactor then knows
 	// every secret this side met.
-	s.Diagnostics = render(repo, diags)
+	s.Diagnostics, s.Failed = render(repo, diags), diags.HasErrors()
 	for node, d := range failed {
 		ev.diags[node] = render(repo, d)
 	}
