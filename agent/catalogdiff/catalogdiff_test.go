@@ -230,3 +230,27 @@ func TestBrokenNodeFile(t *testing.T) {
 		t.Errorf("want the new side failed with the diagnostics of nodes/bare.hcl, and Broken():\n%s", out)
 	}
 }
+
+// TestRepositoryInSubdirectory compares a node repository kept in a
+// subdirectory of the git work tree, and refuses a directory outside one.
+func TestRepositoryInSubdirectory(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	if err := os.CopyFS(site, os.DirFS("../../testfixtures/example")); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	commit(t, dir, "the example under site/")
+	edit(t, site, "data/roles/mail-relay.hcl", `dkim_selector     = "2015"`, `dkim_selector     = "2016"`)
+	commit(t, dir, "a new DKIM selector")
+	rep, out := diff(t, site, "")
+	want := map[string]Status{"email": Unchanged, "emailout": Changed}
+	if got := statuses(rep); !maps(got, want) {
+		t.Errorf("statuses %v, want %v\n%s", got, want, out)
+	}
+	_, err := Run(context.Background(), Options{Old: "HEAD", New: "HEAD",
+		Config: config.Options{Repo: t.TempDir(), Library: modules.Library, Registry: providers.Builtin()}})
+	if err == nil || !strings.Contains(err.Error(), "is not in a git work tree") {
+		t.Errorf("outside a work tree: %v", err)
+	}
+}

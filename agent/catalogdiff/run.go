@@ -93,20 +93,18 @@ func (r *Report) Broken() bool {
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{Old: Side{Ref: opts.Old}, New: Side{Ref: opts.New}}
 	sides := []*Side{&rep.Old, &rep.New}
+	top, prefix, err := workTree(ctx, opts.Config.Repo)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range sides {
-		c, err := resolve(ctx, opts.Config.Repo, s.Ref)
-		if err != nil {
+		if s.Commit, err = resolve(ctx, top, s.Ref); err != nil {
 			return nil, err
 		}
-		s.Commit = c
-	}
-	prefix, err := git(ctx, opts.Config.Repo, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.Config.Repo, err)
 	}
 	var evals [2]*evaluation
 	for i, s := range sides {
-		if evals[i], err = evaluateSide(ctx, opts, s, strings.TrimSpace(string(prefix))); err != nil {
+		if evals[i], err = evaluateSide(ctx, opts, s, top, prefix); err != nil {
 			return nil, err
 		}
 	}
@@ -119,6 +117,17 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
+// workTree returns the top directory of the git work tree holding dir,
+// and dir's path in it ("" for the top, else ending in "/").
+func workTree(ctx context.Context, dir string) (top, prefix string, err error) {
+	out, err := git(ctx, dir, "rev-parse", "--show-toplevel", "--show-prefix")
+	if err != nil {
+		return "", "", fmt.Errorf("%s is not in a git work tree: %w", dir, err)
+	}
+	top, prefix, _ = strings.Cut(strings.TrimSuffix(string(out), "\n"), "\n")
+	return top, prefix, nil
+}
+
 // evaluation is every node of one side, evaluated.
 type evaluation struct {
 	declared map[string]bool
@@ -128,7 +137,7 @@ type evaluation struct {
 
 // evaluateSide exports the side's commit into a temporary directory,
 // evaluates the nodes there and removes it.
-func evaluateSide(ctx context.Context, opts Options, s *Side, prefix string) (*evaluation, error) {
+func evaluateSide(ctx context.Context, opts Options, s *Side, top, prefix string) (*evaluation, error) {
 	tmp, err := os.MkdirTemp("", "tend-diff-catalog-")
 	if err != nil {
 		return nil, err
@@ -138,7 +147,7 @@ func evaluateSide(ctx context.Context, opts Options, s *Side, prefix string) (*e
 	if prefix != "" {
 		treeish += ":" + strings.TrimSuffix(prefix, "/")
 	}
-	if err := export(ctx, opts.Config.Repo, treeish, tmp); err != nil {
+	if err := export(ctx, top, treeish, tmp); err != nil {
 		return nil, err
 	}
 	cfg := opts.Config
