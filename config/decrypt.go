@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"unicode/utf8"
 
@@ -27,20 +28,18 @@ const maxSecret = 1 << 20
 // identities are the age identities of this host, read once per
 // repository from the identity file.
 type identities struct {
-	path   string
-	loaded bool
-	ids    []age.Identity
-	why    string // when ids is empty: why this host cannot decrypt
-	err    error  // an identity file tend refuses to use
+	path string
+	once sync.Once
+	ids  []age.Identity
+	why  string // when ids is empty: why this host cannot decrypt
+	err  error  // an identity file tend refuses to use
 }
 
-// load reads the identity file, refusing one that others can read or that
+// load reads the identity file once, refusing one that others can read or that
 // is not owned by root or the user running tend.
-func (k *identities) load() {
-	if k.loaded {
-		return
-	}
-	k.loaded = true
+func (k *identities) load() { k.once.Do(k.read) }
+
+func (k *identities) read() {
 	if k.path == "" {
 		k.why = "no identity file is configured (--identity)"
 		return

@@ -2,8 +2,10 @@ package config
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/config/repofile"
@@ -89,19 +91,24 @@ func (s *scope) functions() map[string]function.Function {
 		return s.funcs
 	}
 	s.funcs = make(map[string]function.Function, len(stdFunctions)+5)
-	for n, f := range stdFunctions {
-		s.funcs[n] = f
-	}
-	s.funcs["file"] = s.fileFunc()
-	s.funcs["fileexists"] = s.fileExistsFunc()
-	s.funcs["templatefile"] = s.templateFileFunc()
-	s.funcs["decrypt"] = s.decryptFunc()
-	s.funcs["sensitive"] = s.sensitiveFunc()
-	for n, f := range s.funcs {
-		s.funcs[n] = hideSensitiveErrors(f)
-	}
+	maps.Copy(s.funcs, hiddenStdFunctions())
+	s.funcs["file"] = hideSensitiveErrors(s.fileFunc())
+	s.funcs["fileexists"] = hideSensitiveErrors(s.fileExistsFunc())
+	s.funcs["templatefile"] = hideSensitiveErrors(s.templateFileFunc())
+	s.funcs["decrypt"] = hideSensitiveErrors(s.decryptFunc())
+	s.funcs["sensitive"] = hideSensitiveErrors(s.sensitiveFunc())
 	return s.funcs
 }
+
+// hiddenStdFunctions is stdFunctions behind hideSensitiveErrors, wrapped
+// once for every scope of every catalog: they hold no state.
+var hiddenStdFunctions = sync.OnceValue(func() map[string]function.Function {
+	out := make(map[string]function.Function, len(stdFunctions))
+	for n, f := range stdFunctions {
+		out[n] = hideSensitiveErrors(f)
+	}
+	return out
+})
 
 // errSensitiveArg replaces the error of a call given a sensitive value:
 // the functions' own messages often quote their arguments ("cannot parse

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/config/repofile"
@@ -39,6 +40,8 @@ type Repo struct {
 	nodes map[string]*hcl.Block
 	roles map[string]*hcl.Block
 	keys  *identities
+	// mu guards secrets: catalogs are built at the same time.
+	mu sync.Mutex
 	// secrets are the sensitive texts every catalog built so far met,
 	// for Redactor.
 	secrets map[string]bool
@@ -77,7 +80,7 @@ func (r *Repo) collect(t tree, dir string, schema *hcl.BodySchema, into map[stri
 	}
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		f, d := r.files.parse(t, name, nil)
+		f, d := (&fileUse{files: r.files}).parse(t, name, nil)
 		diags = append(diags, d...)
 		if f == nil || d.HasErrors() {
 			// A file that does not parse declares nothing: what the
@@ -114,7 +117,7 @@ func (r *Repo) Sources() Sources { return r.files.src }
 // loader holds the state of building one node's catalog.
 type loader struct {
 	repo, library tree
-	files         *files
+	files         *fileUse
 	reg           *resources.Registry
 	env           resources.Env
 	node          string
@@ -163,15 +166,16 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown node",
 			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
 	}
-	r.files.track()
-	ld := &loader{repo: r.repo, files: r.files, reg: r.opts.Registry, env: r.opts.Env, node: node,
+	ld := &loader{repo: r.repo, files: r.files.use(), reg: r.opts.Registry, env: r.opts.Env, node: node,
 		observed: observed, computed: map[string]string{}, keys: r.keys,
 		secrets: map[string]bool{}}
 	if r.opts.Library != nil {
 		ld.library = tree{fsys: libraryFS{r.opts.Library}, display: "modules@tend/"}
 	}
 	cat, diags := ld.catalog(r, block)
+	r.mu.Lock()
 	maps.Copy(r.secrets, ld.secrets)
+	r.mu.Unlock()
 	redactDiags(diags, resources.NewRedactor(slices.Collect(maps.Keys(ld.secrets))))
 	if diags.HasErrors() {
 		return nil, diags
@@ -194,7 +198,7 @@ func (ld *loader) catalog(r *Repo, block *hcl.Block) (*Catalog, hcl.Diagnostics)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	cat.Digest = r.files.digest()
+	cat.Digest = ld.files.digest()
 	cat.Secrets = slices.Sorted(maps.Keys(ld.secrets))
 	return cat, diags
 }
@@ -203,6 +207,8 @@ func (ld *loader) catalog(r *Repo, block *hcl.Block) (*Catalog, hcl.Diagnostics)
 // repository met, including those whose evaluation failed: the second
 // line of defence for printing their diagnostics.
 func (r *Repo) Redactor() *resources.Redactor {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return resources.NewRedactor(slices.Collect(maps.Keys(r.secrets)))
 }
 

@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -116,10 +114,7 @@ func (s *scope) renderTemplate(name string, vars cty.Value, rng hcl.Range) (cty.
 		return cty.DynamicVal, hcl.Diagnostics{errorAt(rng, "Cannot read template", err.Error())}
 	}
 	p := s.tree.name(path.Join(s.dir, name))
-	if diags := repofile.CheckTemplate(b, p); diags.HasErrors() {
-		return cty.DynamicVal, diags
-	}
-	expr, diags := hclsyntax.ParseTemplate(b, p, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	expr, diags := s.ld.files.template(p, b)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/tendhq/tend/config/repofile"
 )
 
@@ -42,35 +44,74 @@ func (l libraryFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(
 
 func (t tree) name(p string) string { return t.display + p }
 
-// files records every file a load read, for diagnostics excerpts and for
-// the digest that ties a saved plan to the configuration it came from.
+// files records every file a repository's loads read, for diagnostics
+// excerpts and for the digest that ties a saved plan to the configuration
+// it came from, and keeps each file parsed once: parsed files and
+// templates are never changed afterwards, so the catalogs of several
+// nodes share them, evaluated at the same time.
 type files struct {
-	parser *hclparse.Parser
-	src    Sources
-	sums   map[string]string
-	// used collects the names one catalog read, so that its digest does
-	// not depend on which other nodes were evaluated before it.
-	used map[string]bool
-	// opened are the node and role files every catalog depends on.
-	opened []string
+	mu        sync.Mutex
+	src       Sources
+	sums      map[string]string
+	parsed    map[string]parsedFile
+	templates map[string]parsedTemplate
+	// opened summarizes the node and role files every catalog depends
+	// on (their names and sums), computed once: a fleet has thousands.
+	opened string
+}
+
+// parsedFile is an HCL file as parsing left it, with its diagnostics.
+type parsedFile struct {
+	file  *hcl.File
+	diags hcl.Diagnostics
+}
+
+// parsedTemplate is a template file as parsing left it.
+type parsedTemplate struct {
+	expr  hclsyntax.Expression
+	diags hcl.Diagnostics
 }
 
 func newFiles() *files {
-	return &files{parser: hclparse.NewParser(), src: Sources{}, sums: map[string]string{}}
+	return &files{src: Sources{}, sums: map[string]string{},
+		parsed: map[string]parsedFile{}, templates: map[string]parsedTemplate{}}
+}
+
+// fileUse is what one catalog reads through: the repository's files, and
+// the names this catalog read, so that its digest does not depend on
+// which other nodes were evaluated before or beside it.
+type fileUse struct {
+	*files
+	// used is nil while the repository is opened.
+	used map[string]bool
+}
+
+// use starts collecting the files one catalog reads.
+func (f *files) use() *fileUse {
+	return &fileUse{files: f, used: map[string]bool{}}
 }
 
 // read returns a file's bytes and remembers them.
-func (f *files) read(t tree, p string) ([]byte, error) {
+func (u *fileUse) read(t tree, p string) ([]byte, error) {
 	name := t.name(p)
-	if f.used != nil {
-		f.used[name] = true
+	if u.used != nil {
+		u.used[name] = true
 	}
-	if b, ok := f.src[name]; ok {
+	f := u.files
+	f.mu.Lock()
+	b, ok := f.src[name]
+	f.mu.Unlock()
+	if ok {
 		return b, nil
 	}
 	b, err := t.fsys.ReadFile(p)
 	if err != nil {
 		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if prev, ok := f.src[name]; ok {
+		return prev, nil // read beside us by another catalog
 	}
 	sum := sha256.Sum256(b)
 	f.src[name] = b
@@ -81,18 +122,57 @@ func (f *files) read(t tree, p string) ([]byte, error) {
 // parse reads and parses one HCL file. A file that cannot be read is
 // reported at ref, what refers to it, or at the file itself when nothing
 // does (node and role files); either way without an excerpt of the file.
-func (f *files) parse(t tree, p string, ref *hcl.Range) (*hcl.File, hcl.Diagnostics) {
-	b, err := f.read(t, p)
+func (u *fileUse) parse(t tree, p string, ref *hcl.Range) (*hcl.File, hcl.Diagnostics) {
+	b, err := u.read(t, p)
 	if err != nil {
 		if ref == nil {
 			ref = &hcl.Range{Filename: t.name(p), Start: hcl.InitialPos, End: hcl.InitialPos}
 		}
 		return nil, hcl.Diagnostics{errorAt(*ref, "Cannot read file", t.readError(p, err)+".")}
 	}
-	if diags := repofile.CheckHCL(b, t.name(p)); diags.HasErrors() {
-		return nil, diags
+	name := t.name(p)
+	f := u.files
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pf, ok := f.parsed[name]
+	if !ok {
+		pf.diags = repofile.CheckHCL(b, name)
+		if !pf.diags.HasErrors() {
+			pf.file, pf.diags = hclsyntax.ParseConfig(b, name, hcl.InitialPos)
+		}
+		f.parsed[name] = pf
 	}
-	return f.parser.ParseHCL(b, t.name(p))
+	return pf.file, copyDiags(pf.diags)
+}
+
+// template parses a template file read as b, once per repository.
+func (u *fileUse) template(name string, b []byte) (hclsyntax.Expression, hcl.Diagnostics) {
+	f := u.files
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pt, ok := f.templates[name]
+	if !ok {
+		pt.diags = repofile.CheckTemplate(b, name)
+		if !pt.diags.HasErrors() {
+			pt.expr, pt.diags = hclsyntax.ParseTemplate(b, name, hcl.InitialPos)
+		}
+		f.templates[name] = pt
+	}
+	return pt.expr, copyDiags(pt.diags)
+}
+
+// copyDiags copies diagnostics kept for several catalogs, each of which
+// may redact its own in place.
+func copyDiags(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) == 0 {
+		return nil
+	}
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		out[i] = &c
+	}
+	return out
 }
 
 // readError describes why p could not be read, naming it as diagnostics
@@ -108,29 +188,22 @@ func (t tree) readError(p string, err error) string {
 // sealOpen records the files read so far (node and role files) as part
 // of every catalog.
 func (f *files) sealOpen() {
-	for n := range f.sums {
-		f.opened = append(f.opened, n)
-	}
+	f.opened = sumOf(f.sums, slices.Sorted(maps.Keys(f.sums)))
 }
 
-// track starts collecting the files one catalog reads.
-func (f *files) track() {
-	f.used = map[string]bool{}
-	for _, n := range f.opened {
-		f.used[n] = true
-	}
+// digest summarizes the files the catalog read: the node and role files,
+// then the others.
+func (u *fileUse) digest() string {
+	u.files.mu.Lock()
+	defer u.files.mu.Unlock()
+	return sumOf(u.files.sums, append([]string{u.files.opened}, slices.Sorted(maps.Keys(u.used))...))
 }
 
-// digest summarizes the files the current catalog read.
-func (f *files) digest() string {
-	names := make([]string, 0, len(f.used))
-	for n := range f.used {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+// sumOf hashes each name with its file's sum.
+func sumOf(sums map[string]string, names []string) string {
 	h := sha256.New()
 	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%s\n", n, f.sums[n])
+		fmt.Fprintf(h, "%s\x00%s\n", n, sums[n])
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -1,7 +1,10 @@
 # bench: the benchmarks, which rewrite docs/BENCHMARKS.md. First the engine
 # benchmark: the real tend binary on generated node repositories of 100,
 # 1000 and 10000 files (hand-written notes below the file's
-# "<!-- notes -->" line are kept). Then the system-catalog benchmark
+# "<!-- notes -->" line are kept), and `tend validate` on generated fleets of
+# 100, 1000 and 3000 nodes (its section between "<!-- validate -->" and
+# "<!-- /validate -->"; `go run ./agent/bench -group validate -out
+# docs/BENCHMARKS.md` runs that group alone). Then the system-catalog benchmark
 # (TestSystemCatalogBenchmark in agent/e2e): a no-op apply and plan of 20
 # packages, 5 services and 3 Postfix maps in a booted Debian 11 container,
 # whose section sits between "<!-- system -->" and "<!-- /system -->" at the

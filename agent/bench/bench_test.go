@@ -2,6 +2,10 @@ package main
 
 import (
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tendhq/tend/agent/cli"
@@ -76,5 +80,95 @@ func TestGeneratedRepo(t *testing.T) {
 		if got := len(w.args("plan", 4)); got != 11 {
 			t.Errorf("args with --parallel: %d, want 11", got)
 		}
+	}
+}
+
+// fleet returns a generated fleet repository of n nodes.
+func fleet(tb testing.TB, n int) string {
+	tb.Helper()
+	example, err := findExample()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	repo := tb.TempDir()
+	if err := writeFleet(repo, example, n); err != nil {
+		tb.Fatal(err)
+	}
+	return repo
+}
+
+func BenchmarkValidate100(b *testing.B) {
+	args := []string{"validate", "--repo", fleet(b, 100)}
+	b.ReportAllocs()
+	for b.Loop() {
+		tend(b, args, 0)
+	}
+}
+
+func BenchmarkValidate1000(b *testing.B) {
+	args := []string{"validate", "--repo", fleet(b, 1000)}
+	b.ReportAllocs()
+	for b.Loop() {
+		tend(b, args, 0)
+	}
+}
+
+// TestGeneratedFleet checks that a generated fleet validates, that every
+// node has a data layer of its own, and that it names no host of the
+// example (whose names are real ones).
+func TestGeneratedFleet(t *testing.T) {
+	repo := fleet(t, 5)
+	var out strings.Builder
+	if code := cli.Main([]string{"validate", "--repo", repo}, &out, &out); code != 0 {
+		t.Fatalf("tend validate: exit code %d\n%s", code, out.String())
+	}
+	if want := "Configuration valid: 5 node(s), 213 resource(s).\n"; out.String() != want {
+		t.Errorf("tend validate said %q, want %q", out.String(), want)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 5; i++ {
+		name, _ := fleetNode(i)
+		b, err := os.ReadFile(filepath.Join(repo, "data", "nodes", name+".hcl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[string(b)] {
+			t.Errorf("node %s has the data layer of another node", name)
+		}
+		seen[string(b)] = true
+	}
+	err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if strings.Contains(string(b), "cacert") || strings.Contains(string(b), "172.16.") || strings.Contains(string(b), "10.0.0.") {
+			t.Errorf("%s names a host or network of the example", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestValidateSection checks that the validate group rewrites its own
+// section only.
+func TestValidateSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	head := "# Benchmarks\n\n<!-- notes -->\nnotes\n"
+	tailText := "<!-- system -->\nsystem\n<!-- /system -->\n"
+	if err := os.WriteFile(path, []byte(head+"\n"+validateStart+"\nold\n"+validateEnd+"\n"+tailText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeValidateSection(path, validateStart+"\nnew\n"+validateEnd+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := head + "\n" + validateStart + "\nnew\n" + validateEnd + "\n" + tailText; string(b) != want {
+		t.Errorf("got\n%s\nwant\n%s", b, want)
 	}
 }

@@ -22,9 +22,19 @@
 // 1000 files under 100 ms and 40 MiB peak RSS, within 4x of the floor,
 // linear in N) as PASS or FAIL.
 //
+// A second group of measurements, validate, times `tend validate` of every
+// node of generated fleets (100, 1000 and 3000 nodes by default, -validate-n)
+// that share the roles and modules of testfixtures/example, each node with
+// its own data layer under documentation names and addresses, and judges
+// the targets (1000 nodes under 5 s, linear in nodes). Its section of the
+// report lies between the markers "<!-- validate -->" and
+// "<!-- /validate -->", below the notes line, and only this group rewrites
+// it.
+//
 // Run it from the module root:
 //
 //	go run ./agent/bench -out docs/BENCHMARKS.md
+//	go run ./agent/bench -group validate -out docs/BENCHMARKS.md
 //
 // With -tend it uses a given binary instead of building one. Anything in
 // the output file below the line "<!-- notes -->" is kept when the file

@@ -26,6 +26,10 @@ type config struct {
 	keep      bool
 	strict    bool
 	floorRuns int
+	// engine and validate say which groups of measurements run.
+	engine, validate bool
+	validateSizes    []int
+	validateRuns     int
 }
 
 // result is everything measured for one N.
@@ -41,13 +45,37 @@ type result struct {
 func perFile(d time.Duration, n int) time.Duration { return d / time.Duration(n) }
 
 func main() {
+	c := parseFlags()
+	scratch, tend, err := prepare(c)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	if !c.keep {
+		defer os.RemoveAll(scratch)
+	}
+	pass := true
+	if c.engine {
+		pass = runEngine(c, scratch, tend) && pass
+	}
+	if c.validate {
+		pass = runValidate(c, scratch, tend) && pass
+	}
+	if c.strict && !pass {
+		os.Exit(1)
+	}
+}
+
+func parseFlags() config {
 	var c config
-	var sizes, sweep, sweepAt string
+	var sizes, sweep, sweepAt, groups, validateSizes string
 	flag.StringVar(&c.out, "out", "", "write the report to this file (default: standard output)")
 	flag.StringVar(&c.tend, "tend", "", "tend binary to measure (default: build ./agent/cmd/tend)")
+	flag.StringVar(&groups, "group", "engine,validate", "the groups of measurements to run, comma-separated: engine (rewrites the report but the sections below its notes line), validate (rewrites its own section)")
 	flag.StringVar(&sizes, "n", "100,1000,10000", "numbers of managed files, comma-separated")
+	flag.StringVar(&validateSizes, "validate-n", "100,1000,3000", "numbers of nodes the validate group generates, comma-separated")
 	flag.IntVar(&c.runs, "runs", 5, "timed runs per measurement (median reported)")
 	flag.IntVar(&c.bigRuns, "big-runs", 3, "timed first applies for N >= 10000")
+	flag.IntVar(&c.validateRuns, "validate-runs", 3, "timed runs of tend validate per fleet")
 	flag.IntVar(&c.floorRuns, "floor-runs", 5, "timed floor passes (median reported)")
 	flag.StringVar(&sweep, "parallel", "1,4,8", "--parallel values to sweep, comma-separated; empty: none")
 	flag.StringVar(&sweepAt, "parallel-at", "1000,10000", "the Ns to sweep --parallel at")
@@ -58,16 +86,35 @@ func main() {
 	if c.sizes, err = ints(sizes); err != nil || len(c.sizes) == 0 {
 		fatalf("-n: want a list of positive numbers, got %q", sizes)
 	}
+	if c.validateSizes, err = ints(validateSizes); err != nil || len(c.validateSizes) == 0 {
+		fatalf("-validate-n: want a list of positive numbers, got %q", validateSizes)
+	}
 	if c.sweep, err = ints(sweep); err != nil {
 		fatalf("-parallel: %v", err)
 	}
 	if c.sweepAt, err = ints(sweepAt); err != nil {
 		fatalf("-parallel-at: %v", err)
 	}
-	if c.runs < 1 || c.bigRuns < 1 || c.floorRuns < 1 {
-		fatalf("-runs, -big-runs and -floor-runs must be at least 1")
+	if c.runs < 1 || c.bigRuns < 1 || c.floorRuns < 1 || c.validateRuns < 1 {
+		fatalf("-runs, -big-runs, -floor-runs and -validate-runs must be at least 1")
 	}
-	rep, err := measure(c)
+	for _, g := range strings.Split(groups, ",") {
+		switch strings.TrimSpace(g) {
+		case "engine":
+			c.engine = true
+		case "validate":
+			c.validate = true
+		default:
+			fatalf("-group: unknown group %q; want engine, validate or both", g)
+		}
+	}
+	return c
+}
+
+// runEngine measures the engine and writes the report; it says whether
+// every target passed.
+func runEngine(c config, scratch, tend string) bool {
+	rep, err := measure(c, scratch, tend)
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -81,38 +128,65 @@ func main() {
 		logf("wrote %s", c.out)
 	}
 	fmt.Fprint(os.Stderr, rep.summary())
-	if c.strict && !rep.allPass() {
-		os.Exit(1)
-	}
+	return rep.allPass()
 }
 
-// measure builds tend if needed, then measures every N.
-func measure(c config) (*report, error) {
-	scratch, err := os.MkdirTemp("", "tend-bench-")
+// runValidate measures tend validate on fleets and writes its section;
+// it says whether every target passed.
+func runValidate(c config, scratch, tend string) bool {
+	m := describeMachine(tend, scratch)
+	r := &runner{tend: tend, logDir: scratch}
+	rs, err := measureValidate(r, scratch, c)
 	if err != nil {
-		return nil, err
+		fatalf("%v", err)
+	}
+	section := validateSection(rs, c, m, time.Now().UTC())
+	if c.out == "" {
+		fmt.Print(section)
+	} else {
+		if err := writeValidateSection(c.out, section); err != nil {
+			fatalf("%v", err)
+		}
+		logf("wrote the validate section of %s", c.out)
+	}
+	pass := true
+	for _, t := range validateTargets(rs) {
+		fmt.Fprintf(os.Stderr, "%-14s %s: %s\n", strings.Trim(t.verdict(), "*"), t.name, t.measured)
+		pass = pass && (t.pass == nil || *t.pass)
+	}
+	return pass
+}
+
+// prepare makes the scratch directory and builds tend if needed.
+func prepare(c config) (scratch, tend string, err error) {
+	if scratch, err = os.MkdirTemp("", "tend-bench-"); err != nil {
+		return "", "", err
 	}
 	if c.keep {
 		logf("scratch directory: %s", scratch)
-	} else {
-		defer os.RemoveAll(scratch)
 	}
-	tend := c.tend
-	if tend == "" {
-		tend = filepath.Join(scratch, "tend")
-		logf("building tend")
-		cmd := exec.Command("go", "build", "-o", tend, "github.com/tendhq/tend/agent/cmd/tend")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return nil, fmt.Errorf("building tend (run from the module root, or pass -tend): %v", err)
-		}
+	if tend = c.tend; tend != "" {
+		return scratch, tend, nil
 	}
+	tend = filepath.Join(scratch, "tend")
+	logf("building tend")
+	cmd := exec.Command("go", "build", "-o", tend, "github.com/tendhq/tend/agent/cmd/tend")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return scratch, "", fmt.Errorf("building tend (run from the module root, or pass -tend): %v", err)
+	}
+	return scratch, tend, nil
+}
+
+// measure measures every N.
+func measure(c config, scratch, tend string) (*report, error) {
 	r := &runner{tend: tend, logDir: scratch}
 	// Load the binary into the page cache before anything is timed.
 	if _, err := r.run([]string{"help"}, 0); err != nil {
 		return nil, err
 	}
 	rep := &report{date: time.Now().UTC(), machine: describeMachine(tend, scratch), cfg: c}
+	var err error
 	rep.fixed, err = measureFixed(r, scratch, c.runs)
 	if err != nil {
 		return nil, err

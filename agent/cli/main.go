@@ -27,6 +27,7 @@ var commands = map[string]command{
 	"validate":        {"check the node repository without touching the host", runValidate},
 	"plan":            {"show what apply would change, and why", runPlan},
 	"apply":           {"converge the host (or apply a saved plan)", runApply},
+	"diff-catalog":    {"compare every node's desired state at two commits (for review)", runDiffCatalog},
 	"fmt":             {"rewrite the repository's HCL files in canonical style", runFmt},
 	"graph":           {"print a node's resource graph in DOT", runGraph},
 	"explain":         {"show where a resource and each of its values came from", runExplain},

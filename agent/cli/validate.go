@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/tendhq/tend/config"
 )
 
 // runValidate checks every node (or the one named by --node) without
@@ -28,16 +29,32 @@ func runValidate(_ context.Context, env *cmdEnv, args []string) int {
 	}
 	var diags hcl.Diagnostics
 	count := 0
-	for _, n := range nodes {
-		cat, d := repo.Catalog(n)
-		diags = append(diags, d...)
+	seen := map[string]bool{}
+	repo.EachCatalog(nodes, func(_ string, cat *config.Catalog, d hcl.Diagnostics) {
+		// A problem in a file several nodes read is reported once.
+		for _, x := range d {
+			if key := diagKey(x); !seen[key] {
+				seen[key] = true
+				diags = append(diags, x)
+			}
+		}
 		if cat != nil {
 			count += len(cat.Instances)
 		}
-	}
+	})
 	if !printDiags(env, repo, diags) {
 		return exitUsage
 	}
 	fmt.Fprintf(env.stdout, "Configuration valid: %d node(s), %d resource(s).\n", len(nodes), count)
 	return 0
+}
+
+// diagKey tells diagnostics apart: the same problem met by two nodes has
+// the same key.
+func diagKey(d *hcl.Diagnostic) string {
+	key := fmt.Sprintf("%d\x00%s\x00%s", d.Severity, d.Summary, d.Detail)
+	if d.Subject != nil {
+		key += "\x00" + d.Subject.String()
+	}
+	return key
 }
