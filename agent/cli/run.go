@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/resources"
@@ -26,6 +28,7 @@ const fallbackEnv = "TEND_AGENT_FALLBACK"
 // child is started with. In the child, and for `tend providers serve`
 // (whose crash its caller contains), it runs the command itself.
 func Run(argv0 string, args []string) int {
+	outliveClosedOutput()
 	if link := supervise.Child(); link != nil || !wantsSupervisor(args) {
 		return runChild(args, link)
 	}
@@ -35,7 +38,21 @@ func Run(argv0 string, args []string) int {
 // RunChild runs the command in this process as the supervised child
 // does — bounded stack, subreaper, what the run left killed — under the
 // supervisor that started it, if any, or none.
-func RunChild(args []string) int { return runChild(args, supervise.Child()) }
+func RunChild(args []string) int {
+	outliveClosedOutput()
+	return runChild(args, supervise.Child())
+}
+
+// outliveClosedOutput keeps tend running when whatever reads its output
+// goes away (tend apply | head): without it, Go ends the process with
+// SIGPIPE at the first write to a closed stdout or stderr, which would
+// stop an apply halfway and count as a crash. With it, such writes fail
+// and are dropped, and the run ends as it would have. The signal is
+// caught, not ignored, so the commands tend runs (dpkg, git, postmap)
+// start with SIGPIPE's default, as they expect.
+func outliveClosedOutput() {
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+}
 
 func wantsSupervisor(args []string) bool {
 	return !(len(args) >= 2 && args[0] == "providers" && args[1] == "serve")
