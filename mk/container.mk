@@ -28,9 +28,11 @@ container-cache: deps
 # the race detector (unit ran them with it, in -short mode): warm the cache first,
 # and make a test that cannot boot a container fail instead of skipping.
 # The mutants are left to fuzz-short, which runs more of them. agent/cli
-# (its testscripts: the CLI end to end) runs with the race detector, as a
-# second go test beside the others: the container tests spend most of
-# their time waiting on the containers, and it fills that time.
+# (its testscripts: the CLI end to end) runs as a second go test beside
+# the others: the container tests spend most of their time waiting on the
+# containers, and it fills that time. unit ran agent/cli's other tests
+# with the race detector; race-cli runs the testscripts with it too (four
+# to ten times the CPU, which would starve the containers here).
 E2E_PACKAGES = $(shell $(GO) list ./... | grep -v -e '/testfixtures/mutants$$' -e '/agent/cli$$')
 
 .PHONY: e2e
@@ -38,9 +40,13 @@ e2e: container-cache prometheus-tools
 e2e: export TEND_TEST_REQUIRE_CONTAINERS := 1
 e2e:
 	@mkdir -p build; \
-	$(GO) test -race -count=1 -timeout 60m ./agent/cli >build/e2e-cli.log 2>&1 & cli=$$!; \
-	echo "$(GO) test -race -count=1 -timeout 60m ./agent/cli (output when done)"; \
+	$(GO) test -count=1 -timeout 60m ./agent/cli >build/e2e-cli.log 2>&1 & cli=$$!; \
+	echo "$(GO) test -count=1 -timeout 60m ./agent/cli (output when done)"; \
 	echo "$(GO) test -count=1 -timeout 60m $(E2E_PACKAGES)"; \
 	$(GO) test -count=1 -timeout 60m $(E2E_PACKAGES); rc=$$?; \
 	wait $$cli; clirc=$$?; cat build/e2e-cli.log; \
 	[ $$rc -eq 0 ] && [ $$clirc -eq 0 ]
+
+.PHONY: race-cli
+race-cli: build prometheus-tools
+	$(GO) test -race -count=1 -timeout 60m ./agent/cli
