@@ -24,16 +24,19 @@ container-cache: deps
 	$(GO) run ./testfixtures/container/warmcache $(CONTAINER_PACKAGE_SETS)
 	$(GO) run ./testfixtures/container/warmcache -release bookworm $(BOOKWORM_PACKAGE_SETS)
 
-# e2e runs every test, the ones that boot containers included, without
-# the race detector (unit ran them with it, in -short mode): warm the cache first,
-# and make a test that cannot boot a container fail instead of skipping.
-# The mutants are left to fuzz-short, which runs more of them. agent/cli
-# (its testscripts: the CLI end to end) runs as a second go test beside
-# the others: the container tests spend most of their time waiting on the
-# containers, and it fills that time. unit ran agent/cli's other tests
-# with the race detector; race-cli runs the testscripts with it too (four
-# to ten times the CPU, which would starve the containers here).
-E2E_PACKAGES = $(shell $(GO) list ./... | grep -v -e '/testfixtures/mutants$$' -e '/agent/cli$$')
+# e2e runs the tests unit could not: those of the packages whose tests
+# boot containers (testfixtures/container) or skip in -short mode, in full
+# and without the race detector (unit ran every other test, and these in
+# -short mode, with it). It warms the cache first, and makes a test that
+# cannot boot a container fail instead of skipping. The mutants are left
+# to fuzz-short, which runs more of them. agent/cli (its testscripts: the
+# CLI end to end) runs as a second go test beside the others: the
+# container tests spend much of their time waiting on the containers, and
+# it fills that time. race-cli runs the testscripts with the race detector
+# (four to ten times the CPU, which would starve the containers here).
+E2E_PACKAGES = $(shell git ls-files '*_test.go' | \
+	xargs grep -l -e 'testing\.Short()' -e '"github.com/tendhq/tend/testfixtures/container"' | \
+	xargs -n1 dirname | sort -u | sed 's|^|./|' | grep -v -e '^./testfixtures/mutants$$' -e '^./agent/cli$$')
 
 .PHONY: e2e
 e2e: container-cache prometheus-tools
