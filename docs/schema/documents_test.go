@@ -118,6 +118,19 @@ var site = map[string]string{
     depends_on = [file.postfix_dir]
     notify     = [exec.reload]
   }
+  resource "file" "master_cf" {
+    path       = "/etc/postfix/master.cf"
+    content    = "smtp      inet  n       -       y       -       -       smtpd\n"
+    depends_on = [file.postfix_dir]
+  }
+  resource "file" "opendkim_conf" {
+    path    = "/etc/opendkim.conf"
+    content = "Selector 2016\nKeyFile /etc/dkim/2016.private\n"
+  }
+  resource "file" "sources" {
+    path    = "/etc/sources.list"
+    content = "deb http://deb.debian.org/debian bookworm main\n"
+  }
   resource "exec" "reload" {
     command      = "true"
     refresh_only = true
