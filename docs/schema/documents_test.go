@@ -209,8 +209,8 @@ func runDocuments(t *testing.T) []document {
 		{"plan.schema.json", "tend plan --json of a new host", tend(t, 2, append([]string{"plan", "--json"}, mx...)...)},
 		{"plan.schema.json", "tend plan --json with accounts", tend(t, 6, append([]string{"plan", "--json"}, accounts...)...)},
 	}
-	tend(t, 2, append([]string{"plan", "-out", saved}, mx...)...)
-	docs = append(docs, document{"saved-plan.schema.json", "tend plan -out", readFile(t, saved)})
+	tend(t, 2, append([]string{"plan", "--out", saved}, mx...)...)
+	docs = append(docs, document{"saved-plan.schema.json", "tend plan --out", readFile(t, saved)})
 	tend(t, 6, append([]string{"apply"}, mx...)...)
 	reports, err := filepath.Glob(filepath.Join(state, report.ReportsDir, "*.json"))
 	if err != nil || len(reports) != 1 {
