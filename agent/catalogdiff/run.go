@@ -24,11 +24,16 @@ type Options struct {
 	Node string
 }
 
+// FormatVersion is written into every report; it changes when a field
+// is removed, renamed or changes meaning.
+const FormatVersion = 1
+
 // Report is the comparison of every node.
 type Report struct {
-	Old   Side   `json:"old"`
-	New   Side   `json:"new"`
-	Nodes []Node `json:"nodes"`
+	FormatVersion int    `json:"format_version"`
+	Old           Side   `json:"old"`
+	New           Side   `json:"new"`
+	Nodes         []Node `json:"nodes"`
 }
 
 // Side is one commit compared.
@@ -91,7 +96,7 @@ func (r *Report) Broken() bool {
 
 // Run compares the catalogs of the two commits.
 func Run(ctx context.Context, opts Options) (*Report, error) {
-	rep := &Report{Old: Side{Ref: opts.Old}, New: Side{Ref: opts.New}}
+	rep := &Report{FormatVersion: FormatVersion, Old: Side{Ref: opts.Old}, New: Side{Ref: opts.New}}
 	sides := []*Side{&rep.Old, &rep.New}
 	top, prefix, err := workTree(ctx, opts.Config.Repo)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/units"
+	"github.com/tendhq/tend/docs/schema"
 	"github.com/tendhq/tend/fleet"
 )
 
@@ -124,23 +125,29 @@ func (p Package) entries(ctx context.Context) ([]entry, error) {
 		{changelog, 0o644, p.gzip([]byte(p.changelog()))},
 		{"usr/share/lintian/overrides/tend", 0o644, overrides},
 	}
-	shared, err := fleetEntries()
+	shared, err := sharedEntries(fleet.Files, "")
 	if err != nil {
 		return nil, fmt.Errorf("the fleet's Prometheus and Grafana files: %w", err)
 	}
-	return append(es, shared...), nil
+	schemas, err := sharedEntries(schema.Files, "schema")
+	if err != nil {
+		return nil, fmt.Errorf("the JSON Schemas: %w", err)
+	}
+	return append(append(es, shared...), schemas...), nil
 }
 
-// fleetEntries are the fleet's alerting rules, their unit tests and the
-// dashboard, under /usr/share/tend at their paths in fleet/.
-func fleetEntries() ([]entry, error) {
+// sharedEntries are the files of fsys under /usr/share/tend/DIR, at their
+// paths in fsys: the fleet's alerting rules, their unit tests and the
+// dashboard (fleet/) in /usr/share/tend itself, the JSON Schemas
+// (docs/schema) in /usr/share/tend/schema.
+func sharedEntries(fsys embed.FS, dir string) ([]entry, error) {
 	var es []entry
-	err := fs.WalkDir(fleet.Files, ".", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fleet.Files.ReadFile(path)
-		es = append(es, entry{"usr/share/tend/" + path, 0o644, b})
+		b, err := fsys.ReadFile(p)
+		es = append(es, entry{filepath.Join("usr/share/tend", dir, p), 0o644, b})
 		return err
 	})
 	return es, err

@@ -3,6 +3,7 @@ package debian
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/agent/settings"
+	"github.com/tendhq/tend/docs/schema"
 	"github.com/tendhq/tend/fleet"
 )
 
@@ -68,6 +70,7 @@ func TestBuildLayout(t *testing.T) {
 			t.Errorf("/usr/share/tend/%s is not fleet/%s: %v", name, name, err)
 		}
 	}
+	checkSchemas(t, string(out), tree)
 	info, _ := exec.Command("dpkg-deb", "-f", deb, "Package", "Version", "Architecture", "Maintainer").Output()
 	if string(info) != "Package: tend\nVersion: 1.2.3\nArchitecture: amd64\nMaintainer: "+DefaultMaintainer+"\n" {
 		t.Errorf("control fields:\n%s", info)
@@ -78,6 +81,25 @@ func TestBuildLayout(t *testing.T) {
 	}
 	if _, err := Build(context.Background(), Package{Binary: bin, Version: "1 2"}, dir); err == nil {
 		t.Error("a version with a space was accepted")
+	}
+}
+
+// checkSchemas: every JSON Schema of docs/schema is in the package, as
+// /usr/share/tend/schema/NAME, readable by all and unchanged.
+func checkSchemas(t *testing.T, listing, tree string) {
+	t.Helper()
+	names, err := fs.Glob(schema.Files, "*.schema.json")
+	if err != nil || len(names) < 7 {
+		t.Fatalf("docs/schema holds %v (%v); want the seven schemas", names, err)
+	}
+	for _, name := range names {
+		if !containsEntry(listing, "-rw-r--r-- root/root ./usr/share/tend/schema/"+name+"\n") {
+			t.Errorf("listing lacks /usr/share/tend/schema/%s:\n%s", name, listing)
+		}
+		want, _ := schema.Files.ReadFile(name)
+		if got, err := os.ReadFile(filepath.Join(tree, "usr/share/tend/schema", name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("/usr/share/tend/schema/%s is not docs/schema/%s: %v", name, name, err)
+		}
 	}
 }
 

@@ -47,6 +47,7 @@ func checkPackage(t *testing.T, release, deb string) {
 		"/usr/share/man/man8/tend.8.gz":             "644 root root",
 		"/usr/share/tend/prometheus/tend.rules.yml": "644 root root", "/usr/share/tend/prometheus/tend.rules.test.yml": "644 root root",
 		"/usr/share/tend/grafana/tend-fleet.json": "644 root root",
+		"/usr/share/tend/schema/plan.schema.json": "644 root root", "/usr/share/tend/schema/report.schema.json": "644 root root",
 	}
 	for path, w := range want {
 		if got := c.Sh("stat -c '%a %U %G' " + path); got != w {

@@ -23,14 +23,16 @@ const DefaultKeep = 100
 
 // LastRunSummary is the short file monitoring reads.
 type LastRunSummary struct {
-	RunID    string    `json:"run_id"`
-	Node     string    `json:"node"`
-	Source   Source    `json:"source"`
-	Finished time.Time `json:"finished"`
-	Duration float64   `json:"duration_seconds"`
-	Summary  Summary   `json:"summary"`
-	ExitCode int       `json:"exit_code"`
-	Report   string    `json:"report"`
+	// FormatVersion is the report's: the summary changes with it.
+	FormatVersion int       `json:"format_version"`
+	RunID         string    `json:"run_id"`
+	Node          string    `json:"node"`
+	Source        Source    `json:"source"`
+	Finished      time.Time `json:"finished"`
+	Duration      float64   `json:"duration_seconds"`
+	Summary       Summary   `json:"summary"`
+	ExitCode      int       `json:"exit_code"`
+	Report        string    `json:"report"`
 	// InternalError is the report's: tend crashed (see Report).
 	InternalError string `json:"internal_error,omitempty"`
 }
@@ -67,7 +69,7 @@ func Write(stateDir string, r *Report, keep int) (string, error) {
 	src := r.Source
 	src.Why = resources.Bound(src.Why, whyLimit)
 	sum := LastRunSummary{
-		RunID: r.RunID, Node: r.Node, Source: src, Summary: r.Summary, ExitCode: r.ExitCode,
+		FormatVersion: FormatVersion, RunID: r.RunID, Node: r.Node, Source: src, Summary: r.Summary, ExitCode: r.ExitCode,
 		Finished: r.Started.Add(time.Duration(r.DurationSec * float64(time.Second))).UTC(),
 		Duration: r.DurationSec, Report: path, InternalError: resources.Bound(r.InternalError, whyLimit),
 	}
