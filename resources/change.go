@@ -32,6 +32,14 @@ type Change struct {
 	// nobody can name in advance: a package's maintainer scripts (the
 	// postfix package creates the postfix user and group).
 	MayCreateAccounts bool `json:"may_create_accounts,omitempty"`
+	// MissingPaths lists the paths under the root the change needs that
+	// do not exist yet (a file's parent directory, a table's source). In
+	// a plan the engine accepts each only when a resource this one
+	// depends on creates it (PathCreator) and adds which one to Reason;
+	// otherwise, and in an apply (where those resources already ran), the
+	// resource fails before Apply is called. Sensitive paths are never
+	// listed.
+	MissingPaths []PathNeed `json:"missing_paths,omitempty"`
 }
 
 // AttrChange is one attribute whose observed value differs from the

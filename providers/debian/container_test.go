@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +15,13 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/providers/debian"
+	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/graph"
 	"github.com/tendhq/tend/testfixtures/container"
+	"github.com/tendhq/tend/testfixtures/kindtest"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // insideEnv is set when this test binary runs inside a container, where
@@ -225,6 +229,7 @@ func TestRootInstall(t *testing.T) {
 	answers := map[string]string{"postfix/main_mailer_type": "select Local only", "postfix/mailname": "string mx.tend.test"}
 
 	k := debian.Kind()
+	planUnderPackage(t, env, answers)
 	node := []engine.Node{{Addr: "package.postfix", Resource: bind(t, k, "postfix", attrs{"name": "postfix", "debconf": answers}, env)}}
 	start := time.Now()
 	res := engine.Apply(context.Background(), node, graph.New(1), engine.Options{})
@@ -348,4 +353,57 @@ func processesIn(dir string) []string {
 		}
 	}
 	return out
+}
+
+// planUnderPackage plans, before postfix is installed, a file in
+// /etc/postfix that depends on the package, and one in a directory
+// nothing creates: the first is fine, from the file list of the archive
+// apt downloaded (postfix_*.deb, in the root's apt cache), or may be when
+// the archive is not there; the second fails in the plan, naming the
+// directory and the declaration.
+func planUnderPackage(t *testing.T, env resources.Env, answers map[string]string) {
+	t.Helper()
+	nodes := func() []engine.Node {
+		file := func(p string) resources.Resource {
+			r, err := files.Kind().New(kindtest.Config(t, files.Schema, env, map[string]cty.Value{"path": cty.StringVal(p), "content": cty.StringVal("x\n")}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		return []engine.Node{
+			{Addr: "package.postfix", Resource: bind(t, debian.Kind(), "postfix", attrs{"name": "postfix", "debconf": answers}, env)},
+			{Addr: "file.extra_cf", Resource: file("/etc/postfix/extra.cf"), Declared: "nodes/mx.hcl:4"},
+			{Addr: "file.nowhere", Resource: file("/etc/nowhere/x.conf"), Declared: "nodes/mx.hcl:9"},
+		}
+	}
+	g := graph.New(3)
+	g.AddEdge(0, 1, "depends_on")
+	res := engine.Plan(context.Background(), nodes(), g, engine.Options{})
+	extra, nowhere := res.Outcomes[1], res.Outcomes[2]
+	if !regexp.MustCompile(`^file does not exist; /etc/postfix: created by package\.postfix \(postfix_\S+_amd64\.deb ships it\)$`).MatchString(extra.Change.Reason) || extra.Err != "" {
+		t.Errorf("a file in /etc/postfix before postfix is installed: %s %q %s", extra.Status, extra.Change.Reason, extra.Err)
+	}
+	if nowhere.Status != engine.Failed || !strings.Contains(nowhere.Err, "directory /etc/nowhere does not exist under the root, and nothing file.nowhere depends on creates it") ||
+		!strings.Contains(nowhere.Err, "declared at nodes/mx.hcl:9") {
+		t.Errorf("a file in a directory nothing creates: %s %q", nowhere.Status, nowhere.Err)
+	}
+
+	debs, _ := filepath.Glob(filepath.Join(env.Root, "var/cache/apt/archives/postfix_*.deb"))
+	if len(debs) != 1 {
+		t.Fatalf("postfix's archive in the root's apt cache: %v", debs)
+	}
+	aside := filepath.Join(t.TempDir(), filepath.Base(debs[0]))
+	if err := os.Rename(debs[0], aside); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := os.Rename(aside, debs[0]); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	extra = engine.Plan(context.Background(), nodes(), g, engine.Options{}).Outcomes[1]
+	if want := "file does not exist; /etc/postfix: package.postfix may create it (the file list of postfix is known once it is downloaded: apt-get install --download-only postfix)"; extra.Change.Reason != want || extra.Err != "" {
+		t.Errorf("with the archive not downloaded: %s %q %s, want reason %q", extra.Status, extra.Change.Reason, extra.Err, want)
+	}
 }

@@ -22,6 +22,10 @@ type system struct {
 	members []*pkg
 	snap    *snapshot
 	sim     *simulation
+
+	// lists are the file lists of the archives read this run, by path.
+	listsMu sync.Mutex
+	lists   map[string]*debFiles
 }
 
 func (s *system) add(p *pkg) {

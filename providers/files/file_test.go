@@ -244,9 +244,52 @@ func TestMissingParentIsAnError(t *testing.T) {
 	r := f.resource(attrs{"path": str("/etc/nope/file"), "content": str("x")})
 	c := f.plan(r)
 	wantAction(t, c, resources.Create, "does not exist")
+	if want := []resources.PathNeed{{Path: "/etc/nope", Dir: true, Outermost: "/etc/nope"}}; !slices.Equal(c.MissingPaths, want) {
+		t.Fatalf("missing paths %v, want %v", c.MissingPaths, want)
+	}
 	wantErr(t, r.Apply(context.Background(), c), "parent directory /etc/nope does not exist; manage it with a directory resource")
 	if f.exists("/etc/nope") {
 		t.Fatal("parent was created")
+	}
+	deeper := f.plan(f.resource(attrs{"path": str("/etc/nope/a/b"), "ensure": str("directory")}))
+	if want := []resources.PathNeed{{Path: "/etc/nope/a", Dir: true, Outermost: "/etc/nope"}}; !slices.Equal(deeper.MissingPaths, want) {
+		t.Fatalf("missing paths %v, want %v", deeper.MissingPaths, want)
+	}
+	f.mkdir("/etc/nope", 0o755)
+	if c := f.plan(r); len(c.MissingPaths) != 0 {
+		t.Fatalf("missing paths %v with the parent present", c.MissingPaths)
+	}
+	if c := f.plan(f.resource(attrs{"path": str("/etc/gone/file"), "ensure": str("absent")})); len(c.MissingPaths) != 0 {
+		t.Fatalf("a removal needs %v", c.MissingPaths)
+	}
+	if c := f.plan(f.resource(attrs{"path": str("/etc/hidden/file"), "content": str("x")}, "path")); len(c.MissingPaths) != 0 {
+		t.Fatalf("a sensitive path is listed: %v", c.MissingPaths)
+	}
+}
+
+// A planned directory creates its path for what is planned in it; a file
+// creates a file. Neither creates anything when nothing changes.
+func TestFileCreatesPath(t *testing.T) {
+	f := newFixture(t)
+	dir := f.resource(attrs{"path": str("/etc/nginx"), "ensure": str("directory")}).(resources.PathCreator)
+	file := f.resource(attrs{"path": str("/etc/aliases"), "content": str("x")}).(resources.PathCreator)
+	create := resources.Change{Action: resources.Create}
+	for _, c := range []struct {
+		r      resources.PathCreator
+		change resources.Change
+		need   resources.PathNeed
+		want   resources.Provision
+	}{
+		{dir, create, resources.PathNeed{Path: "/etc/nginx", Dir: true}, resources.Creates},
+		{dir, create, resources.PathNeed{Path: "/etc/nginx"}, resources.NotCreated},
+		{dir, create, resources.PathNeed{Path: "/etc/nginx/conf.d", Dir: true}, resources.NotCreated},
+		{dir, resources.Change{Action: resources.NoOp}, resources.PathNeed{Path: "/etc/nginx", Dir: true}, resources.NotCreated},
+		{file, create, resources.PathNeed{Path: "/etc/aliases"}, resources.Creates},
+		{file, create, resources.PathNeed{Path: "/etc/aliases", Dir: true}, resources.NotCreated},
+	} {
+		if got, _ := c.r.CreatesPath(context.Background(), c.change, c.need); got != c.want {
+			t.Errorf("%v for %s: %v, want %v", c.change.Action, c.need, got, c.want)
+		}
 	}
 }
 

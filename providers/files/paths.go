@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"slices"
 
 	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
@@ -41,6 +42,24 @@ func CheckParents(env resources.Env, p string) (missing string, err error) {
 	}
 	d.Close()
 	return "", nil
+}
+
+// MissingParents lists, for Change.MissingPaths, the parent directories
+// of paths that do not exist under the root, each once (CheckParents: a
+// symlink on the way is an error). Kinds that write files share it.
+func MissingParents(env resources.Env, paths ...string) ([]resources.PathNeed, error) {
+	var needs []resources.PathNeed
+	for _, p := range paths {
+		missing, err := CheckParents(env, p)
+		if err != nil {
+			return nil, err
+		}
+		need := resources.PathNeed{Path: filepath.Dir(p), Dir: true, Outermost: missing}
+		if missing != "" && !slices.Contains(needs, need) {
+			needs = append(needs, need)
+		}
+	}
+	return needs, nil
 }
 
 // SweepDir removes the temporary files killed runs left in dir, a managed

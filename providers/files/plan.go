@@ -21,12 +21,35 @@ const maxDiffBytes = 1 << 20
 // directory's first entry when deciding whether removing it needs force.
 // An owner or group the root does not have is listed in Missing (the
 // engine decides whether something creates it first).
+// A parent directory that does not exist is listed in MissingPaths (the
+// engine decides whether something creates it first: a directory
+// resource or a package this one depends on).
 func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
-	c, err := r.plan(ctx, st)
-	if err == nil && r.spec.ensure != ensureAbsent {
-		c.Missing = MissingAccounts(r.env, OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
+	needs, err := MissingParents(r.env, r.spec.path)
+	if err != nil {
+		return resources.Change{}, err
 	}
-	return c, err
+	c, err := r.plan(ctx, st)
+	if err != nil || r.spec.ensure == ensureAbsent {
+		return c, err
+	}
+	c.Missing = MissingAccounts(r.env, OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
+	if !r.spec.attrSensitive["path"] {
+		c.MissingPaths = needs
+	}
+	return c, nil
+}
+
+// CreatesPath: a planned file or directory creates its own path, of its
+// own type (resources.PathCreator).
+func (r *file) CreatesPath(_ context.Context, planned resources.Change, need resources.PathNeed) (resources.Provision, string) {
+	if need.Path != r.spec.path || (planned.Action != resources.Create && planned.Action != resources.Update) {
+		return resources.NotCreated, ""
+	}
+	if need.Dir && r.spec.ensure == ensureDirectory || !need.Dir && r.spec.ensure == ensureFile {
+		return resources.Creates, ""
+	}
+	return resources.NotCreated, ""
 }
 
 func (r *file) plan(ctx context.Context, st resources.State) (resources.Change, error) {
@@ -36,9 +59,6 @@ func (r *file) plan(ctx context.Context, st resources.State) (resources.Change, 
 	have, ok := parseEnsure(st["ensure"])
 	if !ok {
 		return resources.Change{}, fmt.Errorf("%s: observed state has no valid ensure (%q)", r.spec.label(), st["ensure"])
-	}
-	if _, err := CheckParents(r.env, r.spec.path); err != nil {
-		return resources.Change{}, err
 	}
 	switch {
 	case r.spec.ensure == ensureAbsent:

@@ -13,6 +13,7 @@ import (
 	"github.com/tendhq/tend/testfixtures/dnsstub"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -441,5 +442,19 @@ func TestDKIMOwnershipRepaired(t *testing.T) {
 		f.wantPlan(f.resource(a), resources.Update, "owner of /etc/dkim/2015.private differs; group of /etc/dkim/2015.private differs")
 		f.converge(f.resource(a))
 		f.wantPlan(f.resource(nil), resources.NoOp, "match")
+	}
+}
+
+// A key directory that does not exist is what the plan needs created
+// first (MissingPaths).
+func TestDKIMMissingDirectoryNeeded(t *testing.T) {
+	f := newDKIMFixture(t)
+	_, c := f.plan(f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys")}))
+	want := []resources.PathNeed{{Path: "/etc/opendkim/keys", Dir: true, Outermost: "/etc/opendkim"}}
+	if !slices.Equal(c.MissingPaths, want) {
+		t.Fatalf("missing paths %v, want %v", c.MissingPaths, want)
+	}
+	if _, c := f.plan(f.resource(nil)); len(c.MissingPaths) != 0 {
+		t.Fatalf("with the directory present: missing paths %v", c.MissingPaths)
 	}
 }

@@ -152,6 +152,9 @@ func dkimSum(b []byte) string {
 func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	c, err := r.plan(ctx, st)
 	c.Missing = files.MissingAccounts(r.env, r.accounts...)
+	if err == nil && c.Action != resources.NoOp {
+		c.MissingPaths, err = files.MissingParents(r.env, filepath.Join(r.dir, r.selector+".private"))
+	}
 	return c, err
 }
 

@@ -364,3 +364,20 @@ func TestKeyFormats(t *testing.T) {
 		})
 	}
 }
+
+// A chain or key directory that does not exist is what the plan needs
+// created first (MissingPaths), each directory once.
+func TestTLSMissingDirectoriesNeeded(t *testing.T) {
+	f, ca := newTLSFixture(t), newTLSCA(t)
+	leaf, key := ca.leaf(t, leafOpts{})
+	a := pair(certsPEM(leaf, ca.inter), pkcs8PEM(t, key))
+	a["chain_path"], a["key_path"] = cty.StringVal("/etc/ssl/tend/mail.pem"), cty.StringVal("/etc/ssl/tend/mail.key")
+	c, err := f.plan(f.resource(a))
+	want := []resources.PathNeed{{Path: "/etc/ssl/tend", Dir: true, Outermost: "/etc/ssl/tend"}}
+	if err != nil || c.Action != resources.Create || !slices.Equal(c.MissingPaths, want) {
+		t.Fatalf("plan: %v %s, missing paths %v, want %v", err, c.Action, c.MissingPaths, want)
+	}
+	if c := f.converge(f.resource(pair(certsPEM(leaf, ca.inter), pkcs8PEM(t, key)))); len(c.MissingPaths) != 0 {
+		t.Fatalf("with both directories present: missing paths %v", c.MissingPaths)
+	}
+}

@@ -68,6 +68,13 @@ func (r *tlsCertificate) Plan(ctx context.Context, st resources.State) (resource
 	for _, t := range []tlsTarget{r.spec.chainFile, r.spec.keyFile} {
 		c.Missing = append(c.Missing, files.MissingAccounts(r.env, t.accounts...)...)
 	}
+	if c.Action != resources.NoOp {
+		needs, err := files.MissingParents(r.env, r.spec.chainFile.path, r.spec.keyFile.path)
+		if err != nil {
+			return resources.Change{}, err
+		}
+		c.MissingPaths = needs
+	}
 	return c, nil
 }
 

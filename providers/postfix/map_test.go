@@ -438,6 +438,24 @@ func TestPlanChangesNothing(t *testing.T) {
 	}
 }
 
+// A source that does not exist is what the plan needs created first
+// (MissingPaths), with its directory when that is missing too.
+func TestMissingSourceIsNeeded(t *testing.T) {
+	f := newFixture(t)
+	for path, want := range map[string][]resources.PathNeed{
+		"/etc/postfix/transport": {{Path: "/etc/postfix/transport"}},
+		"/etc/postfix/x/virtual": {{Path: "/etc/postfix/x/virtual", Outermost: "/etc/postfix/x"}},
+	} {
+		if got := f.plan(f.resource(attrs{"path": str(path)})).MissingPaths; !slices.Equal(got, want) {
+			t.Errorf("%s: missing paths %v, want %v", path, got, want)
+		}
+	}
+	f.write("/etc/postfix/transport", transportV1, 0644)
+	if got := f.plan(f.resource(attrs{"path": str("/etc/postfix/transport")})).MissingPaths; len(got) != 0 {
+		t.Errorf("with its source: missing paths %v", got)
+	}
+}
+
 func TestMissingSourceFailsApply(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(attrs{"path": str("/etc/postfix/transport")})

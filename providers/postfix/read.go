@@ -115,31 +115,45 @@ func (r *postfixMap) readTable(st resources.State, src *sourceFile, noRecord boo
 
 func builtAs(typ, tool string) string { return typ + " by " + tool }
 
-// Plan says whether the table must be built, from what Read observed.
+// Plan says whether the table must be built, from what Read observed. A
+// source that does not exist is listed in MissingPaths: the engine
+// accepts it when a resource this one depends on writes it.
 func (r *postfixMap) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
+	c := r.plan(st)
+	if st["source"] == "absent" {
+		missing, err := files.CheckParents(r.env, r.path)
+		if err != nil {
+			return resources.Change{}, err
+		}
+		c.MissingPaths = []resources.PathNeed{{Path: r.path, Outermost: missing}}
+	}
+	return c, nil
+}
+
+func (r *postfixMap) plan(st resources.State) resources.Change {
 	if !r.builds() {
-		return r.planChecked(st), nil
+		return r.planChecked(st)
 	}
 	name := r.path + r.suffix
 	want := builtAs(r.typ, r.tool())
 	switch {
 	case st["table"] == "absent" && st["source"] == "absent":
-		return change(resources.Create, "%s does not exist, nor does its source %s yet", name, r.path), nil
+		return change(resources.Create, "%s does not exist, nor does its source %s yet", name, r.path)
 	case st["table"] == "absent":
-		return change(resources.Create, "%s does not exist", name), nil
+		return change(resources.Create, "%s does not exist", name)
 	case st["source"] == "absent":
-		return change(resources.Update, "source %s does not exist", r.path), nil
+		return change(resources.Update, "source %s does not exist", r.path)
 	case st["record"] == "damaged":
-		return change(resources.Update, "the build record of %s is damaged; rebuilding writes a good one", name), nil
+		return change(resources.Update, "the build record of %s is damaged; rebuilding writes a good one", name)
 	case st["built_as"] != "" && st["built_as"] != want:
-		return change(resources.Update, "the table was built as %s, want %s", st["built_as"], want), nil
+		return change(resources.Update, "the table was built as %s, want %s", st["built_as"], want)
 	case st["built_sha256"] != "" && st["built_sha256"] != st["source_sha256"]:
 		return change(resources.Update, "source changed since the table was built, sha256 %s → %s",
-			short(st["built_sha256"]), short(st["source_sha256"])), nil
+			short(st["built_sha256"]), short(st["source_sha256"]))
 	case st["built_sha256"] == "" && st["table_older_than_source"] == "true":
-		return change(resources.Update, "%s is older than its source and tend has no record of building it", name), nil
+		return change(resources.Update, "%s is older than its source and tend has no record of building it", name)
 	}
-	return change(resources.NoOp, "%s is up to date, source sha256 %s", name, short(st["source_sha256"])), nil
+	return change(resources.NoOp, "%s is up to date, source sha256 %s", name, short(st["source_sha256"]))
 }
 
 // planChecked plans a type Postfix reads from the source itself: a source

@@ -17,7 +17,7 @@ import (
 func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	w := newWalk(nodes, g, opts)
 	w.run(ctx, func(ctx context.Context, i int) bool {
-		if !w.observe(ctx, i) || !w.checkAccounts(i, false) {
+		if !w.observe(ctx, i) || !w.checkAccounts(i, false) || !w.checkPaths(ctx, i, false) {
 			return true
 		}
 		w.markBlocked(i)
@@ -54,7 +54,7 @@ func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resu
 			w.out[i].RefreshFrom = w.opts.Pending.For(w.out[i].Addr)
 			return true
 		}
-		if !w.observe(ctx, i) || !w.checkAccounts(i, true) {
+		if !w.observe(ctx, i) || !w.checkAccounts(i, true) || !w.checkPaths(ctx, i, true) {
 			return true
 		}
 		if w.out[i].Change.Action == resources.Unknown {

@@ -2,6 +2,7 @@ package scratchroot
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,10 +32,49 @@ var accounts = []account{
 // extraGroups are groups without a user of their name.
 var extraGroups = []string{"ssl-cert", "postdrop"}
 
+// baseDirs are directories of every Debian 11 system that tend's
+// modules write in (the minimal root file system the container tests
+// boot has them).
+var baseDirs = []string{"/home", "/srv", "/etc/default", "/etc/init.d", "/etc/logrotate.d", "/etc/cron.daily",
+	"/etc/pam.d", "/etc/security", "/etc/systemd/system", "/var/lib", "/var/log", "/var/spool", "/var/cache"}
+
+// shipped are the directories under /etc and /var that installing each
+// package the example installs creates on Debian 11, with what it pulls
+// in (dpkg-deb --contents of the bullseye archives): a host with the
+// package installed has them, so a plan against the scratch root finds
+// them as it would there.
+var shipped = map[string][]string{
+	"postfix": {"/etc/postfix", "/etc/postfix/sasl", "/etc/postfix/dynamicmaps.cf.d", "/etc/postfix/postfix-files.d",
+		"/etc/rsyslog.d", "/var/lib/postfix", "/var/spool/postfix", "/var/spool/postfix/dev", "/var/spool/postfix/etc",
+		"/var/spool/postfix/lib", "/var/spool/postfix/usr"},
+	"postfix-pcre":  {"/etc/postfix", "/etc/postfix/postfix-files.d"},
+	"postfix-mysql": {"/etc/postfix", "/etc/postfix/postfix-files.d"},
+	"opendkim":      {"/etc/dkimkeys", "/etc/mail"},
+	"dovecot-core":  {"/etc/dovecot", "/etc/dovecot/conf.d", "/etc/dovecot/private", "/var/lib/dovecot"},
+	// mariadb-server-10.5, mariadb-common and mysql-common
+	"mariadb-server": {"/etc/mysql", "/etc/mysql/mariadb.conf.d", "/etc/mysql/conf.d"},
+	"rsyslog":        {"/etc/rsyslog.d", "/var/spool/rsyslog"},
+	"logrotate":      {"/etc/logrotate.d", "/var/lib/logrotate"},
+	"etckeeper":      {"/etc/etckeeper", "/etc/apt/apt.conf.d"},
+}
+
+// scripted are files the packages' maintainer scripts create (they are
+// in no archive's file list): postfix's postinst writes /etc/aliases when
+// there is none.
+var scripted = map[string]map[string]string{
+	"postfix": {"etc/aliases": "postmaster:    root\n"},
+}
+
 // Prepare writes dir/var/lib/dpkg/status listing packages as installed,
 // and dir/etc/passwd, group, shadow and gshadow with root and the system
-// accounts the mail packages create. Existing files are replaced.
+// accounts the mail packages create, creates the directories the
+// packages ship (shipped) and every Debian system has (baseDirs), and
+// the files their maintainer scripts write (scripted).
+// Existing files are replaced.
 func Prepare(dir string, packages []string) error {
+	if err := makeDirs(dir, packages); err != nil {
+		return err
+	}
 	// dpkg's own entry is how tend learns the native architecture.
 	pkgs := append([]string{"dpkg"}, packages...)
 	slices.Sort(pkgs)
@@ -49,6 +89,9 @@ func Prepare(dir string, packages []string) error {
 	for name, content := range accountFiles() {
 		files["etc/"+name] = content
 	}
+	for _, p := range packages {
+		maps.Copy(files, scripted[p])
+	}
 	for name, content := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -59,6 +102,20 @@ func Prepare(dir string, packages []string) error {
 		}
 	}
 	return os.MkdirAll(filepath.Join(dir, "var/lib/dpkg/updates"), 0o755)
+}
+
+// makeDirs creates baseDirs and the directories packages ship under dir.
+func makeDirs(dir string, packages []string) error {
+	dirs := slices.Clone(baseDirs)
+	for _, p := range packages {
+		dirs = append(dirs, shipped[p]...)
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // accountFiles renders passwd, group, shadow and gshadow.
