@@ -162,6 +162,7 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 	src.Why = red.String(src.Why)
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = runID, cat.Node, c.root
+	rep.AddSources(cat.Sources())
 	src.Digest = cat.Digest
 	rep.Source = src
 	if src.LastKnownGood {

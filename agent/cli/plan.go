@@ -21,6 +21,7 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlags("plan", env, &c, true)
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	out := fs.String("out", "", "save the plan to this file for 'tend apply FILE'")
+	verbose := fs.Bool("v", false, "show, under each resource, where every value not written in its block came from (data layer, variable, local)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -42,7 +43,7 @@ func runPlan(ctx context.Context, env *cmdEnv, args []string) int {
 		b, _ := json.MarshalIndent(p, "", "  ")
 		fmt.Fprintln(env.stdout, string(b))
 	} else {
-		plan.Render(env.stdout, p)
+		plan.RenderWith(env.stdout, p, plan.Options{Verbose: *verbose})
 	}
 	if *out != "" {
 		made, err := madeHere(&c)
@@ -81,6 +82,8 @@ func makePlan(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) 
 	redact(&res, cat)
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed
+	p.AddSources(cat.Sources())
+	p.Commit = sourceID(c.repo)
 	return p, nil
 }
 

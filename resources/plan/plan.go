@@ -14,6 +14,8 @@ type Plan struct {
 	Node          string `json:"node"`
 	// Digest identifies the configuration files the plan was made from.
 	Digest string `json:"config_digest"`
+	// Commit is the git commit of the configuration, when it is a checkout.
+	Commit string `json:"commit,omitempty"`
 	// Computed lists the computed attribute values ("ADDRESS.ATTR") the
 	// configuration used, as read from the host before planning.
 	Computed  map[string]string `json:"computed,omitempty"`
@@ -37,6 +39,8 @@ type Resource struct {
 	Error string `json:"error,omitempty"`
 	// SkippedBy names the failed dependency that kept it from planning.
 	SkippedBy string `json:"skipped_by,omitempty"`
+	// From says where its configuration came from.
+	From *Source `json:"from,omitempty"`
 }
 
 // Summary counts the plan's actions.

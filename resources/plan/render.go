@@ -14,9 +14,19 @@ import (
 // Render writes the plan for people: one block per resource that will do
 // something, Terraform-style markers, attribute changes, content diffs,
 // reasons and refresh events, then the summary line.
-func Render(w io.Writer, p *Plan) {
+func Render(w io.Writer, p *Plan) { RenderWith(w, p, Options{}) }
+
+// Options change what RenderWith shows.
+type Options struct {
+	// Verbose shows, under each resource's "# from" line, where each
+	// value not written in its block came from.
+	Verbose bool
+}
+
+// RenderWith is Render with options.
+func RenderWith(w io.Writer, p *Plan, opts Options) {
 	renderComputed(w, p.Computed)
-	if RenderResources(w, p) == 0 {
+	if renderResources(w, p, opts) == 0 {
 		fmt.Fprintf(w, "No changes. Node %s matches its configuration (%d resources).\n", p.Node, len(p.Resources))
 		return
 	}
@@ -25,7 +35,9 @@ func Render(w io.Writer, p *Plan) {
 
 // RenderResources writes the block of every resource that will do
 // something (or could not be planned) and returns how many it wrote.
-func RenderResources(w io.Writer, p *Plan) int {
+func RenderResources(w io.Writer, p *Plan) int { return renderResources(w, p, Options{}) }
+
+func renderResources(w io.Writer, p *Plan, opts Options) int {
 	shown := 0
 	for _, r := range p.Resources {
 		if r.Action == resources.NoOp && r.Error == "" && r.SkippedBy == "" {
@@ -33,7 +45,7 @@ func RenderResources(w io.Writer, p *Plan) int {
 			continue
 		}
 		shown++
-		renderResource(w, r)
+		renderResource(w, r, opts)
 	}
 	return shown
 }
@@ -58,17 +70,21 @@ var headline = map[resources.Action]string{
 	resources.Refresh: "will be refreshed",
 }
 
-func renderResource(w io.Writer, r Resource) {
+func renderResource(w io.Writer, r Resource, opts Options) {
 	switch {
 	case r.Error != "":
-		fmt.Fprintf(w, "  # %s could not be planned\n  ! %s\n      error: %s\n\n", r.Address, r.Address, indentRest(r.Error, "             "))
+		fmt.Fprintf(w, "  # %s could not be planned\n", r.Address)
+		renderSource(w, r.From, opts.Verbose)
+		fmt.Fprintf(w, "  ! %s\n      error: %s\n\n", r.Address, indentRest(r.Error, "             "))
 		return
 	case r.SkippedBy != "":
 		fmt.Fprintf(w, "  # %s was not planned: %s\n\n", r.Address, r.SkippedBy)
 		return
 	}
 	if r.Action == resources.Unknown {
-		fmt.Fprintf(w, "  # %s: %s\n  %s %s\n\n", r.Address, r.Reason, r.Action.Symbol(), r.Address)
+		fmt.Fprintf(w, "  # %s: %s\n", r.Address, r.Reason)
+		renderSource(w, r.From, opts.Verbose)
+		fmt.Fprintf(w, "  %s %s\n\n", r.Action.Symbol(), r.Address)
 		return
 	}
 	why := r.Reason
@@ -79,7 +95,9 @@ func renderResource(w io.Writer, r Resource) {
 	if why != "" {
 		fmt.Fprintf(w, " (%s)", why)
 	}
-	fmt.Fprintf(w, "\n  %s %s\n", r.Action.Symbol(), r.Address)
+	fmt.Fprintln(w)
+	renderSource(w, r.From, opts.Verbose)
+	fmt.Fprintf(w, "  %s %s\n", r.Action.Symbol(), r.Address)
 	renderAttrs(w, r.Attrs)
 	if r.Content != nil {
 		fmt.Fprint(w, confdiff.Text(r.Content.Format, r.Content.Settings, "      "))

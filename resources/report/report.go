@@ -5,6 +5,7 @@ import (
 
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
+	"github.com/tendhq/tend/resources/plan"
 )
 
 // FormatVersion is written into every report.
@@ -83,6 +84,17 @@ type Entry struct {
 	Error       string        `json:"error,omitempty"`
 	SkippedBy   string        `json:"skipped_by,omitempty"`
 	Output      string        `json:"output,omitempty"`
+	// From says where the resource's configuration came from.
+	From *plan.Source `json:"from,omitempty"`
+}
+
+// AddSources records where each resource came from, by address.
+func (r *Report) AddSources(src map[string]plan.Source) {
+	for i := range r.Resources {
+		if s, ok := src[r.Resources[i].Address]; ok {
+			r.Resources[i].From = &s
+		}
+	}
 }
 
 // Summary counts resources by result.
