@@ -2,7 +2,7 @@
 // /usr/bin/tend, the systemd units of package units in
 // /lib/systemd/system, a commented default /etc/tend/agent.hcl
 // (a conffile), the state directory /var/lib/tend (0700), the tend(8)
-// manual page made from the binary's own help, the copyright and
+// manual page made from tend's own command tree (agent/cli), the copyright and
 // changelog files, and maintainer scripts that enable (never start) the
 // timer on first install and stop, disable and purge cleanly. dpkg-deb
 // does the archiving; no debhelper is needed.
