@@ -47,8 +47,10 @@ func runDisable(env *cmdEnv, stateDir, reason string, dur time.Duration, args []
 func newEnableCmd(env *cmdEnv) *cobra.Command {
 	var stateDir string
 	cmd := &cobra.Command{
-		Use:   "enable [flags]",
-		Short: "let scheduled runs converge the host again",
+		Use:     "enable [flags]",
+		Short:   "let scheduled runs converge the host again",
+		Long:    "Lifts a disable (tend disable): the next scheduled run converges the host again.",
+		Example: "  tend enable --state-dir /var/lib/tend",
 		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
 			return runEnable(env, stateDir, args)
 		}),

@@ -81,7 +81,7 @@ const providersUsage = "Usage: tend providers lock [--repo DIR] [--plugin-dir DI
 // itself.
 func newProvidersCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "providers COMMAND",
+		Use:   "providers",
 		Short: "pin the external provider binaries the repository trusts",
 		Long:  strings.TrimPrefix(providersUsage, "Usage: tend providers lock [--repo DIR] [--plugin-dir DIR]\n\n"),
 		Run: runs(env, func(_ context.Context, cmd *cobra.Command, args []string) int {
