@@ -18,7 +18,7 @@ APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmd
 all: build
 
 build: deps
-	$(GO) build -o build/tend ./agent/cmd/tend
+	$(GO) build -ldflags="$(VERSION_LDFLAGS)" -o build/tend ./agent/cmd/tend
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

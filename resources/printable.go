@@ -70,6 +70,7 @@ func appendPrintable(b *strings.Builder, s string) {
 type TerminalWriter struct {
 	w       io.Writer
 	pending []byte
+	colour  bool
 }
 
 // NewTerminalWriter returns a TerminalWriter writing to w.
@@ -116,4 +117,51 @@ func incompleteTail(b []byte) int {
 		}
 	}
 	return len(b)
+}
+
+// Style is what a span of output means to whoever reads a plan, which a
+// TerminalWriter with colour on shows in colour, as Terraform does.
+type Style int
+
+const (
+	Plain   Style = iota
+	Added         // green: created, added lines and settings
+	Removed       // red: deleted, removed lines and settings
+	Changed       // yellow: updated in place
+	Notice        // cyan: refreshes, diff hunk headers
+	Problem       // bold red: what could not be planned or failed
+)
+
+// sgr are the styles' Select Graphic Rendition sequences: the only
+// control sequences a TerminalWriter ever writes, none from the text.
+var sgr = [...]string{Plain: "", Added: "\x1b[32m", Removed: "\x1b[31m", Changed: "\x1b[33m",
+	Notice: "\x1b[36m", Problem: "\x1b[1;31m"}
+
+const sgrReset = "\x1b[0m"
+
+// SetColour turns Paint's colours on or off (off by default): on for a
+// terminal whose reader wants colour, never for a pipe or a file.
+func (t *TerminalWriter) SetColour(on bool) { t.colour = on }
+
+// Paint writes text, escaped as Write does, in the colour of s when
+// colour is on.
+func (t *TerminalWriter) Paint(s Style, text string) error {
+	if !t.colour || s <= Plain || int(s) >= len(sgr) {
+		_, err := io.WriteString(t, text)
+		return err
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(t.w, sgr[s]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(t, text); err != nil {
+		return err
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(t.w, sgrReset)
+	return err
 }

@@ -70,3 +70,18 @@ func TestTerminalWriterKeepsJSON(t *testing.T) {
 		t.Fatalf("decoded %q, %v; want %q", back["diff"], err, text)
 	}
 }
+
+func TestPaint(t *testing.T) {
+	var b strings.Builder
+	w := NewTerminalWriter(&b)
+	if err := w.Paint(Added, "+ \x1b[2J"); err != nil || b.String() != `+ \x1b[2J` {
+		t.Fatalf("colour off: %q, %v", b.String(), err)
+	}
+	b.Reset()
+	w.SetColour(true)
+	_ = w.Paint(Removed, "- \x1b]0;title\x07")
+	_ = w.Paint(Plain, "x")
+	if want := "\x1b[31m- \\x1b]0;title\\x07\x1b[0mx"; b.String() != want {
+		t.Fatalf("colour on: %q, want %q", b.String(), want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/agent/source"
 	"github.com/tendhq/tend/agent/supervise"
@@ -16,20 +17,48 @@ import (
 	"github.com/tendhq/tend/resources/report"
 )
 
+const agentLong = `Fetches the node repository from --source, verifies the tip's signature against --signers,
+refuses a rollback, checks it out, validates it and applies it; when any of that fails, applies
+the last known good commit instead and says so. Flags not given are taken from the settings file
+(--config). With --preview REF, plans REF's signed tip for this host and applies nothing.
+Exit code: as tend apply, plus 8 when the last known good commit was applied instead of the tip
+(8 to 14); 3: the agent is disabled (tend disable); 5: another run holds the lock.`
+
+func newAgentCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	a := &agentOpts{}
+	cmd := &cobra.Command{
+		Use:   "agent [flags]",
+		Short: "fetch the signed node repository and converge the host (one run)",
+		Long:  agentLong,
+		Example: "  tend agent --source ssh://git@config.example.org/nodes.git --signers /etc/tend/signers\n" +
+			"  tend agent --preview preview/new-relay\n" +
+			"  tend agent --daemon --interval 30m",
+		Run: runs(env, func(ctx context.Context, cmd *cobra.Command, args []string) int {
+			if code, ok := a.checkAgent(env, cmd, args); !ok {
+				return code
+			}
+			return runAgent(ctx, env, a)
+		}),
+	}
+	a.addFlags(cmd.Flags(), env, host)
+	cmd.AddCommand(newAgentInstallCmd(env, host))
+	return cmd
+}
+
 // runAgent is one agent run: take the run lock, fetch the source, verify
 // the tip's signature, refuse a rollback, check it out, validate it and
 // apply it; when any of that fails, apply the last known good commit
 // instead and say so.
-func runAgent(ctx context.Context, env *cmdEnv, args []string) int {
-	if len(args) > 0 && args[0] == "install" {
-		return runAgentInstall(ctx, env, args[1:])
-	}
-	a, code, ok := parseAgent(env, args)
-	if !ok {
-		return code
-	}
+func runAgent(ctx context.Context, env *cmdEnv, a *agentOpts) int {
+	env.colour(a.noColor)
 	if a.preview != "" {
+		if !mayPlan(env, "agent --preview", a.root, a.stateDir) {
+			return exitUsage
+		}
 		return a.runPreview(ctx, env)
+	}
+	if !mayChangeHost(env, "agent", a.root) {
+		return exitUsage
 	}
 	if a.ops.daemon.on {
 		return runDaemon(ctx, env, a.ops.daemon, func(ctx context.Context) int {

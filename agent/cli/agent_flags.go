@@ -2,13 +2,14 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"path"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/preview"
 	"github.com/tendhq/tend/agent/settings"
 	"github.com/tendhq/tend/agent/source"
@@ -27,13 +28,12 @@ type agentOpts struct {
 	previewRefs   patternsFlag
 	previewFor    time.Duration
 	ops           opsFlags
+	noColor       bool
 }
 
-// parseAgent reads the flags, then takes every one not given from the
-// settings file. ok is false when the command should exit with code.
-func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
-	a = &agentOpts{}
-	fs := newFlags("agent", env, &a.common, true)
+// addFlags declares tend agent's flags.
+func (a *agentOpts) addFlags(fs *pflag.FlagSet, env *cmdEnv, host hostDefault) {
+	a.common.addFlags(fs, env, host, changesHost)
 	fs.StringVar(&a.config, "config", settings.DefaultPath, "the agent's settings file (HCL); flags override it; \"\" for none")
 	fs.StringVar(&a.source, "source", "", "the node repository: a path, file://, ssh://, user@host:path or https:// URL")
 	fs.StringVar(&a.ref, "ref", source.DefaultRef, "the branch or tag to apply")
@@ -44,34 +44,39 @@ func parseAgent(env *cmdEnv, args []string) (a *agentOpts, code int, ok bool) {
 	fs.Var(&a.previewRefs, "preview-refs", "after each run, preview the source's branches matching these patterns (path.Match, comma-separated, e.g. \"preview/*\")")
 	fs.DurationVar(&a.previewFor, "preview-for", preview.DefaultFor, "preview a branch matching --preview-refs until its tip is this old (committer date)")
 	a.ops.add(fs)
-	fs.Lookup("repo").Usage = "not for the agent: the repository comes from --source"
-	if code, ok := parse(fs, args); !ok {
-		return nil, code, false
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	a.ops.intervalGiven = set["interval"]
-	if set["repo"] || fs.NArg() > 0 {
+	addNoColor(fs, &a.noColor)
+	// Not for the agent, whose repository comes from --source: hidden,
+	// and refused with that said.
+	_ = fs.MarkHidden("repo")
+}
+
+// checkAgent takes every flag not given from the settings file and
+// checks the whole; ok is false when the command should exit with code.
+func (a *agentOpts) checkAgent(env *cmdEnv, cmd *cobra.Command, args []string) (code int, ok bool) {
+	set := cmd.Flags().Changed
+	a.ops.intervalGiven = set("interval")
+	if set("repo") || len(args) > 0 {
 		fmt.Fprintln(env.stderr, "tend agent: the repository comes from --source (a git repository), not from --repo or arguments")
-		return nil, exitUsage, false
+		suggestSubcommand(env, cmd, args)
+		return exitUsage, false
 	}
 	if !a.applySettings(env, set) {
-		return nil, exitUsage, false
+		return exitUsage, false
 	}
 	if err := a.checkPreview(); err != nil {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
-		return nil, exitUsage, false
+		return exitUsage, false
 	}
 	if err := a.check(); err != nil {
 		fmt.Fprintf(env.stderr, "tend agent: %v\n", err)
-		return nil, exitUsage, false
+		return exitUsage, false
 	}
-	return a, 0, true
+	return 0, true
 }
 
 // applySettings fills the flags that were not given from the settings
 // file; a missing file is an error only when --config named it.
-func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
+func (a *agentOpts) applySettings(env *cmdEnv, set func(string) bool) bool {
 	if a.config == "" {
 		return true
 	}
@@ -82,12 +87,12 @@ func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
 	if diags.HasErrors() {
 		return false
 	}
-	if !exists && set["config"] {
+	if !exists && set("config") {
 		fmt.Fprintf(env.stderr, "tend agent: settings file %s does not exist\n", a.config)
 		return false
 	}
 	str := func(flag string, dst *string, v string) {
-		if !set[flag] && v != "" {
+		if !set(flag) && v != "" {
 			*dst = v
 		}
 	}
@@ -96,22 +101,22 @@ func (a *agentOpts) applySettings(env *cmdEnv, set map[string]bool) bool {
 	str("signers", &a.signers, s.Signers)
 	str("node", &a.node, s.Node)
 	str("state-dir", &a.stateDir, s.StateDir)
-	if !set["parallel"] && s.Parallel > 0 {
+	if !set("parallel") && s.Parallel > 0 {
 		a.parallel = s.Parallel
 	}
-	if !set["allow-rollback"] && s.AllowRollback {
+	if !set("allow-rollback") && s.AllowRollback {
 		a.allowRollback = true
 	}
-	if !set["wait-for-lock"] && s.WaitForLock > 0 {
+	if !set("wait-for-lock") && s.WaitForLock > 0 {
 		a.waitForLock = s.WaitForLock
 	}
-	if !set["max-file-size"] && s.MaxFileSize > 0 {
+	if !set("max-file-size") && s.MaxFileSize > 0 {
 		a.maxFileSize = fileSize(s.MaxFileSize)
 	}
-	if !set["preview-refs"] && len(s.PreviewRefs) > 0 {
+	if !set("preview-refs") && len(s.PreviewRefs) > 0 {
 		a.previewRefs = s.PreviewRefs
 	}
-	if !set["preview-for"] && s.PreviewFor > 0 {
+	if !set("preview-for") && s.PreviewFor > 0 {
 		a.previewFor = s.PreviewFor
 	}
 	return true
@@ -152,6 +157,8 @@ func (a *agentOpts) check() error {
 type patternsFlag []string
 
 func (p *patternsFlag) String() string { return strings.Join(*p, ",") }
+
+func (p *patternsFlag) Type() string { return "patterns" }
 
 func (p *patternsFlag) Set(v string) error {
 	var ps []string

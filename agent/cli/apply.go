@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/agent/version"
@@ -22,58 +23,86 @@ import (
 	"github.com/tendhq/tend/resources/report"
 )
 
+// applyOpts are tend apply's flags.
+type applyOpts struct {
+	common
+	wait    time.Duration
+	noColor bool
+}
+
+func newApplyCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	var o applyOpts
+	cmd := &cobra.Command{
+		Use:   "apply [flags] [SAVED_PLAN]",
+		Short: "converge the host (or apply a saved plan)",
+		Long: "Converges the host to the node's configuration, or applies SAVED_PLAN (made by 'tend plan --out')\n" +
+			"after checking that neither the configuration nor the host moved since. Runs as root, or with\n" +
+			"--root DIR on a tree the user can write.\n" +
+			"Exit code 0: nothing to do; 2: changes; 4: failures; 6: both; 1: invalid configuration or usage;\n" +
+			"5: another run holds the lock.",
+		Example: "  tend apply --repo /srv/nodes\n" +
+			"  tend plan --out web1.plan && tend apply web1.plan\n" +
+			"  tend apply --root /srv/scratch --state-dir /srv/scratch-state --node web1",
+		Run: runs(env, func(ctx context.Context, cmd *cobra.Command, args []string) int {
+			return runApply(ctx, env, cmd.Flags(), &o, args)
+		}),
+	}
+	o.addFlags(cmd.Flags(), env, host, changesHost)
+	cmd.Flags().DurationVar(&o.wait, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once with code 5)")
+	addNoColor(cmd.Flags(), &o.noColor)
+	return cmd
+}
+
 // runApply converges the host, or applies a saved plan after checking
 // that neither the configuration nor the host moved since it was made.
-func runApply(ctx context.Context, env *cmdEnv, args []string) int {
-	var c common
-	fs := newFlags("apply", env, &c, true)
-	wait := fs.Duration("wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once with code 5)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
+func runApply(ctx context.Context, env *cmdEnv, fs *pflag.FlagSet, o *applyOpts, args []string) int {
+	c := &o.common
 	var saved *plan.Saved
-	if fs.NArg() > 1 {
+	if len(args) > 1 {
 		fmt.Fprintln(env.stderr, "tend apply: at most one saved plan")
 		return exitUsage
 	}
-	if fs.NArg() == 1 {
+	if len(args) == 1 {
 		var err error
-		if saved, err = plan.ReadFile(fs.Arg(0)); err != nil {
+		if saved, err = plan.ReadFile(args[0]); err != nil {
 			fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 			return exitUsage
 		}
-		if !adoptSaved(env, fs, &c, saved) {
+		if !adoptSaved(env, fs, c, saved) {
 			return exitUsage
 		}
 	}
-	lock, code, ok := lockRun(ctx, env, "apply", c.stateDir, *wait)
+	if !mayChangeHost(env, "apply", c.root) {
+		return exitUsage
+	}
+	env.colour(o.noColor)
+	lock, code, ok := lockRun(ctx, env, "apply", c.stateDir, o.wait)
 	if !ok {
 		return code
 	}
 	defer lock.Release()
 	env.announce(supervise.Run{Command: "apply", Repo: c.repo, Node: c.node, Root: c.root, StateDir: c.stateDir, Started: time.Now()})
 	warnDisabled(env, "apply", c.stateDir)
-	cat, ok := loadObserved(ctx, env, &c)
+	cat, ok := loadObserved(ctx, env, c)
 	if !ok {
 		return finished(env, lock, exitUsage)
 	}
-	if saved != nil && !checkSaved(ctx, env, cat, &c, saved) {
+	if saved != nil && !checkSaved(ctx, env, cat, c, saved) {
 		return finished(env, lock, exitUsage)
 	}
-	return apply(ctx, env, lock, cat, &c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
+	return apply(ctx, env, lock, cat, c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
 }
 
 // adoptSaved takes the repository, node, root and state directory from a
 // saved plan unless the flags name them, and refuses the plan when the
 // flags name others, or when it was made on another host or by another
 // tend. ok is false when nothing may be applied.
-func adoptSaved(env *cmdEnv, fs *flag.FlagSet, c *common, s *plan.Saved) bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["repo"] {
+func adoptSaved(env *cmdEnv, fs *pflag.FlagSet, c *common, s *plan.Saved) bool {
+	set := fs.Changed
+	if !set("repo") {
 		c.repo = s.Repo
 	}
-	if set["node"] && c.node != s.Node {
+	if set("node") && c.node != s.Node {
 		return refuseSaved(env, fmt.Sprintf("it is a plan for node %s, not %s", s.Node, c.node))
 	}
 	c.node = s.Node
@@ -82,7 +111,7 @@ func adoptSaved(env *cmdEnv, fs *flag.FlagSet, c *common, s *plan.Saved) bool {
 		dst      *string
 		fromPlan string
 	}{{"root", &c.root, s.Root}, {"state-dir", &c.stateDir, s.StateDir}} {
-		if !set[f.flag] {
+		if !set(f.flag) {
 			*f.dst = f.fromPlan
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/agent/catalogdiff"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/modules"
@@ -16,33 +16,42 @@ import (
 
 const diffCatalogUsage = "Usage: tend diff-catalog [--repo DIR] OLD_REF NEW_REF [--node NAME] [--json]"
 
+func newDiffCatalogCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	var c common
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "diff-catalog [flags] OLD_REF NEW_REF",
+		Short: "compare every node's desired state at two commits (for review)",
+		Long: "Compares every node's desired state (or the one --node names) at two commits of the repository.\n" +
+			"Exit code 0: no node differs; 2: some do; 1: a node fails to evaluate at NEW_REF, or usage.",
+		Example: "  tend diff-catalog --repo /srv/nodes origin/main HEAD\n  tend diff-catalog main feature --node web1 --json",
+		Run: runs(env, func(ctx context.Context, cmd *cobra.Command, args []string) int {
+			node := ""
+			if cmd.Flags().Changed("node") {
+				node = c.node
+			}
+			return runDiffCatalog(ctx, env, &c, node, asJSON, args)
+		}),
+	}
+	c.addFlags(cmd.Flags(), env, host, readsRepo)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the comparison as JSON")
+	return cmd
+}
+
 // runDiffCatalog compares every node's desired state at two commits of
 // the repository: exit 0 when no node differs, 2 when some do, 1 when a
 // node fails to evaluate at NEW_REF or the comparison cannot be made.
-func runDiffCatalog(ctx context.Context, env *cmdEnv, args []string) int {
-	var c common
-	fs := newFlags("diff-catalog", env, &c, false)
-	asJSON := fs.Bool("json", false, "print the comparison as JSON")
-	refs, code, ok := parseInterleaved(fs, args)
-	if !ok {
-		return code
-	}
+func runDiffCatalog(ctx context.Context, env *cmdEnv, c *common, node string, asJSON bool, refs []string) int {
 	if len(refs) != 2 {
 		fmt.Fprintln(env.stderr, diffCatalogUsage)
 		return exitUsage
 	}
-	node := ""
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "node" {
-			node = c.node
-		}
-	})
 	repoDir, err := filepath.Abs(c.repo)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend: %v\n", err)
 		return exitUsage
 	}
-	reg, ok := openProviders(env, &c)
+	reg, ok := openProviders(env, c)
 	if !ok {
 		return exitUsage
 	}
@@ -57,7 +66,7 @@ func runDiffCatalog(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 		return exitUsage
 	}
-	if *asJSON {
+	if asJSON {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		fmt.Fprintf(env.stdout, "%s\n", b)
 	} else {
@@ -70,20 +79,4 @@ func runDiffCatalog(ctx context.Context, env *cmdEnv, args []string) int {
 		return 2
 	}
 	return 0
-}
-
-// parseInterleaved parses flags given before, between and after the
-// positional arguments, which it returns.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, int, bool) {
-	var pos []string
-	for {
-		if code, ok := parse(fs, args); !ok {
-			return nil, code, false
-		}
-		if fs.NArg() == 0 {
-			return pos, 0, true
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

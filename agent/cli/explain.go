@@ -8,30 +8,43 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
+func newExplainCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:   "explain [flags] ADDRESS",
+		Short: "show where a resource and each of its values came from",
+		Long: "Shows where the resource at ADDRESS (as tend plan prints it) and each of its values came from:\n" +
+			"its declaration, the module calls, the data layers and what they override.",
+		Example: "  tend explain --node web1 file.motd\n" +
+			"  tend explain --repo testfixtures/example --node emailout module.postfix.file.main_cf",
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return runExplain(env, &c, args)
+		}),
+	}
+	c.addFlags(cmd.Flags(), env, host, readsRepo)
+	return cmd
+}
+
 // runExplain shows where a resource and each of its attribute values came
 // from: module calls, files and lines, data layers and what they override.
-func runExplain(_ context.Context, env *cmdEnv, args []string) int {
-	var c common
-	fs := newFlags("explain", env, &c, false)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
+func runExplain(env *cmdEnv, c *common, args []string) int {
+	if len(args) != 1 {
 		fmt.Fprintln(env.stderr, "Usage: tend explain [flags] ADDRESS   (as printed by tend plan)")
 		return exitUsage
 	}
-	addr, err := resources.ParseAddress(fs.Arg(0))
+	addr, err := resources.ParseAddress(args[0])
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend explain: %v\n", err)
 		return exitUsage
 	}
-	cat, ok := loadCatalog(env, &c)
+	cat, ok := loadCatalog(env, c)
 	if !ok {
 		return exitUsage
 	}

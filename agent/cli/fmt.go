@@ -13,23 +13,37 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/config/repofile"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
+func newFmtCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	var c common
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "fmt [flags] [FILE|DIR]...",
+		Short: "rewrite the repository's HCL files in canonical style",
+		Long: "Rewrites the repository's .hcl files (or the files, and the .hcl files under the directories,\n" +
+			"named) in canonical style. Exit code 1 when a file has syntax errors, or with --check when a file\n" +
+			"needs formatting.",
+		Example: "  tend fmt --repo /srv/nodes\n  tend fmt --check nodes/web1.hcl roles",
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return runFmt(env, &c, check, args)
+		}),
+	}
+	c.addFlags(cmd.Flags(), env, host, 0)
+	cmd.Flags().BoolVar(&check, "check", false, "list files that need formatting; change nothing")
+	return cmd
+}
+
 // runFmt rewrites the repository's .hcl files (or the files and
 // directories named as arguments) in canonical style. With -check it
 // changes nothing and exits 1 when a file needs formatting. A file with
 // syntax errors is reported and left alone.
-func runFmt(_ context.Context, env *cmdEnv, args []string) int {
-	var c common
-	flags := newFlags("fmt", env, &c, false)
-	check := flags.Bool("check", false, "list files that need formatting; change nothing")
-	if code, ok := parse(flags, args); !ok {
-		return code
-	}
-	names, err := fmtTargets(c.repo, flags.Args())
+func runFmt(env *cmdEnv, c *common, check bool, args []string) int {
+	names, err := fmtTargets(c.repo, args)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
 		return exitUsage
@@ -60,7 +74,7 @@ func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 		}
 		unformatted++
 		fmt.Fprintln(env.stdout, rel)
-		if !*check {
+		if !check {
 			if err := rewrite(name, out); err != nil {
 				fmt.Fprintf(env.stderr, "tend fmt: %v\n", err)
 				return exitUsage
@@ -72,7 +86,7 @@ func runFmt(_ context.Context, env *cmdEnv, args []string) int {
 		src[n] = f.Bytes
 	}
 	config.WriteDiagnostics(env.stderr, diags, src)
-	if diags.HasErrors() || (*check && unformatted > 0) {
+	if diags.HasErrors() || (check && unformatted > 0) {
 		return exitUsage
 	}
 	return 0

@@ -4,18 +4,29 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/resources"
 )
 
+func newGraphCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:     "graph [flags]",
+		Short:   "print a node's resource graph in DOT",
+		Example: "  tend graph --node web1 | dot -Tsvg > web1.svg",
+		Args:    cobra.NoArgs,
+		Run: runs(env, func(context.Context, *cobra.Command, []string) int {
+			return runGraph(env, &c)
+		}),
+	}
+	c.addFlags(cmd.Flags(), env, host, readsRepo)
+	return cmd
+}
+
 // runGraph prints the node's resource graph in DOT: edges point from a
 // resource to what needs it first, labelled with why.
-func runGraph(_ context.Context, env *cmdEnv, args []string) int {
-	var c common
-	fs := newFlags("graph", env, &c, false)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	cat, ok := loadCatalog(env, &c)
+func runGraph(env *cmdEnv, c *common) int {
+	cat, ok := loadCatalog(env, c)
 	if !ok {
 		return exitUsage
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/logging"
 	"github.com/tendhq/tend/agent/metrics"
@@ -51,7 +51,7 @@ func (o *opsFlags) metrics() metricsOut {
 	return m
 }
 
-func (o *opsFlags) add(fs *flag.FlagSet) {
+func (o *opsFlags) add(fs *pflag.FlagSet) {
 	o.daemon.add(fs)
 	fs.StringVar(&o.metricsFile, "metrics-file", metrics.DefaultPath, "node_exporter textfile to write after each run, when its directory exists (\"\" for none)")
 }

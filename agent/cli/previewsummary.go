@@ -2,30 +2,35 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/agent/preview"
 	"github.com/tendhq/tend/resources/report"
 )
 
+func newPreviewSummaryCmd(env *cmdEnv) *cobra.Command {
+	return &cobra.Command{
+		Use:   "preview-summary DIR",
+		Short: "summarize the preview reports (agent --preview) collected from hosts",
+		Long: "Reads every preview report (*.json) under DIR, e.g. DIR/HOST/previews/REF.json\n" +
+			"collected from each host's state directory, and prints one row per host and ref.\n" +
+			"Exit code 0: no preview failed; 4: some preview was refused or could not plan; 1: nothing to read.",
+		Example: "  tend preview-summary /srv/collected-previews",
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return runPreviewSummary(env, args)
+		}),
+	}
+}
+
 // runPreviewSummary prints a table of the preview reports collected from
 // hosts under a directory; it exits 4 when any preview failed.
-func runPreviewSummary(_ context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend preview-summary", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: tend preview-summary DIR\n\nReads every preview report (*.json) under DIR, e.g. DIR/HOST/previews/REF.json\ncollected from each host's state directory, and prints one row per host and ref.\nExit code 0: no preview failed; 4: some preview was refused or could not plan; 1: nothing to read.\n")
-		fs.PrintDefaults()
-	}
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
+func runPreviewSummary(env *cmdEnv, args []string) int {
+	if len(args) != 1 {
 		fmt.Fprintln(env.stderr, "tend preview-summary: give one directory of collected preview reports")
 		return exitUsage
 	}
-	dir := fs.Arg(0)
+	dir := args[0]
 	f, err := preview.Collect(dir)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend preview-summary: %v\n", err)

@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/providers"
 	"github.com/tendhq/tend/providers/plugin"
 	"github.com/tendhq/tend/resources"
@@ -28,17 +29,24 @@ const (
 	subprocess = "subprocess"
 )
 
-func (p *providerFlags) add(fs *flag.FlagSet) {
-	mode := os.Getenv("TEND_PROVIDERS")
-	if mode == "" {
-		mode = inProcess
+func (p *providerFlags) defaults(host hostDefault) {
+	p.pluginDir, p.mode, p.timeout = plugin.DefaultPluginDir, host.providers, 5*time.Minute
+}
+
+func (p *providerFlags) add(fs *pflag.FlagSet, which repoFlags) {
+	if which&withPluginDir != 0 {
+		fs.StringVar(&p.pluginDir, "plugin-dir", p.pluginDir,
+			"directory of external provider executables (tend-provider-NAME); each must be pinned in the repository's "+plugin.LockFile)
 	}
-	fs.StringVar(&p.pluginDir, "plugin-dir", plugin.DefaultPluginDir,
-		"directory of external provider executables (tend-provider-NAME); each must be pinned in the repository's "+plugin.LockFile)
-	fs.StringVar(&p.mode, "providers", mode,
-		`run the built-in providers "in-process" or each as a "subprocess"; TEND_PROVIDERS sets the default`)
-	fs.DurationVar(&p.timeout, "provider-timeout", 5*time.Minute,
-		"how long a provider process may take to apply or refresh one resource (any other call: at most 1m) before it is killed")
+	if which&withProviderMode != 0 {
+		fs.StringVar(&p.mode, "providers", p.mode,
+			`run the built-in providers "in-process" or each as a "subprocess"; TEND_PROVIDERS sets the default`)
+		annotateHostDefault(fs, "providers", "in-process, or $TEND_PROVIDERS")
+	}
+	if which&withTimeout != 0 {
+		fs.DurationVar(&p.timeout, "provider-timeout", p.timeout,
+			"how long a provider process may take to apply or refresh one resource (any other call: at most 1m) before it is killed")
+	}
 }
 
 func (p *providerFlags) deadlines() plugin.Deadlines {
@@ -64,23 +72,49 @@ func openProviders(env *cmdEnv, c *common) (*resources.Registry, bool) {
 	return set.Registry, true
 }
 
-// runProviders is `tend providers lock`, and the hidden `tend providers
-// serve NAME` with which tend serves a built-in provider to itself.
-func runProviders(ctx context.Context, env *cmdEnv, args []string) int {
-	if len(args) > 0 && args[0] == "serve" {
-		return serveBuiltin(env, args[1:])
-	}
-	if len(args) == 0 || args[0] != "lock" {
-		fmt.Fprintln(env.stderr, "Usage: tend providers lock [--repo DIR] [--plugin-dir DIR]\n\n"+
-			"Pins every provider executable in the plugin directory in the repository's "+plugin.LockFile+",\n"+
-			"after checking that each answers as a tend provider. tend refuses to run any other.")
-		return exitUsage
+const providersUsage = "Usage: tend providers lock [--repo DIR] [--plugin-dir DIR]\n\n" +
+	"Pins every provider executable in the plugin directory in the repository's " + plugin.LockFile + ",\n" +
+	"after checking that each answers as a tend provider. tend refuses to run any other."
+
+// newProvidersCmd is `tend providers lock`, and the hidden `tend
+// providers serve NAME` with which tend serves a built-in provider to
+// itself.
+func newProvidersCmd(env *cmdEnv, host hostDefault) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "providers",
+		Short: "pin the external provider binaries the repository trusts",
+		Long:  strings.TrimPrefix(providersUsage, "Usage: tend providers lock [--repo DIR] [--plugin-dir DIR]\n\n"),
+		Run: runs(env, func(_ context.Context, cmd *cobra.Command, args []string) int {
+			fmt.Fprintln(env.stderr, providersUsage)
+			suggestSubcommand(env, cmd, args)
+			return exitUsage
+		}),
 	}
 	var c common
-	fs := newFlags("providers lock", env, &c, false)
-	if code, ok := parse(fs, args[1:]); !ok {
-		return code
+	lock := &cobra.Command{
+		Use:     "lock [flags]",
+		Short:   "pin every provider executable of the plugin directory in " + plugin.LockFile,
+		Example: "  tend providers lock --repo /srv/nodes --plugin-dir /usr/lib/tend/providers",
+		Args:    cobra.NoArgs,
+		Run: runs(env, func(ctx context.Context, _ *cobra.Command, _ []string) int {
+			return runProvidersLock(ctx, env, &c)
+		}),
 	}
+	c.addFlags(lock.Flags(), env, host, withPluginDir|withTimeout)
+	serve := &cobra.Command{
+		Use:                "serve NAME",
+		Hidden:             true,
+		DisableFlagParsing: true,
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return serveBuiltin(env, args)
+		}),
+	}
+	cmd.AddCommand(lock, serve)
+	return cmd
+}
+
+// runProvidersLock pins the plugin directory's providers.
+func runProvidersLock(ctx context.Context, env *cmdEnv, c *common) int {
 	if _, err := os.Stat(filepath.Join(c.repo, "nodes")); err != nil {
 		fmt.Fprintf(env.stderr, "tend providers lock: %s is not a node repository (no nodes/ directory)\n", c.repo)
 		return exitUsage

@@ -2,36 +2,52 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/units"
 )
 
-// runAgentInstall writes and activates the systemd units that schedule
-// the agent (tend agent install).
-func runAgentInstall(ctx context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend agent install", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+func newAgentInstallCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 	o := units.Default()
-	o.Binary = selfPath()
+	o.Binary = host.binary
+	var root string
+	cmd := &cobra.Command{
+		Use:   "install [flags]",
+		Short: "write and enable the systemd units that schedule the agent",
+		Long: "Writes tend.service and tend.timer (or, with --daemon, a Type=notify service) to\n" +
+			"/etc/systemd/system and enables them; with --root, into that tree, enabled offline.",
+		Example: "  tend agent install --interval 30m --splay 5m\n  tend agent install --daemon",
+		Run: runs(env, func(ctx context.Context, _ *cobra.Command, args []string) int {
+			return runAgentInstall(ctx, env, o, root, args)
+		}),
+	}
+	fs := cmd.Flags()
 	fs.DurationVar(&o.Interval, "interval", o.Interval, "time between the starts of two runs (at least 1m)")
 	fs.DurationVar(&o.Splay, "splay", o.Splay, "random delay of up to this much added to each run, so hosts do not pull at once")
 	fs.StringVar(&o.Config, "config", units.DefaultConfig, "the agent configuration the runs use")
 	fs.StringVar(&o.Binary, "binary", o.Binary, "the tend binary the units run")
+	annotateHostDefault(fs, "binary", "this tend's own path")
 	fs.BoolVar(&o.Daemon, "daemon", false, "run tend agent --daemon as a Type=notify service instead of a timer")
-	root := fs.String("root", "/", "install into this tree, enabling offline (it starts the agent when it boots)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "tend agent install: unexpected argument %q\n", fs.Arg(0))
+	fs.StringVar(&root, "root", "/", "install into this tree, enabling offline (it starts the agent when it boots)")
+	return cmd
+}
+
+// runAgentInstall writes and activates the systemd units that schedule
+// the agent (tend agent install).
+func runAgentInstall(ctx context.Context, env *cmdEnv, o units.Options, root string, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintf(env.stderr, "tend agent install: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
-	did, err := units.Install(ctx, o, *root)
+	if !mayChangeHost(env, "agent install", root) {
+		return exitUsage
+	}
+	did, err := units.Install(ctx, o, root)
 	for _, d := range did {
 		fmt.Fprintln(env.stdout, d)
 	}
@@ -60,7 +76,7 @@ type daemonFlags struct {
 	interval, splay time.Duration
 }
 
-func (d *daemonFlags) add(fs *flag.FlagSet) {
+func (d *daemonFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&d.on, "daemon", false, "run every --interval (plus splay) until stopped, as a systemd Type=notify service")
 	fs.DurationVar(&d.interval, "interval", units.DefaultInterval, "time between the starts of two runs: with --daemon, the loop's; without, the timer's (tend.service passes it), for the metrics")
 	fs.DurationVar(&d.splay, "splay", units.DefaultSplay, "with --daemon: random delay of up to this much added to each wait")

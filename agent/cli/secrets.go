@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,42 +11,49 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // defaultIdentity is where a host keeps its age identity.
 const defaultIdentity = "/etc/tend/age-identity.txt"
 
-// listFlag collects a repeatable flag.
-type listFlag []string
+// encryptOpts are tend encrypt's flags.
+type encryptOpts struct {
+	recipients, files []string
+	name              string
+}
 
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+func newEncryptCmd(env *cmdEnv) *cobra.Command {
+	var o encryptOpts
+	cmd := &cobra.Command{
+		Use:   "encrypt -r RECIPIENT... [-R FILE]... [--name KEY] [FILE]",
+		Short: "encrypt a value or file for data files, to hosts' age recipients",
+		Long: "Encrypts FILE (or stdin) for a data file: decrypt(...) gives it back on the hosts holding a\n" +
+			"matching identity (tend identity), and nowhere else.",
+		Example: "  tend encrypt -r age1... --name tls_key key.pem\n" +
+			"  printf %s \"$password\" | tend encrypt -R recipients/mail-hosts.txt --name relay_password",
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return runEncrypt(env, &o, args)
+		}),
+	}
+	cmd.Flags().StringArrayVarP(&o.recipients, "recipient", "r", nil, "a recipient (age1...), such as a host's from 'tend identity'; repeatable")
+	cmd.Flags().StringArrayVarP(&o.files, "recipients-file", "R", nil, "a file of recipients, one per line (# comments), such as a group of hosts'; repeatable")
+	cmd.Flags().StringVar(&o.name, "name", "", "print a data file line: NAME = decrypt(<<-EOT ...)")
+	return cmd
+}
 
 // runEncrypt encrypts a value (stdin) or a file to age recipients, for a
 // data file: decrypt(...) gives it back on hosts holding a matching
 // identity, and nowhere else.
-func runEncrypt(_ context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend encrypt", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var recips, files listFlag
-	fs.Var(&recips, "r", "a recipient (age1...), such as a host's from 'tend identity'; repeatable")
-	fs.Var(&files, "R", "a file of recipients, one per line (# comments), such as a group of hosts'; repeatable")
-	name := fs.String("name", "", "print a data file line: NAME = decrypt(<<-EOT ...)")
-	fs.Usage = func() {
-		fmt.Fprint(env.stderr, "Usage: tend encrypt -r RECIPIENT... [-R FILE]... [--name KEY] [FILE]\n\nEncrypts FILE (or stdin) for a data file.\n\n")
-		fs.PrintDefaults()
-	}
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	rs, err := recipients(recips, files)
-	if err == nil && fs.NArg() > 1 {
+func runEncrypt(env *cmdEnv, o *encryptOpts, args []string) int {
+	rs, err := recipients(o.recipients, o.files)
+	if err == nil && len(args) > 1 {
 		err = errors.New("at most one file to encrypt")
 	}
 	var plain []byte
 	if err == nil {
-		plain, err = readInput(fs.Arg(0))
+		plain, err = readInput(firstArg(args))
 	}
 	var out string
 	if err == nil {
@@ -57,13 +63,21 @@ func runEncrypt(_ context.Context, env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "tend encrypt: %v\n", err)
 		return exitUsage
 	}
-	if *name == "" {
+	if o.name == "" {
 		fmt.Fprint(env.stdout, out)
 		return 0
 	}
 	body := strings.ReplaceAll(strings.TrimSuffix(out, "\n"), "\n", "\n  ")
-	fmt.Fprintf(env.stdout, "%s = decrypt(<<-EOT\n  %s\n  EOT\n)\n", *name, body)
+	fmt.Fprintf(env.stdout, "%s = decrypt(<<-EOT\n  %s\n  EOT\n)\n", o.name, body)
 	return 0
+}
+
+// firstArg is args' first, or "" (stdin).
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
 }
 
 func recipients(keys, files []string) ([]age.Recipient, error) {
@@ -123,22 +137,32 @@ func encrypt(plain []byte, rs []age.Recipient) (string, error) {
 	return b.String(), nil
 }
 
+func newIdentityCmd(env *cmdEnv) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "identity [flags]",
+		Short: "create this host's age identity (once) and print its recipient",
+		Long: "Creates this host's age identity when it has none (never overwriting one) and prints its\n" +
+			"recipient, which tend encrypt -r takes.",
+		Example: "  tend identity\n  tend identity --identity /srv/scratch/age-identity.txt",
+		Run: runs(env, func(context.Context, *cobra.Command, []string) int {
+			return runIdentity(env, path)
+		}),
+	}
+	cmd.Flags().StringVar(&path, "identity", defaultIdentity, "the identity file (created 0600 when missing)")
+	return cmd
+}
+
 // runIdentity creates the host's identity when it has none and prints its
 // recipient, which admins pass to 'tend encrypt -r'.
-func runIdentity(_ context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend identity", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	path := fs.String("identity", defaultIdentity, "the identity file (created 0600 when missing)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	id, created, err := hostIdentity(*path)
+func runIdentity(env *cmdEnv, path string) int {
+	id, created, err := hostIdentity(path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend identity: %v\n", err)
 		return exitUsage
 	}
 	if created {
-		fmt.Fprintf(env.stderr, "tend identity: created %s\n", *path)
+		fmt.Fprintf(env.stderr, "tend identity: created %s\n", path)
 	}
 	fmt.Fprintln(env.stdout, id.Recipient().String())
 	return 0

@@ -2,24 +2,35 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/resources/engine"
 )
 
+func newUnblockCmd(env *cmdEnv) *cobra.Command {
+	var stateDir string
+	var list bool
+	cmd := &cobra.Command{
+		Use:   "unblock [flags] ADDRESS",
+		Short: "let a change a failed health check rolled back be applied again",
+		Long: "Forgets the blocks holding ADDRESS, so that the next run applies the change a failed health check\n" +
+			"rolled back again; with --list, shows the blocks.",
+		Example: "  tend unblock --list\n  tend unblock file.nginx_conf",
+		Run: runs(env, func(_ context.Context, _ *cobra.Command, args []string) int {
+			return runUnblock(env, stateDir, list, args)
+		}),
+	}
+	cmd.Flags().StringVar(&stateDir, "state-dir", "/var/lib/tend", "tend's state directory")
+	cmd.Flags().BoolVar(&list, "list", false, "list the blocks instead of clearing one")
+	return cmd
+}
+
 // runUnblock forgets the blocks holding an address, so the next run
 // applies the rolled-back change again; with --list it shows them.
-func runUnblock(_ context.Context, env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("tend unblock", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	stateDir := fs.String("state-dir", "/var/lib/tend", "tend's state directory")
-	list := fs.Bool("list", false, "list the blocks instead of clearing one")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	blocks, warning, err := engine.OpenBlocks(existingDir(*stateDir), !*list)
+func runUnblock(env *cmdEnv, stateDir string, list bool, args []string) int {
+	blocks, warning, err := engine.OpenBlocks(existingDir(stateDir), !list)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend unblock: %v\n", err)
 		return exitUsage
@@ -27,7 +38,7 @@ func runUnblock(_ context.Context, env *cmdEnv, args []string) int {
 	if warning != "" {
 		fmt.Fprintf(env.stderr, "tend unblock: warning: %s\n", warning)
 	}
-	if *list {
+	if list {
 		for _, bl := range blocks.List() {
 			fmt.Fprintf(env.stdout, "%s: %s\n", bl.Target, bl.Why())
 			for _, m := range bl.Members {
@@ -36,17 +47,17 @@ func runUnblock(_ context.Context, env *cmdEnv, args []string) int {
 		}
 		return 0
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		fmt.Fprintln(env.stderr, "usage: tend unblock [--state-dir DIR] ADDRESS (or --list)")
 		return exitUsage
 	}
-	cleared, err := blocks.Clear(fs.Arg(0))
+	cleared, err := blocks.Clear(args[0])
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend unblock: %v\n", err)
 		return exitUsage
 	}
 	if len(cleared) == 0 {
-		fmt.Fprintf(env.stdout, "Nothing blocks %s.\n", fs.Arg(0))
+		fmt.Fprintf(env.stdout, "Nothing blocks %s.\n", args[0])
 		return 0
 	}
 	for _, bl := range cleared {

@@ -2,24 +2,33 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/config"
 )
 
-// runValidate checks every node (or the one named by --node) without
-// reading anything on the host.
-func runValidate(_ context.Context, env *cmdEnv, args []string) int {
+func newValidateCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 	var c common
-	fs := newFlags("validate", env, &c, false)
-	if code, ok := parse(fs, args); !ok {
-		return code
+	cmd := &cobra.Command{
+		Use:   "validate [flags]",
+		Short: "check the node repository without touching the host",
+		Long: "Evaluates every node of the repository (or the one --node names) and reports what is wrong,\n" +
+			"without reading anything on the host. Exit code 0: valid; 1: invalid.",
+		Example: "  tend validate --repo /srv/nodes\n  tend validate --node web1",
+		Run: runs(env, func(_ context.Context, cmd *cobra.Command, _ []string) int {
+			return runValidate(env, &c, !cmd.Flags().Changed("node"))
+		}),
 	}
-	all := true // without --node, every node is validated
-	fs.Visit(func(f *flag.Flag) { all = all && f.Name != "node" })
-	repo, ok := openRepo(env, &c)
+	c.addFlags(cmd.Flags(), env, host, readsRepo)
+	return cmd
+}
+
+// runValidate checks every node (all), or the one named by --node,
+// without reading anything on the host.
+func runValidate(env *cmdEnv, c *common, all bool) int {
+	repo, ok := openRepo(env, c)
 	if !ok {
 		return exitUsage
 	}

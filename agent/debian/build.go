@@ -14,6 +14,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/tendhq/tend/agent/cli"
 	"github.com/tendhq/tend/agent/units"
 	"github.com/tendhq/tend/docs/schema"
 	"github.com/tendhq/tend/fleet"
@@ -62,7 +63,7 @@ func Build(ctx context.Context, p Package, dir string) (string, error) {
 	if err := os.Chmod(tree, 0o755); err != nil { // the package's /
 		return "", err
 	}
-	entries, err := p.entries(ctx)
+	entries, err := p.entries()
 	if err != nil {
 		return "", err
 	}
@@ -97,15 +98,12 @@ func (p Package) withDefaults() Package {
 
 // entries are the package's files, directories as entries without data
 // and a mode with fs.ModeDir.
-func (p Package) entries(ctx context.Context) ([]entry, error) {
+func (p Package) entries() ([]entry, error) {
 	bin, err := os.ReadFile(p.Binary)
 	if err != nil {
 		return nil, err
 	}
-	man, err := ManPage(ctx, p.Binary, p.Date)
-	if err != nil {
-		return nil, fmt.Errorf("manual page: %w", err)
-	}
+	man := ManPage(cli.Command(), p.Date)
 	hcl, _ := files.ReadFile("files/agent.hcl")
 	copyright, _ := files.ReadFile("files/copyright")
 	overrides, _ := files.ReadFile("files/lintian-overrides")

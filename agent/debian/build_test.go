@@ -3,6 +3,7 @@ package debian
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,21 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/tendhq/tend/agent/cli"
 	"github.com/tendhq/tend/agent/settings"
 	"github.com/tendhq/tend/docs/schema"
 	"github.com/tendhq/tend/fleet"
 )
 
-// fakeTend stands in for the binary: a script answering help and -h as
-// tend does, so the package layout is tested without building tend.
-const fakeTend = `#!/bin/sh
-case "$*" in
-help) printf 'Usage: tend COMMAND [flags]\n\nCommands:\n  apply     converge the host\n  check     Nagios plugin\n\nRun...\n';;
-"apply -h") printf 'Usage of tend apply:\n  -node string\n    \tthe node (default "%s")\n  -root string\n.dot \\ back\n' "$(hostname)" >&2;;
-"check -h") echo 'Usage of tend check:' >&2;;
-*) exit 1;;
-esac
-`
+// fakeTend stands in for the binary, which the package ships as it is.
+const fakeTend = "#!/bin/sh\nexit 0\n"
 
 func TestBuildLayout(t *testing.T) {
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
@@ -119,32 +114,72 @@ func containsEntry(listing, want string) bool {
 	return false
 }
 
+// TestManPage: the manual documents every command of tend's own tree,
+// every exit code, and nothing of the machine that built it.
 func TestManPage(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "tend")
-	if err := os.WriteFile(bin, []byte(fakeTend), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	man, err := ManPage(context.Background(), bin, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(man)
+	t.Setenv("TEND_PROVIDERS", "subprocess") // a build machine's setting, not the default
+	root := cli.Command()
+	text := string(ManPage(root, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
 	for _, want := range []string{
-		".TH TEND 8 2026-03-01 tend", ".SS apply\nconverge the host\n", `  \-node string`,
-		"(default: the host name)", `\&.dot \e back`, ".SS check\nNagios plugin\n", ".SH EXIT STATUS",
+		".TH TEND 8 2026-03-01 tend", ".SS tend apply [flags] [SAVED_PLAN]\nconverge the host (or apply a saved plan).\n",
+		".SS tend agent install [flags]\n", ".SS tend providers lock [flags]\n", ".SS tend completion bash\n",
+		"\\fB\\-\\-node\\fR \\fIstring\\fR\nthe node to work on (default: the host name)\n",
+		"\\fB\\-r\\fR, \\fB\\-\\-recipient\\fR", "(default: in\\-process, or $TEND_PROVIDERS)",
+		"(default: this tend's own path)", `(default: "/var/lib/tend")`, "\n.SH EXIT STATUS\n",
 	} {
 		if !strings.Contains(text, want) {
-			t.Errorf("manual lacks %q:\n%s", want, text)
+			t.Errorf("manual lacks %q", want)
 		}
 	}
-	if host, _ := os.Hostname(); strings.Contains(text, `"`+host+`"`) {
-		t.Errorf("the build machine's name is in the manual")
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if !sub.Hidden {
+				if !strings.Contains(text, ".SS "+roff(sub.CommandPath())) {
+					t.Errorf("manual lacks the command %q", sub.CommandPath())
+				}
+				walk(sub)
+			}
+		}
 	}
+	walk(root)
+	if len(root.Commands()) < 16 {
+		t.Errorf("the tree has %d commands", len(root.Commands()))
+	}
+	_, status, _ := strings.Cut(text, ".SH EXIT STATUS")
+	for _, code := range []int{0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 70} {
+		if !strings.Contains(status, fmt.Sprintf(".TP\n.B %d\n", code)) {
+			t.Errorf("EXIT STATUS does not explain %d", code)
+		}
+	}
+	for _, bit := range []string{"2 when something changed", "4 when something failed", "8 when it applied its last known good"} {
+		if !strings.Contains(strings.Join(strings.Fields(status), " "), bit) {
+			t.Errorf("EXIT STATUS does not say %q", bit)
+		}
+	}
+	assertNoBuildMachine(t, text)
 	if _, err := exec.LookPath("groff"); err == nil {
 		cmd := exec.Command("groff", "-man", "-Tutf8", "-ww", "-z")
 		cmd.Stdin = strings.NewReader(text)
 		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 			t.Errorf("groff warns: %v\n%s", err, out)
+		}
+	}
+}
+
+// assertNoBuildMachine fails when the manual names the machine building
+// it: its host name, the running executable, the working, home or
+// temporary directory, or a setting of its environment.
+func assertNoBuildMachine(t *testing.T, text string) {
+	t.Helper()
+	host, _ := os.Hostname()
+	exe, _ := os.Executable()
+	wd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
+	for what, s := range map[string]string{"host name": `"` + host + `"`, "executable": exe,
+		"working directory": wd, "home": home, "temporary directory": os.TempDir() + "/", "environment": `(default: "subprocess")`} {
+		if s != "" && s != `""` && (strings.Contains(text, roff(s)) || strings.Contains(text, s)) {
+			t.Errorf("the manual names the build machine's %s (%s)", what, s)
 		}
 	}
 }

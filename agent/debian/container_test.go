@@ -66,7 +66,7 @@ func checkPackage(t *testing.T, release, deb string) {
 	if got := c.Sh("tend check; echo rc=$?"); !strings.HasPrefix(got, "TEND UNKNOWN - ") || !strings.HasSuffix(got, "rc=3") {
 		t.Errorf("tend check before any run: %q", got)
 	}
-	if got := c.Sh("man -P cat tend 2>/dev/null | grep -c 'tend disable' || zcat /usr/share/man/man8/tend.8.gz | grep -c '^.SS disable'"); got == "0" || got == "" {
+	if got := c.Sh("man -P cat tend 2>/dev/null | grep -c 'tend disable' || zcat /usr/share/man/man8/tend.8.gz | grep -c '^.SS tend disable'"); got == "0" || got == "" {
 		t.Errorf("manual page lacks tend disable: %q", got)
 	}
 

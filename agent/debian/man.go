@@ -2,80 +2,101 @@ package debian
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/tendhq/tend/agent/cli"
 )
 
-// subcommands are the commands' own subcommands the manual documents.
-var subcommands = []string{"agent install"}
-
-// ManPage writes tend(8) from the binary's own help: the command list of
-// `tend help` and each command's flags from `tend COMMAND -h`, so the
-// manual cannot fall behind the binary it ships with.
-func ManPage(ctx context.Context, binary string, date time.Time) ([]byte, error) {
-	out, err := exec.CommandContext(ctx, binary, "help").Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s help: %w", binary, err)
-	}
-	cmds := commandList(string(out))
-	if len(cmds) == 0 {
-		return nil, fmt.Errorf("%s help lists no commands", binary)
-	}
+// ManPage writes tend(8) from tend's own command tree (cli.Command()):
+// every command and subcommand with its synopsis, description, flags and
+// examples, so the manual cannot fall behind the commands it documents.
+// A flag whose default comes from the machine tend runs on shows the
+// words its cli.HostDefault annotation gives, never the value taken on
+// the machine that built the package.
+func ManPage(root *cobra.Command, date time.Time) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, ".TH TEND 8 %s tend \"System Administration\"\n", date.Format("2006-01-02"))
 	b.WriteString(manHead)
-	for _, c := range cmds {
-		fmt.Fprintf(&b, ".SS %s\n%s\n", roff(c[0]), roff(c[1]))
-		if flags := helpOf(ctx, binary, c[0]); flags != "" {
-			fmt.Fprintf(&b, ".PP\n.nf\n%s.fi\n", roffBlock(flags))
-		}
-		for _, s := range subcommands {
-			if name, ok := strings.CutPrefix(s, c[0]+" "); ok {
-				if flags := helpOf(ctx, binary, c[0], name); flags != "" {
-					fmt.Fprintf(&b, ".PP\n\\fBtend %s\\fR\n.PP\n.nf\n%s.fi\n", roff(s), roffBlock(flags))
-				}
-			}
-		}
+	for _, c := range manCommands(root) {
+		writeCommand(&b, c)
 	}
 	b.WriteString(manTail)
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
-// commandList reads "  name  summary" lines after "Commands:".
-func commandList(help string) [][2]string {
-	_, rest, ok := strings.Cut(help, "Commands:\n")
-	if !ok {
-		return nil
-	}
-	var cmds [][2]string
-	for _, line := range strings.Split(rest, "\n") {
-		if !strings.HasPrefix(line, "  ") {
-			break
+// manCommands are the commands the manual documents, depth first in the
+// tree's order: all but the hidden ones and the root.
+func manCommands(c *cobra.Command) []*cobra.Command {
+	var out []*cobra.Command
+	for _, sub := range c.Commands() {
+		if sub.Hidden {
+			continue
 		}
-		name, summary, _ := strings.Cut(strings.TrimSpace(line), " ")
-		cmds = append(cmds, [2]string{name, strings.TrimSpace(summary)})
+		out = append(out, sub)
+		out = append(out, manCommands(sub)...)
 	}
-	return cmds
+	return out
 }
 
-// helpOf is a command's flag usage (printed on stderr by -h), or "".
-func helpOf(ctx context.Context, binary string, args ...string) string {
-	cmd := exec.CommandContext(ctx, binary, append(args, "-h")...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if cmd.Run() != nil {
+func writeCommand(b *bytes.Buffer, c *cobra.Command) {
+	synopsis := c.CommandPath()
+	if _, rest, ok := strings.Cut(c.Use, " "); ok {
+		synopsis += " " + rest
+	}
+	fmt.Fprintf(b, ".SS %s\n%s.\n", roff(synopsis), roff(c.Short))
+	for _, para := range strings.Split(c.Long, "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			fmt.Fprintf(b, ".PP\n%s\n", roff(strings.Join(strings.Fields(para), " ")))
+		}
+	}
+	c.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || f.Name == "help" {
+			return
+		}
+		writeFlag(b, f)
+	})
+	if c.Example != "" {
+		fmt.Fprintf(b, ".PP\nExamples:\n.PP\n.nf\n%s.fi\n", roffBlock(c.Example))
+	}
+}
+
+func writeFlag(b *bytes.Buffer, f *pflag.Flag) {
+	b.WriteString(".TP\n")
+	if f.Shorthand != "" {
+		fmt.Fprintf(b, "\\fB\\-%s\\fR, ", roff(f.Shorthand))
+	}
+	fmt.Fprintf(b, "\\fB\\-\\-%s\\fR", roff(f.Name))
+	typ, usage := pflag.UnquoteUsage(f)
+	if typ != "" {
+		fmt.Fprintf(b, " \\fI%s\\fR", roff(typ))
+	}
+	b.WriteString("\n" + roff(usage))
+	if d := flagDefault(f); d != "" {
+		b.WriteString(" (default: " + roff(d) + ")")
+	}
+	b.WriteString("\n")
+}
+
+// flagDefault is a flag's default as the manual says it: in words when
+// it comes from the machine tend runs on, none when it is the type's
+// zero value.
+func flagDefault(f *pflag.Flag) string {
+	if words := f.Annotations[cli.HostDefault]; len(words) > 0 {
+		return words[0]
+	}
+	switch f.DefValue {
+	case "", "false", "0", "0s", "[]":
 		return ""
 	}
-	// defaults taken from the build machine are not the target's
-	text := stderr.String()
-	if host, err := os.Hostname(); err == nil {
-		text = strings.ReplaceAll(text, `(default "`+host+`")`, "(default: the host name)")
+	if f.Value.Type() == "string" {
+		return strconv.Quote(f.DefValue)
 	}
-	return text
+	return f.DefValue
 }
 
 // roff escapes text for one filled line.
@@ -102,7 +123,12 @@ tend \- pull\-style configuration agent for Debian hosts
 .SH SYNOPSIS
 .B tend
 .I COMMAND
-[\fIflags\fR]
+[\fIflags\fR] [\fIarguments\fR]
+.br
+.B tend \-\-version
+.br
+.B tend help
+[\fICOMMAND\fR]
 .SH DESCRIPTION
 tend converges a host to the state its node repository describes.
 The repository holds HCL node files in git;
@@ -110,25 +136,70 @@ The repository holds HCL node files in git;
 \fBtend apply\fR converges the host,
 and \fBtend agent\fR, started by \fItend.timer\fR,
 fetches the repository, verifies the commit's signature and applies it.
+Flags may come before or after a command's arguments;
+\fBtend COMMAND \-\-help\fR shows a command's synopsis, flags and examples.
+Plans are coloured on a terminal unless NO_COLOR is set or
+\fB\-\-no\-color\fR is given; never on a pipe.
 .SH COMMANDS
 `
 
 const manTail = `.SH EXIT STATUS
-plan, apply and agent: 0 nothing to do, 2 changes made, 4 failures,
-6 changes and failures, 1 invalid configuration or usage,
-3 the agent is disabled (tend disable) and did nothing.
+plan, apply and agent add up bits: 2 when something changed (or would),
+4 when something failed (or could not be planned), and, for the agent only,
+8 when it applied its last known good commit instead of the source's tip.
+.TP
+.B 0
+Nothing to do: the host matches its configuration.
+.TP
+.B 1
+Invalid configuration or usage (a mistyped command or flag, a missing
+argument, a command that changes the host run by another user than root);
+nothing was applied.
+.TP
+.B 2
+Changes made (plan: changes to make).
+.TP
+.B 3
+The agent is disabled (tend disable) and did nothing.
+.TP
+.B 4
+Failures: some resource failed, or was skipped because what it needs
+failed (plan: could not be planned).
+.TP
+.B 5
+Another run holds the lock (tend apply \-\-wait\-for\-lock waits); for
+agent \-\-preview, another preview holds the preview cache.
+.TP
+.B 6
+Changes and failures (2 + 4).
+.TP
+.B 8
+The agent applied the last known good commit instead of the tip (the tip
+could not be fetched, verified or validated, or crashed tend), and nothing
+changed.
+.TP
+.B 10
+Last known good applied (8), with changes (2).
+.TP
+.B 12
+Last known good applied (8), with failures (4).
+.TP
+.B 14
+Last known good applied (8), with changes and failures (2 + 4).
+.TP
+.B 70
+tend itself crashed (an internal error: a bug in tend), from any command.
+apply and agent then record a failed run, so that check is CRITICAL; the
+agent applies the last known good commit instead of the tip that crashed
+it. No crash ever exits 0 or 2.
 .PP
 agent \-\-preview REF: as plan (0, 2, 4, 6); 1 the preview was refused
-(no such ref, an unsigned or wrongly signed tip, invalid configuration);
-5 another preview holds the preview cache.
+(no such ref, an unsigned or wrongly signed tip, invalid configuration).
 preview\-summary: 0 no preview failed, 4 some preview failed, 1 nothing to read.
+diff\-catalog: 0 no node differs, 2 some do, 1 a node is broken by the change.
 .PP
-Any command: 70 tend itself crashed (an internal error: a bug in tend).
-apply and agent then record a failed run, so that check is CRITICAL;
-the agent applies the last known good commit instead of the tip that
-crashed it. No crash ever exits 0 or 2.
-.PP
-check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as monitoring plugins do.
+check has its own codes, as monitoring plugins do: 0 OK, 1 WARNING,
+2 CRITICAL, 3 UNKNOWN (also for bad arguments).
 .SH FILES
 .TP
 .I /etc/tend/agent.hcl

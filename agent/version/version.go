@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -66,4 +67,41 @@ func fromExecutable() string {
 		return "unknown"
 	}
 	return "build sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// commit and date are set by release builds, with stamp:
+// -X github.com/tendhq/tend/agent/version.commit=REVISION
+// -X github.com/tendhq/tend/agent/version.date=2026-03-01T12:00:00Z.
+var commit, date string
+
+// Build is what tend --version says about the running binary.
+type Build struct {
+	Version string // as String
+	Commit  string // the revision it was built from, or "unknown"
+	Date    string // the date of that revision, or "unknown"
+	Go      string // the Go release and platform that built it
+}
+
+// Describe tells which tend this is and what it was built from: the
+// stamps of a release build, else what Go recorded.
+func Describe() Build {
+	b := Build{Version: String(), Commit: commit, Date: date,
+		Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision" && b.Commit == "":
+				b.Commit = s.Value
+			case s.Key == "vcs.time" && b.Date == "":
+				b.Date = s.Value
+			}
+		}
+	}
+	if b.Commit == "" {
+		b.Commit = "unknown"
+	}
+	if b.Date == "" {
+		b.Date = "unknown"
+	}
+	return b
 }

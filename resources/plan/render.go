@@ -13,7 +13,10 @@ import (
 
 // Render writes the plan for people: one block per resource that will do
 // something, Terraform-style markers, attribute changes, content diffs,
-// reasons and refresh events, then the summary line.
+// reasons and refresh events, then the summary line. Markers and diff
+// lines are marked with their resources.Style: a writer that paints
+// (a resources.TerminalWriter with colour on) shows them in colour, any
+// other writer gets the same text.
 func Render(w io.Writer, p *Plan) { RenderWith(w, p, Options{}) }
 
 // Options change what RenderWith shows.
@@ -75,7 +78,9 @@ func renderResource(w io.Writer, r Resource, opts Options) {
 	case r.Error != "":
 		fmt.Fprintf(w, "  # %s could not be planned\n", r.Address)
 		renderSource(w, r.From, opts.Verbose)
-		fmt.Fprintf(w, "  ! %s\n      error: %s\n\n", r.Address, indentRest(r.Error, "             "))
+		fmt.Fprint(w, "  ")
+		paint(w, resources.Problem, "!")
+		fmt.Fprintf(w, " %s\n      error: %s\n\n", r.Address, indentRest(r.Error, "             "))
 		return
 	case r.SkippedBy != "":
 		fmt.Fprintf(w, "  # %s was not planned: %s\n\n", r.Address, r.SkippedBy)
@@ -97,11 +102,13 @@ func renderResource(w io.Writer, r Resource, opts Options) {
 	}
 	fmt.Fprintln(w)
 	renderSource(w, r.From, opts.Verbose)
-	fmt.Fprintf(w, "  %s %s\n", r.Action.Symbol(), r.Address)
+	fmt.Fprint(w, "  ")
+	paint(w, actionStyle[r.Action], r.Action.Symbol())
+	fmt.Fprintf(w, " %s\n", r.Address)
 	renderAttrs(w, r.Attrs)
 	if r.Content != nil {
-		fmt.Fprint(w, confdiff.Text(r.Content.Format, r.Content.Settings, "      "))
-		fmt.Fprint(w, r.Content.Unified("      "))
+		paintLines(w, confdiff.Text(r.Content.Format, r.Content.Settings, diffIndent), settingStyle)
+		paintLines(w, r.Content.Unified(diffIndent), diffStyle)
 	}
 	renderWarnings(w, r.Warnings)
 	if r.Action != resources.Refresh && len(r.RefreshFrom) > 0 {
@@ -136,13 +143,17 @@ func renderAttrs(w io.Writer, attrs []resources.AttrChange) {
 		width = max(width, len(a.Name))
 	}
 	for _, a := range attrs {
+		fmt.Fprint(w, diffIndent)
 		switch {
 		case a.Old == "":
-			fmt.Fprintf(w, "      + %-*s = %s\n", width, a.Name, quoteValue(a.New))
+			paint(w, resources.Added, "+")
+			fmt.Fprintf(w, " %-*s = %s\n", width, a.Name, quoteValue(a.New))
 		case a.New == "":
-			fmt.Fprintf(w, "      - %-*s = %s\n", width, a.Name, quoteValue(a.Old))
+			paint(w, resources.Removed, "-")
+			fmt.Fprintf(w, " %-*s = %s\n", width, a.Name, quoteValue(a.Old))
 		default:
-			fmt.Fprintf(w, "      ~ %-*s = %s -> %s\n", width, a.Name, quoteValue(a.Old), quoteValue(a.New))
+			paint(w, resources.Changed, "~")
+			fmt.Fprintf(w, " %-*s = %s -> %s\n", width, a.Name, quoteValue(a.Old), quoteValue(a.New))
 		}
 	}
 }
@@ -169,4 +180,72 @@ func renderComputed(w io.Writer, computed map[string]string) {
 		fmt.Fprintf(w, "  %s = %s\n", k, computed[k])
 	}
 	fmt.Fprintln(w)
+}
+
+// diffIndent is where a resource's attributes and diffs start.
+const diffIndent = "      "
+
+var actionStyle = map[resources.Action]resources.Style{
+	resources.Create:  resources.Added,
+	resources.Update:  resources.Changed,
+	resources.Delete:  resources.Removed,
+	resources.Refresh: resources.Notice,
+}
+
+// painter is a writer that can colour what it writes.
+type painter interface {
+	Paint(s resources.Style, text string) error
+}
+
+// paint writes text in style s when w paints, as plain text otherwise.
+func paint(w io.Writer, s resources.Style, text string) {
+	if p, ok := w.(painter); ok {
+		_ = p.Paint(s, text)
+		return
+	}
+	_, _ = io.WriteString(w, text)
+}
+
+// paintLines writes text line by line, each in the style style gives
+// what follows diffIndent on it.
+func paintLines(w io.Writer, text string, style func(string) resources.Style) {
+	for line := range strings.Lines(text) {
+		body, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), diffIndent)
+		if !ok {
+			_, _ = io.WriteString(w, line)
+			continue
+		}
+		fmt.Fprint(w, diffIndent)
+		paint(w, style(body), body)
+		fmt.Fprint(w, line[len(diffIndent)+len(body):])
+	}
+}
+
+// diffStyle is a unified diff line's: added, removed, hunk header.
+func diffStyle(line string) resources.Style {
+	switch {
+	case strings.HasPrefix(line, "+++ "), strings.HasPrefix(line, "--- "):
+		return resources.Plain
+	case strings.HasPrefix(line, "+"):
+		return resources.Added
+	case strings.HasPrefix(line, "-"):
+		return resources.Removed
+	case strings.HasPrefix(line, "@@ "):
+		return resources.Notice
+	}
+	return resources.Plain
+}
+
+// settingStyle is a changed setting's (confdiff.Change): added, removed
+// or changed.
+func settingStyle(line string) resources.Style {
+	switch {
+	case strings.HasPrefix(line, "  + "):
+		return resources.Added
+	case strings.HasPrefix(line, "  - "):
+		return resources.Removed
+	case strings.HasPrefix(line, "  ~ "):
+		return resources.Changed
+	}
+	return resources.Plain
 }

@@ -211,3 +211,41 @@ Plan: 1 to create, 3 to change, 0 to delete, 0 to refresh.
 		t.Fatalf("rendered plan:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRenderColour: through a TerminalWriter with colour on, the markers
+// and diff lines are coloured and the text is the same as without; a
+// control sequence in the content stays escaped.
+func TestRenderColour(t *testing.T) {
+	p := &Plan{Node: "web", Resources: []Resource{
+		{Address: "file.new", Change: resources.Change{Action: resources.Create,
+			Attrs:   []resources.AttrChange{resources.NewAttrChange("mode", "", "0644", false)},
+			Content: resources.DiffText("/etc/new", []byte("old\n"), []byte("\x1b[2Jnew\n"), false)}},
+		{Address: "file.key", Change: resources.Change{Action: resources.Update,
+			Attrs: []resources.AttrChange{resources.NewAttrChange("owner", "root", "postfix", false)}}},
+		{Address: "file.old", Change: resources.Change{Action: resources.Delete}},
+		{Address: "file.broken", Error: "read: permission denied"},
+	}}
+	p.Summarize()
+	var plain, coloured strings.Builder
+	Render(resources.NewTerminalWriter(&plain), p)
+	w := resources.NewTerminalWriter(&coloured)
+	w.SetColour(true)
+	Render(w, p)
+	for _, want := range []string{
+		"  \x1b[32m+\x1b[0m file.new\n", "      \x1b[32m+\x1b[0m mode = \"0644\"\n",
+		"      \x1b[31m-old\x1b[0m\n", "      \x1b[32m+\\x1b[2Jnew\x1b[0m\n", "      \x1b[36m@@ -1 +1 @@\x1b[0m\n",
+		"      --- /etc/new\n", "  \x1b[33m~\x1b[0m file.key\n", "      \x1b[33m~\x1b[0m owner = \"root\" -> \"postfix\"\n",
+		"  \x1b[31m-\x1b[0m file.old\n", "  \x1b[1;31m!\x1b[0m file.broken\n",
+	} {
+		if !strings.Contains(coloured.String(), want) {
+			t.Errorf("coloured plan lacks %q:\n%q", want, coloured.String())
+		}
+	}
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Errorf("colour without SetColour:\n%q", plain.String())
+	}
+	stripped := strings.NewReplacer("\x1b[32m", "", "\x1b[31m", "", "\x1b[33m", "", "\x1b[36m", "", "\x1b[1;31m", "", "\x1b[0m", "").Replace(coloured.String())
+	if stripped != plain.String() {
+		t.Errorf("colour changed the text:\n%s\nwithout colour:\n%s", stripped, plain.String())
+	}
+}
