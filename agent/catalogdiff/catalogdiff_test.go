@@ -3,7 +3,6 @@ package catalogdiff
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/modules"
 	"github.com/tendhq/tend/providers"
+	"github.com/tendhq/tend/testfixtures/gitrepo"
 )
 
 // The example repository, in a git repository of its own, with the base
@@ -48,8 +48,8 @@ func exampleRepo(t *testing.T) string {
 	for name, text := range extraFiles {
 		writeFile(t, dir, name, text)
 	}
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	commit(t, dir, "the example")
+	gitrepo.Git(t, dir, "init", "-q", "-b", "main")
+	gitrepo.CommitAll(t, dir, "the example")
 	return dir
 }
 
@@ -71,21 +71,6 @@ func edit(t *testing.T, dir, name, old, new string) {
 		t.Fatalf("%s holds no %q", name, old)
 	}
 	writeFile(t, dir, name, strings.Replace(string(b), old, new, 1))
-}
-
-func gitIn(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func commit(t *testing.T, dir, msg string) {
-	gitIn(t, dir, "add", "-A")
-	gitIn(t, dir, "commit", "-q", "--no-gpg-sign", "-m", msg)
 }
 
 func diff(t *testing.T, dir, node string) (*Report, string) {
@@ -112,7 +97,7 @@ func statuses(rep *Report) map[string]Status {
 func TestRoleDataReachesTheRolesNodes(t *testing.T) {
 	dir := exampleRepo(t)
 	edit(t, dir, "data/roles/mail-relay.hcl", `dkim_selector     = "2015"`, `dkim_selector     = "2016"`)
-	commit(t, dir, "a new DKIM selector")
+	gitrepo.CommitAll(t, dir, "a new DKIM selector")
 	rep, out := diff(t, dir, "")
 	want := map[string]Status{"bare": Unchanged, "email": Unchanged, "emailout": Changed, "relay2": Changed}
 	if got := statuses(rep); !maps(got, want) {
@@ -135,7 +120,7 @@ func TestRoleDataReachesTheRolesNodes(t *testing.T) {
 func TestSensitiveValueMasked(t *testing.T) {
 	dir := exampleRepo(t)
 	edit(t, dir, "data/roles/mail-host.hcl", `sensitive("postfix-db-placeholder")`, `sensitive("postfix-db-changed")`)
-	commit(t, dir, "a new database password")
+	gitrepo.CommitAll(t, dir, "a new database password")
 	rep, out := diff(t, dir, "")
 	if got := statuses(rep); got["email"] != Changed || got["emailout"] != Unchanged {
 		t.Errorf("statuses %v: want email changed, emailout unchanged\n%s", got, out)
@@ -153,7 +138,7 @@ func TestSensitiveValueMasked(t *testing.T) {
 func TestModuleChangeReachesEveryUser(t *testing.T) {
 	dir := exampleRepo(t)
 	edit(t, dir, "modules/base/aliases.tpl", "local changes are replaced.\n", "local changes are replaced.\n# Reviewed.\n")
-	commit(t, dir, "the aliases say they were reviewed")
+	gitrepo.CommitAll(t, dir, "the aliases say they were reviewed")
 	rep, out := diff(t, dir, "")
 	want := map[string]Status{"bare": Unchanged, "email": Changed, "emailout": Changed, "relay2": Changed}
 	if got := statuses(rep); !maps(got, want) {
@@ -168,7 +153,7 @@ func TestAddedRemovedAndBroken(t *testing.T) {
 	dir := exampleRepo(t)
 	edit(t, dir, "nodes/bare.hcl", `resource "file" "motd"`, `resource "file" "issue"`)
 	edit(t, dir, "nodes/relay2.hcl", `roles = [`, `roles = [undefined, `)
-	commit(t, dir, "motd renamed, relay2 broken")
+	gitrepo.CommitAll(t, dir, "motd renamed, relay2 broken")
 	rep, out := diff(t, dir, "")
 	var bare, relay2 Node
 	for _, n := range rep.Nodes {
@@ -192,7 +177,7 @@ func TestAddedRemovedAndBroken(t *testing.T) {
 
 func TestOneNodeAndUnknownRef(t *testing.T) {
 	dir := exampleRepo(t)
-	gitIn(t, dir, "commit", "-q", "--allow-empty", "--no-gpg-sign", "-m", "nothing")
+	gitrepo.Git(t, dir, "commit", "-q", "--allow-empty", "--no-gpg-sign", "-m", "nothing")
 	rep, out := diff(t, dir, "email")
 	if len(rep.Nodes) != 1 || rep.Nodes[0].Name != "email" || rep.Differs() {
 		t.Errorf("want node email alone, unchanged:\n%s", out)
@@ -224,7 +209,7 @@ func maps(a, b map[string]Status) bool {
 func TestBrokenNodeFile(t *testing.T) {
 	dir := exampleRepo(t)
 	edit(t, dir, "nodes/bare.hcl", `node "bare" {`, `node "bare" {{`)
-	commit(t, dir, "bare does not parse")
+	gitrepo.CommitAll(t, dir, "bare does not parse")
 	rep, out := diff(t, dir, "")
 	if !rep.New.Failed || rep.Old.Failed || !strings.Contains(rep.New.Diagnostics, "nodes/bare.hcl:1:") || !rep.Broken() {
 		t.Errorf("want the new side failed with the diagnostics of nodes/bare.hcl, and Broken():\n%s", out)
@@ -239,10 +224,10 @@ func TestRepositoryInSubdirectory(t *testing.T) {
 	if err := os.CopyFS(site, os.DirFS("../../testfixtures/example")); err != nil {
 		t.Fatal(err)
 	}
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	commit(t, dir, "the example under site/")
+	gitrepo.Git(t, dir, "init", "-q", "-b", "main")
+	gitrepo.CommitAll(t, dir, "the example under site/")
 	edit(t, site, "data/roles/mail-relay.hcl", `dkim_selector     = "2015"`, `dkim_selector     = "2016"`)
-	commit(t, dir, "a new DKIM selector")
+	gitrepo.CommitAll(t, dir, "a new DKIM selector")
 	rep, out := diff(t, site, "")
 	want := map[string]Status{"email": Unchanged, "emailout": Changed}
 	if got := statuses(rep); !maps(got, want) {

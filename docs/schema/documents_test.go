@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/tendhq/tend/agent/cli"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"
+	"github.com/tendhq/tend/testfixtures/gitrepo"
 	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
@@ -302,18 +302,18 @@ func catalogDiffs(t *testing.T) []document {
   }
 }
 `})
-	git(t, dir, "init", "-q", "-b", "main")
-	commitAll(t, dir, "base")
+	gitrepo.Git(t, dir, "init", "-q", "-b", "main")
+	gitrepo.CommitAll(t, dir, "base")
 	edit(t, dir, "data/roles/mail-relay.hcl", `dkim_selector     = "2015"`, `dkim_selector     = "2016"`)
 	edit(t, dir, "data/roles/mail-host.hcl", `sensitive("postfix-db-placeholder")`, `sensitive("postfix-db-changed")`)
 	edit(t, dir, "nodes/bare.hcl", `sensitive("0644")`, `sensitive("0640")`)
 	edit(t, dir, "nodes/bare.hcl", `"file" "issue"`, `"file" "issue_net"`)
 	writeFiles(t, dir, map[string]string{"nodes/fresh.hcl": "node \"fresh\" {\n  resource \"file\" \"motd\" {\n    path    = \"/etc/motd\"\n    content = \"fresh\\n\"\n  }\n}\n"})
-	commitAll(t, dir, "changes")
+	gitrepo.CommitAll(t, dir, "changes")
 	changed := tend(t, 2, "diff-catalog", "--repo", dir, "--json", "HEAD~1", "HEAD")
 	edit(t, dir, "nodes/email.hcl", "roles = [", "roles = [nosuch, ")
 	edit(t, dir, "nodes/fresh.hcl", `node "fresh" {`, `node "fresh" {{`)
-	commitAll(t, dir, "broken")
+	gitrepo.CommitAll(t, dir, "broken")
 	broken := tend(t, 1, "diff-catalog", "--repo", dir, "--json", "HEAD~1", "HEAD")
 	return []document{
 		{"diff-catalog.schema.json", "tend diff-catalog --json of changes", changed},
@@ -328,20 +328,4 @@ func edit(t *testing.T, dir, name, old, new string) {
 		t.Fatalf("%s holds no %q", name, old)
 	}
 	writeFiles(t, dir, map[string]string{name: strings.Replace(string(b), old, new, 1)})
-}
-
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func commitAll(t *testing.T, dir, msg string) {
-	t.Helper()
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "--no-gpg-sign", "-m", msg)
 }
