@@ -74,7 +74,7 @@ func (s *scope) dataValue(name string, rng hcl.Range) (value, hcl.Diagnostics) {
 	}
 	if win == nil {
 		return value{}, hcl.Diagnostics{errorAt(rng, "Missing data value",
-			"No data layer sets "+quote(name)+"; looked in "+s.ld.layerNames()+".")}
+			"No data layer sets "+quote(name)+"; looked in "+s.ld.layerNames()+"."+didYouMean(name, s.ld.dataKeys()))}
 	}
 	return s.memoized("data."+name, rng, func() (value, hcl.Diagnostics) {
 		v, diags := s.eval(win.Expr, evalCtx{dataOnly: true})
@@ -85,6 +85,17 @@ func (s *scope) dataValue(name string, rng hcl.Range) (value, hcl.Diagnostics) {
 		v.origins = mergeOrigins([]Origin{{What: "data." + name, Range: win.Expr.Range(), Note: note}}, v.origins...)
 		return v, diags
 	})
+}
+
+// dataKeys are the names the data layers set, each once, sorted.
+func (ld *loader) dataKeys() []string {
+	set := map[string]bool{}
+	for _, l := range ld.layers {
+		for k := range l.attrs {
+			set[k] = true
+		}
+	}
+	return names(set)
 }
 
 func (ld *loader) layerNames() string {

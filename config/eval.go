@@ -100,7 +100,8 @@ func (s *scope) resolve(tr hcl.Traversal, ec evalCtx) (string, string, value, hc
 	default:
 		if _, isKind := s.ld.reg.Kind(root); !isKind {
 			return "", "", value{}, hcl.Diagnostics{errorAt(rng, "Unknown reference",
-				fmt.Sprintf("%q is not a variable, local, data, module, node, each or resource kind.", root))}
+				fmt.Sprintf("%q is not a variable, local, data, module, node, each or resource kind.", root)+
+					didYouMean(root, append([]string{"var", "local", "data", "module", "node", "each"}, s.ld.reg.Names()...)))}
 		}
 		v, diags = s.resourceValue(root, name, rng)
 	}
@@ -219,7 +220,7 @@ func (s *scope) localValue(name string, rng hcl.Range) (value, hcl.Diagnostics) 
 	a, ok := s.locals[name]
 	if !ok {
 		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared local value",
-			"No local value named "+quote(name)+" is declared in this "+s.kindOfScope()+".")}
+			"No local value named "+quote(name)+" is declared in this "+s.kindOfScope()+"."+didYouMean(name, names(s.locals)))}
 	}
 	return s.memoized("local."+name, rng, func() (value, hcl.Diagnostics) {
 		v, diags := s.eval(a.Expr, evalCtx{})

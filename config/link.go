@@ -191,14 +191,14 @@ func (s *scope) target(tr hcl.Traversal) ([]*Instance, hcl.Diagnostics) {
 		mc, ok := s.mods[name]
 		if !ok || len(tr) != 2 {
 			return nil, hcl.Diagnostics{errorAt(tr.SourceRange(), "Reference to undeclared module",
-				"No module call named "+quote(name)+" is declared here.")}
+				"No module call named "+quote(name)+" is declared here."+didYouMean(name, names(s.mods)))}
 		}
 		return mc.child.instances(), nil
 	}
 	rb, ok := s.res[tr.RootName()+"."+name]
 	if !ok {
 		return nil, hcl.Diagnostics{errorAt(tr.SourceRange(), "Reference to undeclared resource",
-			"No resource "+tr.RootName()+"."+name+" is declared here.")}
+			"No resource "+tr.RootName()+"."+name+" is declared here."+didYouMean(tr.RootName()+"."+name, names(s.res)))}
 	}
 	if len(tr) == 2 {
 		return rb.instances, nil

@@ -164,7 +164,7 @@ func (r *Repo) CatalogObserved(node string, observed map[string]resources.State)
 	}
 	if !ok {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown node",
-			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "."}}
+			Detail: "No node " + quote(node) + " (and no \"default\" node) in nodes/*.hcl; known nodes: " + strings.Join(r.Nodes(), ", ") + "." + didYouMean(node, r.Nodes())}}
 	}
 	ld := &loader{repo: r.repo, files: r.files.use(), reg: r.opts.Registry, env: r.opts.Env, node: node,
 		observed: observed, computed: map[string]string{}, keys: r.keys,
@@ -232,7 +232,7 @@ func (ld *loader) buildRoot(r *Repo, block *hcl.Block) hcl.Diagnostics {
 			if _, ok := r.roles[role]; !ok {
 				if found, err := ld.repo.exists("data/roles/" + role + ".hcl"); !found && err == nil {
 					diags = append(diags, errorAt(rng, "Unknown role",
-						"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."))
+						"No role "+quote(role)+" in roles/*.hcl and no data/roles/"+role+".hcl."+didYouMean(role, names(r.roles))))
 				}
 			}
 		}

@@ -98,6 +98,27 @@ func (s *scope) resolveSource(src string) (t tree, dir string, ok bool, err erro
 	return tree{}, "", false, nil
 }
 
+// moduleNames are the bare module names a source may give: the
+// repository's modules/ directories and the library's modules.
+func (s *scope) moduleNames() []string {
+	var out []string
+	for _, t := range []struct {
+		tree tree
+		dir  string
+	}{{s.ld.repo, "modules"}, {s.ld.library, "."}} {
+		if t.tree.fsys == nil {
+			continue
+		}
+		entries, _ := t.tree.fsys.ReadDir(t.dir)
+		for _, e := range entries {
+			if e.IsDir() {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	return out
+}
+
 func validModuleName(s string) bool {
 	if s == "" {
 		return false
@@ -117,7 +138,8 @@ func (s *scope) loadModule(mc *moduleCall, src string, rng hcl.Range) (*scope, h
 	}
 	if !ok {
 		return nil, hcl.Diagnostics{errorAt(rng, "Module not found",
-			"No module "+quote(src)+" in this repository's modules/ nor in the module library; relative sources start with ./ or ../.")}
+			"No module "+quote(src)+" in this repository's modules/ nor in the module library; relative sources start with ./ or ../."+
+				didYouMean(src, s.moduleNames()))}
 	}
 	if len(s.path) >= maxModuleDepth {
 		return nil, hcl.Diagnostics{errorAt(rng, "Module nesting too deep",
@@ -197,7 +219,7 @@ func (s *scope) moduleValue(name string, rng hcl.Range) (value, hcl.Diagnostics)
 	mc, ok := s.mods[name]
 	if !ok {
 		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared module",
-			"No module call named "+quote(name)+" is declared in this "+s.kindOfScope()+".")}
+			"No module call named "+quote(name)+" is declared in this "+s.kindOfScope()+"."+didYouMean(name, names(s.mods)))}
 	}
 	return s.memoized("module."+name, rng, func() (value, hcl.Diagnostics) {
 		return mc.child.outputsValue()

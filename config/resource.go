@@ -43,7 +43,7 @@ func (s *scope) resourceValue(kind, name string, rng hcl.Range) (value, hcl.Diag
 	rb, ok := s.res[kind+"."+name]
 	if !ok {
 		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared resource",
-			"No resource "+kind+"."+name+" is declared in this "+s.kindOfScope()+".")}
+			"No resource "+kind+"."+name+" is declared in this "+s.kindOfScope()+"."+didYouMean(kind+"."+name, names(s.res)))}
 	}
 	return s.memoized(kind+"."+name, rng, func() (value, hcl.Diagnostics) {
 		val, diags := rb.expand()

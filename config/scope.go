@@ -102,7 +102,7 @@ func (s *scope) addResource(b *hcl.Block) hcl.Diagnostics {
 	kind, ok := s.ld.reg.Kind(kindName)
 	if !ok {
 		return hcl.Diagnostics{errorAt(b.LabelRanges[0], "Unknown resource kind",
-			"There is no resource kind "+quote(kindName)+"; known kinds: "+strings.Join(s.ld.reg.Names(), ", ")+".")}
+			"There is no resource kind "+quote(kindName)+"; known kinds: "+strings.Join(s.ld.reg.Names(), ", ")+"."+didYouMean(kindName, s.ld.reg.Names()))}
 	}
 	key := kindName + "." + name
 	if prev, dup := s.res[key]; dup {

@@ -57,7 +57,7 @@ func (s *scope) variableValue(name string, rng hcl.Range) (value, hcl.Diagnostic
 	decl, ok := s.vars[name]
 	if !ok {
 		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared input variable",
-			"No variable named "+quote(name)+" is declared in this "+s.kindOfScope()+".")}
+			"No variable named "+quote(name)+" is declared in this "+s.kindOfScope()+"."+didYouMean(name, names(s.vars)))}
 	}
 	return s.memoized("var."+name, rng, func() (value, hcl.Diagnostics) {
 		v, at, diags := s.variableInput(decl)

@@ -50,7 +50,7 @@ func runExplain(env *cmdEnv, c *common, args []string) int {
 	}
 	inst, idx, found := cat.Find(addr.String())
 	if !found {
-		fmt.Fprintf(env.stderr, "tend explain: node %s has no resource %s\n", cat.Node, addr)
+		fmt.Fprintf(env.stderr, "tend explain: node %s has no resource %s.%s\n", cat.Node, addr, cat.DidYouMean(addr.String()))
 		return exitUsage
 	}
 	// Identities and edges name paths, which may be built from a secret.

@@ -1,0 +1,2 @@
+role "mail-relay" {
+}
