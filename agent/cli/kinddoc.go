@@ -69,7 +69,8 @@ func nearestKind(typed string, names []string) string {
 	return best
 }
 
-// writeKindList lists the kinds with the first sentence of their Doc.
+// writeKindList lists the kinds with the first sentence of their Doc,
+// wrapped under it on a terminal.
 func writeKindList(w io.Writer, reg *resources.Registry, markdown bool) {
 	names := reg.Names()
 	width := 0
@@ -86,7 +87,8 @@ func writeKindList(w io.Writer, reg *resources.Registry, markdown bool) {
 			fmt.Fprintf(w, "| `%s` | %s |\n", n, markdownCell(line))
 			continue
 		}
-		fmt.Fprintf(w, "%-*s  %s\n", width, n, line)
+		hang := strings.Repeat(" ", width+2)
+		fmt.Fprintf(w, "%-*s  %s\n", width, n, wrapText(line, hang, docWidth)[width+2:])
 	}
 }
 
