@@ -13,7 +13,7 @@ EXAMPLE_ROOT ?= build/example-root
 APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb \
 	debootstrap systemd-container gnupg openssh-client
 
-.PHONY: all build deps example test lint unit bench clean
+.PHONY: all build deps example test lint unit bench clean docs
 
 all: build
 
@@ -47,6 +47,11 @@ test: deps lint unit fuzz-short e2e
 # runs them, still with the race detector, beside the container tests.
 unit: prometheus-tools
 	$(GO) test -race -short -count=1 -skip '^TestScripts$$' ./...
+
+# docs rewrites the parts of docs/LANGUAGE.md that tend doc generates from
+# the kinds' schemas (TestLanguageDocKinds fails when they differ).
+docs:
+	$(GO) test ./agent/cli -run '^TestLanguageDocKinds$$' -count=1 -update
 
 lint:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$bad" ] || { echo "gofmt needed:"; echo "$$bad"; exit 1; }

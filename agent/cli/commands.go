@@ -93,7 +93,7 @@ func newRoot(env *cmdEnv, host hostDefault) *cobra.Command {
 		newDiffCatalogCmd(env, host), newFmtCmd(env, host), newGraphCmd(env, host), newExplainCmd(env, host),
 		newProvidersCmd(env, host), newDisableCmd(env), newEnableCmd(env), newCheckCmd(env),
 		newUnblockCmd(env), newAgentCmd(env, host), newPreviewSummaryCmd(env), newEncryptCmd(env),
-		newIdentityCmd(env))
+		newIdentityCmd(env), newDocCmd(env))
 	return root
 }
 

@@ -33,10 +33,10 @@ var Schema = resources.Schema{
 		{Name: "mode", Type: cty.String,
 			Doc: `Octal permissions such as "0644". Unset: kept on existing files; new files get 0644, new directories 0755.`},
 		{Name: "validate_cmd", Type: cty.String,
-			Doc: "Shell command that checks new content before it replaces the file; every % becomes the temporary file's quoted path. A non-zero exit fails the resource and leaves the file untouched."},
+			Doc: `Shell command that checks new content before it replaces the file (ensure = "file" only); it must contain %, and every % becomes the quoted path of the temporary file, DIR/.tend-tmp-RANDOM.NAME beside the live one. A non-zero exit fails the resource and leaves the file untouched.`},
 		{Name: "backup", Type: cty.Bool,
 			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). Default true. " +
-				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) is never backed up: a backup would be one more copy of the secret."},
+				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) and files whose path is sensitive are never backed up: a backup would be one more copy of the secret."},
 		{Name: "file_group", Type: groupType,
 			Doc: "The file_group (file_group.NAME) this file goes live with: staged, validated and renamed together with the other members, all or none."},
 		{Name: "force", Type: cty.Bool,

@@ -17,9 +17,10 @@ var GroupSchema = resources.Schema{
 	Doc:  "Files that are staged, validated and renamed into place together: if one fails, none goes live. Files join with file_group = file_group.NAME.",
 	Attrs: []resources.AttrSchema{
 		{Name: "directory", Type: cty.String, Required: true,
-			Doc: "Absolute directory every member lives under; the group's validate_cmd sees a staged copy of it."},
+			Doc: "Absolute directory every member lives under; one group per directory. The group's validate_cmd sees a staged copy of it."},
 		{Name: "validate_cmd", Type: cty.String,
-			Doc: "Shell command that checks the members together before any is renamed; every % becomes the quoted path of a staging directory holding the members' new content under their names relative to directory, beside links to everything else in directory."},
+			Doc: "Shell command that checks the members together before any is renamed; every % becomes the quoted path of a staging directory holding every changed member's new content under its name relative to directory, and a symbolic link to the live entry for everything else in directory, " +
+				"so that postfix -c % or doveconf -c %/dovecot.conf read the whole candidate set."},
 	},
 }
 
