@@ -43,10 +43,12 @@ example: build
 test: deps lint unit fuzz-short e2e
 
 # unit runs every package's tests with the race detector, in -short mode,
-# except agent/cli's testscripts: they run the real CLI end to end, so e2e
-# runs them, still with the race detector, beside the container tests.
+# except agent/cli's testscripts, which run the real CLI end to end (e2e
+# runs them beside the container tests; race-cli with the race detector),
+# and the hostile variants of the example, which fuzz-short runs (1000 of
+# them, against the real binary too).
 unit: prometheus-tools
-	$(GO) test -race -short -count=1 -skip '^TestScripts$$' ./...
+	$(GO) test -race -short -count=1 -skip '^(TestScripts|TestMutants)$$' ./...
 
 # docs rewrites the parts of docs/LANGUAGE.md that tend doc generates from
 # the kinds' schemas (TestLanguageDocKinds fails when they differ).
