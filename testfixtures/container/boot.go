@@ -36,6 +36,7 @@ type process struct {
 	initPID   int           // the container's systemd, as the host sees it
 	initStart string        // its start time, against PID reuse
 	console   string        // file with the container's console output
+	cgroupErr error         // from removing its cgroup, set before exited closes
 
 	mu    sync.Mutex
 	execs map[int]bool // process groups of the nsenters Exec runs
@@ -130,7 +131,11 @@ func (c *Container) start() (*process, error) {
 		}
 		args = append(args, "--bind-ro="+b.Host+":"+b.Path)
 	}
-	cmd := exec.Command("systemd-nspawn", args...)
+	group, err := newCgroup(c.name)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("/bin/sh", append([]string{"-c", group.enterScript(), "sh"}, args...)...)
 	cmd.Env = cleanEnv()
 	cmd.Stdout = console
 	cmd.Stderr = console
@@ -141,11 +146,13 @@ func (c *Container) start() (*process, error) {
 		Pdeathsig: syscall.SIGTERM,
 	}
 	if err := cmd.Start(); err != nil {
+		_ = group.remove()
 		return nil, err
 	}
 	p := &process{nspawn: cmd, exited: make(chan struct{}), console: console.Name()}
 	go func() {
 		_ = cmd.Wait()
+		p.cgroupErr = group.remove()
 		close(p.exited)
 	}()
 	if err := p.findInit(); err != nil {
@@ -233,6 +240,9 @@ func (c *Container) stop(t testing.TB) {
 	_ = os.Remove(filepath.Join("/run/systemd/nspawn/propagate", c.name))
 	took := time.Since(start)
 	t.Logf("container %s: stopped in %s", c.name, took.Round(time.Millisecond))
+	if p.cgroupErr != nil {
+		t.Logf("container %s: cgroup left behind: %v", c.name, p.cgroupErr)
+	}
 	if took > slowStop {
 		t.Logf("container %s: slow shutdown; console (last %d lines):\n%s",
 			c.name, consoleTail, tailLines(p.console, consoleTail))

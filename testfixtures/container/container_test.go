@@ -416,3 +416,60 @@ func skipShort(t *testing.T) {
 		t.Skip("containers are not booted in -short mode")
 	}
 }
+
+// TestCgroupPerContainer checks that two containers booted side by side run
+// in cgroups of their own, which are removed when they stop: sharing one
+// made a unit start in one container fail (219/CGROUP) when the other
+// stopped the same unit.
+func TestCgroupPerContainer(t *testing.T) {
+	skipShort(t)
+	var groups []string
+	t.Run("booted", func(t *testing.T) {
+		var wg sync.WaitGroup
+		cs := []*Container{New(t, Options{}), New(t, Options{})}
+		for _, c := range cs {
+			wg.Add(1)
+			go func() { defer wg.Done(); c.Boot(t) }()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		mounts, err := systemdHierarchies()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			own := hostCgroup(t, c.PID(), "name=systemd")
+			if !strings.Contains(own, "/"+c.name+"/") {
+				t.Errorf("container %s: systemd runs in cgroup %s, not in one named after the container", c.name, own)
+			}
+			groups = append(groups, filepath.Join(mounts["name=systemd"], own))
+		}
+		if len(groups) == 2 && groups[0] == groups[1] {
+			t.Errorf("both containers' systemd run in %s", groups[0])
+		}
+	})
+	for _, g := range groups {
+		if _, err := os.Stat(g); !os.IsNotExist(err) {
+			t.Errorf("cgroup %s still there after the container stopped: %v", g, err)
+		}
+	}
+}
+
+// hostCgroup is the cgroup of pid in the hierarchy named by controllers,
+// as the host sees it.
+func hostCgroup(t *testing.T, pid int, controllers string) string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if parts := strings.SplitN(line, ":", 3); len(parts) == 3 && parts[1] == controllers {
+			return parts[2]
+		}
+	}
+	t.Fatalf("pid %d is in no %q cgroup:\n%s", pid, controllers, data)
+	return ""
+}
