@@ -230,9 +230,7 @@ func (rb *resBlock) computed(addr resources.Address, as resources.AttrSchema) (c
 func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty.Value) (cty.Value, hcl.Diagnostics) {
 	a, set := rb.content.Attributes[as.Name]
 	if !set {
-		inst.Config.Values[as.Name] = cty.NullVal(nullType(as.Type))
-		inst.Config.Sensitive[as.Name] = as.Sensitive
-		return cty.NullVal(nullType(as.Type)), nil
+		return rb.unset(inst, as), nil
 	}
 	v, diags := rb.scope.eval(a.Expr, evalCtx{each: each})
 	rb.addDeps(v.deps)
@@ -255,6 +253,9 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 		return cty.DynamicVal, append(diags, errorAt(a.Expr.Range(), "Incorrect attribute value type",
 			"Inappropriate value for attribute "+quote(as.Name)+": "+conversionError(err, val)+"."))
 	}
+	if conv.IsNull() && as.HasDefault() {
+		return rb.unset(inst, as), diags
+	}
 	plain, _ := conv.UnmarkDeep()
 	if as.Sensitive {
 		rb.scope.ld.noteSecret(plain)
@@ -269,6 +270,21 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 		conv = conv.Mark(sensitiveMark)
 	}
 	return conv, diags
+}
+
+// unset is an attribute the block leaves unset (or null): its default,
+// when the kind's schema has one, null otherwise.
+func (rb *resBlock) unset(inst *Instance, as resources.AttrSchema) cty.Value {
+	val := cty.NullVal(nullType(as.Type))
+	if as.HasDefault() {
+		val = as.Default
+	}
+	inst.Config.Values[as.Name] = val
+	inst.Config.Sensitive[as.Name] = as.Sensitive
+	if as.Sensitive {
+		return val.Mark(sensitiveMark)
+	}
+	return val
 }
 
 func nullType(t cty.Type) cty.Type {

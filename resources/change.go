@@ -1,5 +1,7 @@
 package resources
 
+import "slices"
+
 // Change is what a resource's Plan says: the action, why, and what differs.
 // Everything in a Change is safe to print: values of sensitive attributes
 // and lines of sensitive content are masked when the Change is built (see
@@ -66,4 +68,24 @@ func NewAttrChange(name, old, new string, sensitive bool) AttrChange {
 		}
 	}
 	return AttrChange{Name: name, Old: old, New: new, Sensitive: sensitive}
+}
+
+// Clone returns a copy of c that shares nothing with it that could be
+// modified in place (a Redactor masks a copy, not the original).
+func (c Change) Clone() Change {
+	c.Attrs = slices.Clone(c.Attrs)
+	c.Warnings = slices.Clone(c.Warnings)
+	c.Missing = slices.Clone(c.Missing)
+	c.Creates = slices.Clone(c.Creates)
+	c.MissingPaths = slices.Clone(c.MissingPaths)
+	if c.Content != nil {
+		content := *c.Content
+		content.Settings = slices.Clone(content.Settings)
+		content.Hunks = slices.Clone(content.Hunks)
+		for i := range content.Hunks {
+			content.Hunks[i].Lines = slices.Clone(content.Hunks[i].Lines)
+		}
+		c.Content = &content
+	}
+	return c
 }

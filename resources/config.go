@@ -21,6 +21,21 @@ type Config struct {
 	Env       Env
 }
 
+// FillDefaults gives every attribute of s that is unset its Default. The
+// loader does this for every resource it binds; whoever builds a Config
+// otherwise (a test) calls it, since kinds rely on defaulted attributes
+// never being null.
+func (c *Config) FillDefaults(s Schema) {
+	if c.Values == nil {
+		c.Values = map[string]cty.Value{}
+	}
+	for _, a := range s.Attrs {
+		if a.HasDefault() && !c.IsSet(a.Name) {
+			c.Values[a.Name] = a.Default
+		}
+	}
+}
+
 // Env is what the host side of a run tells every resource.
 type Env struct {
 	// Root is prefixed to every managed path ("" or "/" for the real root).

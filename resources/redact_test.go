@@ -1,6 +1,9 @@
 package resources
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRedactor(t *testing.T) {
 	key := "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\nAwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
@@ -45,5 +48,23 @@ func TestResourceRedactor(t *testing.T) {
 		if got := r.String(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Redacting a clone leaves the original, and everything it points to, as
+// it was: a console shows a redacted copy while the run still holds the
+// change.
+func TestRedactClone(t *testing.T) {
+	r := NewRedactor([]string{"CANARY-123"})
+	orig := Change{Reason: "CANARY-123", Warnings: []string{"CANARY-123"}, Attrs: []AttrChange{{Name: "a", New: "CANARY-123"}},
+		Content: DiffText("/etc/postfix/main.cf", []byte("a = 1\n"), []byte("a = CANARY-123\n"), false)}
+	c := orig.Clone()
+	r.Change(&c)
+	if c.Attrs[0].New != Masked || c.Content.Settings[0].New != Masked || c.Content.Hunks[0].Lines[1].Text == orig.Content.Hunks[0].Lines[1].Text {
+		t.Fatalf("clone not redacted: %+v", c)
+	}
+	if orig.Warnings[0] != "CANARY-123" || orig.Attrs[0].New != "CANARY-123" || orig.Content.Settings[0].New != "CANARY-123" ||
+		!strings.Contains(orig.Content.Hunks[0].Lines[1].Text, "CANARY-123") {
+		t.Fatalf("redacting the clone changed the original: %+v %+v", orig, orig.Content)
 	}
 }

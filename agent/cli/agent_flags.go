@@ -45,6 +45,7 @@ func (a *agentOpts) addFlags(fs *pflag.FlagSet, env *cmdEnv, host hostDefault) {
 	fs.DurationVar(&a.previewFor, "preview-for", preview.DefaultFor, "preview a branch matching --preview-refs until its tip is this old (committer date)")
 	a.ops.add(fs)
 	addNoColor(fs, &a.noColor)
+	a.loudness.addFlags(fs)
 	// Not for the agent, whose repository comes from --source: hidden,
 	// and refused with that said.
 	_ = fs.MarkHidden("repo")

@@ -50,6 +50,7 @@ func newApplyCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 	o.addFlags(cmd.Flags(), env, host, changesHost)
 	cmd.Flags().DurationVar(&o.wait, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once with code 5)")
 	addNoColor(cmd.Flags(), &o.noColor)
+	o.loudness.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -185,7 +186,9 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 	}
 	start, runID := time.Now(), newRunID()
 	env.announceRun(runID, start)
-	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
+	live := env.watch(cat, c.loudness.level())
+	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks, Watch: live})
+	live.Close()
 	red := resources.NewRedactor(cat.Secrets)
 	redact(&res, cat)
 	src.Why = red.String(src.Why)
@@ -202,7 +205,7 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 		// good did.
 		rep.InternalError, rep.ExitCode = env.fallback, report.ExitInternal
 	}
-	printOutcomes(env.stdout, res)
+	printAfterWalk(env.stdout, res)
 	path, err := report.Write(c.stateDir, rep, report.DefaultKeep)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tend apply: writing the report: %v\n", err)
@@ -245,26 +248,9 @@ func openPending(env *cmdEnv, stateDir string, targets []string) (*engine.Pendin
 	return pending, nil
 }
 
-// printOutcomes tells, per resource that did or failed something, what
-// happened, with the change it made.
-func printOutcomes(w io.Writer, res engine.Result) {
-	for _, o := range res.Outcomes {
-		switch o.Status {
-		case engine.Changed:
-			single := &plan.Plan{Resources: []plan.Resource{{Address: o.Addr, Change: o.Change, RefreshFrom: o.RefreshFrom}}}
-			if o.Change.Action != resources.NoOp && o.Change.Action != resources.Refresh {
-				single.Resources[0].RefreshFrom = nil
-				plan.RenderResources(w, single)
-			}
-			for _, e := range o.Events {
-				fmt.Fprintf(w, "%s: %s\n", o.Addr, e)
-			}
-		case engine.Failed:
-			fmt.Fprintf(w, "%s: FAILED: %s\n", o.Addr, o.Err)
-		case engine.Skipped:
-			fmt.Fprintf(w, "%s: skipped: %s\n", o.Addr, o.SkippedBy)
-		}
-	}
+// printAfterWalk tells what the apply did besides converging resources,
+// whose outcomes the console showed as they came.
+func printAfterWalk(w io.Writer, res engine.Result) {
 	if res.Swept > 0 {
 		fmt.Fprintf(w, "removed %d temporary files that interrupted runs had left\n", res.Swept)
 	}

@@ -107,3 +107,42 @@ func onTerminal(t *testing.T, args, env []string) (int, string) {
 	t.Fatalf("tend %s: %v", strings.Join(args, " "), err)
 	return 0, ""
 }
+
+const slowNode = `node "web" {
+  resource "exec" "slow" {
+    command = "sleep 1.2"
+  }
+}
+`
+
+// TestStatusLineOnATerminal applies a resource that takes over a second:
+// on a terminal a status line names it while it runs (with NO_COLOR too,
+// since it needs no escape sequence), and the outcome says how long it
+// took; on a pipe the same lines come without the status line.
+func TestStatusLineOnATerminal(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"nodes", "root"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "nodes/web.hcl"), []byte(slowNode), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"apply", "--repo", dir, "--node", "web", "--root", filepath.Join(dir, "root"), "--state-dir", filepath.Join(dir, "state")}
+	for _, env := range [][]string{nil, {"NO_COLOR=1"}} {
+		code, out := onTerminal(t, args, env)
+		if code != 2 || !strings.Contains(out, "\r... exec.slow (") || !strings.Contains(out, "exec.slow: took 1.") {
+			t.Errorf("on a terminal (env %v): exit %d, no status line or duration:\n%q", env, code, out)
+		}
+		if env != nil && strings.Contains(out, "\x1b[") {
+			t.Errorf("with NO_COLOR: an escape sequence:\n%q", out)
+		}
+	}
+	cmd := exec.Command(os.Args[0], append([]string{"tend"}, args...)...)
+	cmd.Args[0] = "supervised"
+	out, _ := cmd.Output()
+	if strings.Contains(string(out), "\r") || !strings.Contains(string(out), "exec.slow: took 1.") {
+		t.Errorf("on a pipe:\n%q", out)
+	}
+}

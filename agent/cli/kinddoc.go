@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/providers"
 	"github.com/tendhq/tend/resources"
@@ -116,6 +117,15 @@ func attrUse(a resources.AttrSchema) string {
 	return use
 }
 
+// defaultLiteral is an attribute's default as it would be written in a
+// node file ("" when it has none).
+func defaultLiteral(a resources.AttrSchema) string {
+	if !a.HasDefault() {
+		return ""
+	}
+	return string(hclwrite.TokensForValue(a.Default).Bytes())
+}
+
 // typeName spells an attribute's type as the node language does:
 // string, number, bool, list(string), map(string), any.
 func typeName(t cty.Type) string {
@@ -148,7 +158,11 @@ func writeKindText(w io.Writer, s resources.Schema) {
 		nameW, typeW = max(nameW, len(a.Name)), max(typeW, len(typeName(a.Type)))
 	}
 	for _, a := range s.Attrs {
-		fmt.Fprintf(w, "  %-*s  %-*s  %s\n", nameW, a.Name, typeW, typeName(a.Type), attrUse(a))
+		use := attrUse(a)
+		if d := defaultLiteral(a); d != "" {
+			use += ", default " + d
+		}
+		fmt.Fprintf(w, "  %-*s  %-*s  %s\n", nameW, a.Name, typeW, typeName(a.Type), use)
 		if a.Doc != "" {
 			fmt.Fprintln(w, wrapText(a.Doc, "      ", docWidth))
 		}
@@ -183,7 +197,11 @@ func kindMarkdown(s resources.Schema) string {
 	}
 	b.WriteString("| attribute | type | use | meaning |\n| --- | --- | --- | --- |\n")
 	for _, a := range s.Attrs {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", a.Name, typeName(a.Type), attrUse(a), markdownCell(a.Doc))
+		use := attrUse(a)
+		if d := defaultLiteral(a); d != "" {
+			use += ", default `" + d + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", a.Name, typeName(a.Type), use, markdownCell(a.Doc))
 	}
 	return b.String()
 }

@@ -100,21 +100,40 @@ func existingDir(dir string) string {
 	return ""
 }
 
-// redact replaces secrets in a run's result: every secret of the
-// configuration (the redactor's length floor applies), then each
-// resource's own sensitive values in what that resource said, however
-// short.
+// redact replaces secrets in a run's result (see outcomeRedactor).
 func redact(res *engine.Result, cat *config.Catalog) {
-	res.Redact(resources.NewRedactor(cat.Secrets))
-	byAddr := map[string]*config.Instance{}
-	for _, inst := range cat.Instances {
-		byAddr[inst.Addr.String()] = inst
-	}
+	r := newOutcomeRedactor(cat)
 	for i := range res.Outcomes {
-		if inst, ok := byAddr[res.Outcomes[i].Addr]; ok {
-			if s := inst.Secrets(); len(s) > 0 {
-				res.Outcomes[i].Redact(resources.NewResourceRedactor(s))
-			}
+		r.outcome(&res.Outcomes[i])
+	}
+}
+
+// outcomeRedactor replaces secrets in what a run says about a resource:
+// every secret of the configuration (the redactor's length floor
+// applies), then the resource's own sensitive values, however short.
+type outcomeRedactor struct {
+	all *resources.Redactor
+	own map[string]*resources.Redactor // by address, for resources with secrets
+}
+
+func newOutcomeRedactor(cat *config.Catalog) outcomeRedactor {
+	r := outcomeRedactor{all: resources.NewRedactor(cat.Secrets), own: map[string]*resources.Redactor{}}
+	for _, inst := range cat.Instances {
+		if s := inst.Secrets(); len(s) > 0 {
+			r.own[inst.Addr.String()] = resources.NewResourceRedactor(s)
 		}
 	}
+	return r
+}
+
+func (r outcomeRedactor) outcome(o *engine.Outcome) {
+	o.Redact(r.all)
+	if own := r.own[o.Addr]; own != nil {
+		o.Redact(own)
+	}
+}
+
+// text redacts what the resource at addr said.
+func (r outcomeRedactor) text(addr, s string) string {
+	return r.own[addr].String(r.all.String(s))
 }

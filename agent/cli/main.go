@@ -22,6 +22,9 @@ type cmdEnv struct {
 	// colour is on; terminal says stdout is a terminal.
 	out      *resources.TerminalWriter
 	terminal bool
+	// tty is stdout itself, unescaped, when it is a terminal: the status
+	// line of an apply is drawn on it.
+	tty io.Writer
 	// code is the exit code of the command that ran.
 	code      int
 	providers *plugin.Set // started by openRepo, killed when Main returns
@@ -60,6 +63,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // reader's terminal.
 func mainEnv(args []string, env *cmdEnv) int {
 	env.terminal = isTerminal(env.stdout)
+	if env.terminal {
+		env.tty = env.stdout
+	}
 	out, errOut := resources.NewTerminalWriter(env.stdout), resources.NewTerminalWriter(env.stderr)
 	defer out.Flush()
 	defer errOut.Flush()
@@ -105,6 +111,7 @@ type common struct {
 	parallel                   int
 	providers                  providerFlags
 	maxFileSize                fileSize
+	loudness                   loudness  // for apply and the agent
 	warn                       io.Writer // where warnings about state files go
 }
 

@@ -83,3 +83,17 @@ func closedPipe(t *testing.T) *os.File {
 	t.Cleanup(func() { w.Close() })
 	return w
 }
+
+// TestStopSignalAfterTheRun sends tend's child a SIGTERM after its command
+// returned, as a unit's stop does when systemd signals every process of
+// the unit and the supervisor forwards its own: the child still exits
+// with its code instead of dying of the signal, which the supervisor
+// would record as a crash.
+func TestStopSignalAfterTheRun(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "--version")
+	cmd.Args[0] = "stopped-late"
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tend --version, then SIGTERM: %v\n%s", err, out)
+	}
+}

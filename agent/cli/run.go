@@ -54,6 +54,18 @@ func outliveClosedOutput() {
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 }
 
+// catchStopsToTheEnd keeps SIGINT, SIGTERM and SIGHUP caught for the
+// child's whole life. The command stops its handling of them when it
+// returns, and the process exits a moment later; a second stop signal in
+// that moment would otherwise kill it. That is the usual case: systemd
+// stops a unit by signalling every process in it, supervisor and child,
+// and the supervisor forwards its signal to the child as well, so the
+// child, which had stopped cleanly on the first, died of the second and
+// the supervisor recorded a crash (exit 70) for an ordinary stop.
+func catchStopsToTheEnd() {
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+}
+
 func wantsSupervisor(args []string) bool {
 	return !(len(args) >= 2 && args[0] == "providers" && args[1] == "serve")
 }
@@ -72,6 +84,7 @@ func runChild(args []string, link *supervise.Link) int {
 			os.Exit(supervise.ExitInternal)
 		}
 	}()
+	catchStopsToTheEnd()
 	env := &cmdEnv{stdout: os.Stdout, stderr: os.Stderr, link: link}
 	if link.Supervised() {
 		env.fallback = os.Getenv(fallbackEnv)

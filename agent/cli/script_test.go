@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/tendhq/tend/agent/cli"
@@ -22,6 +24,14 @@ func TestMain(m *testing.M) {
 		"tend":       func() { os.Exit(cli.RunChild(os.Args[1:])) },
 		"exits":      func() { os.Exit(exits(os.Args[1:], cli.RunChild)) },
 		"supervised": supervised,
+		"stopped-late": func() {
+			code := cli.RunChild(os.Args[1:])
+			// What systemd and the supervisor both send when a unit stops,
+			// arriving after the command stopped handling it.
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			time.Sleep(200 * time.Millisecond)
+			os.Exit(code)
+		},
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,7 +80,12 @@ func TestEmailoutConverges(t *testing.T) {
 	h := newRepoHost(t, repo, "emailout")
 	h.startDNS()
 
-	h.apply("emailout", 2)
+	first := h.apply("emailout", 2)
+	// apt's progress and dpkg's messages reach the operator as they come.
+	if !regexp.MustCompile(`(?m)^module\.\S+: \d+% Installing postfix`).MatchString(first) ||
+		!regexp.MustCompile(`(?m)^module\.\S+: > Setting up postfix `).MatchString(first) {
+		t.Errorf("the first run showed neither apt's progress nor dpkg's messages:\n%s", first)
+	}
 	// postfix@- runs the master; postfix.service is its umbrella.
 	pids := h.servicePIDs("postfix@-", "opendkim")
 	if out := h.apply("emailout", 0); !strings.Contains(out, "Apply: 0 changed, 0 failed, 0 skipped") {

@@ -17,7 +17,7 @@ var GroupSchema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "name", Type: cty.String, Required: true,
 			Doc: "The group's name."},
-		{Name: "ensure", Type: cty.String,
+		{Name: "ensure", Type: cty.String, Default: cty.StringVal("present"),
 			Doc: `"present" (the default) or "absent".`},
 		{Name: "gid", Type: cty.Number,
 			Doc: "Numeric group id. Unset: chosen by groupadd when the group is created, and not managed after."},

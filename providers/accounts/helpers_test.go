@@ -82,6 +82,7 @@ func config(t *testing.T, s resources.Schema, env resources.Env, a attrs) *resou
 		}
 		cfg.Values[k] = v
 	}
+	cfg.FillDefaults(s)
 	return cfg
 }
 

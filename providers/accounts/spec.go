@@ -28,7 +28,7 @@ func checkName(attr, v string) error {
 
 // parseEnsure reads ensure: "present" (the default) or "absent".
 func parseEnsure(cfg *resources.Config) (present bool, err error) {
-	switch v := cfg.String("ensure", "present"); v {
+	switch v := cfg.String("ensure", ""); v {
 	case "present":
 		return true, nil
 	case "absent":

@@ -20,7 +20,7 @@ var UserSchema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "name", Type: cty.String, Required: true,
 			Doc: "The user's login name."},
-		{Name: "ensure", Type: cty.String,
+		{Name: "ensure", Type: cty.String, Default: cty.StringVal("present"),
 			Doc: `"present" (the default) or "absent". Removing a user keeps its home directory and files.`},
 		{Name: "uid", Type: cty.Number,
 			Doc: "Numeric user id. Unset: chosen by useradd when the user is created, and not managed after."},

@@ -59,6 +59,10 @@ type command struct {
 	// out receives stdout and stderr together, when set; stdout and
 	// stderr are kept separately in the result as well.
 	out io.Writer
+	// status says argv is an apt-get told to write its progress to
+	// descriptor 3 (APT::Status-Fd), which is then told as news to the
+	// listener of run's context.
+	status bool
 }
 
 // result is how a command ended.
@@ -98,7 +102,7 @@ func run(ctx context.Context, root string, c command) (result, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = waitDelay
-	err := cmd.Run()
+	err := startAndWait(ctx, cmd, c.status)
 	res := result{stdout: stdout.String(), stderr: stderr.String()}
 	ps := cmd.ProcessState
 	if ctx.Err() != nil && (ps == nil || !ps.Exited()) {
@@ -109,6 +113,26 @@ func run(ctx context.Context, root string, c command) (result, error) {
 	}
 	res.code = ps.ExitCode()
 	return res, nil
+}
+
+// startAndWait runs cmd, with the progress pipe on descriptor 3 when
+// status is set.
+func startAndWait(ctx context.Context, cmd *osexec.Cmd, status bool) error {
+	if !status {
+		return cmd.Run()
+	}
+	w, wait, err := statusPipe(ctx)
+	if err != nil {
+		return fmt.Errorf("the pipe for %s's progress: %w", cmd.Args[0], err)
+	}
+	cmd.ExtraFiles = []*os.File{w}
+	err = cmd.Start()
+	w.Close() // the command has its own copy
+	if err == nil {
+		err = cmd.Wait()
+	}
+	wait()
+	return err
 }
 
 func killGroup(pgid int) error {

@@ -96,8 +96,10 @@ func TestInside(t *testing.T) {
 	}
 
 	start = time.Now()
-	res = engine.Apply(context.Background(), mail(debian.Kind()), graph.New(2), engine.Options{Parallel: 2})
+	news := &newsWatcher{}
+	res = engine.Apply(context.Background(), mail(debian.Kind()), graph.New(2), engine.Options{Parallel: 2, Watch: news})
 	t.Logf("apply: %v", time.Since(start).Round(time.Millisecond))
+	checkNews(t, news, "opendkim")
 	for _, o := range res.Outcomes {
 		if o.Status != engine.Changed {
 			t.Fatalf("%s: %s %s\n%s", o.Addr, o.Status, o.Err, o.Output)
@@ -232,8 +234,10 @@ func TestRootInstall(t *testing.T) {
 	planUnderPackage(t, env, answers)
 	node := []engine.Node{{Addr: "package.postfix", Resource: bind(t, k, "postfix", attrs{"name": "postfix", "debconf": answers}, env)}}
 	start := time.Now()
-	res := engine.Apply(context.Background(), node, graph.New(1), engine.Options{})
+	news := &newsWatcher{}
+	res := engine.Apply(context.Background(), node, graph.New(1), engine.Options{Watch: news})
 	t.Logf("apply under --root: %v", time.Since(start).Round(time.Millisecond))
+	checkNews(t, news, "postfix")
 	if o := res.Outcomes[0]; o.Status != engine.Changed {
 		t.Fatalf("%s %+v %s\n%s", o.Status, o.Change, o.Err, o.Output)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tendhq/tend/providers/debian"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/engine"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -43,6 +46,7 @@ func config(t testing.TB, name string, a attrs, env resources.Env) *resources.Co
 			t.Fatalf("no cty conversion for %T", v)
 		}
 	}
+	cfg.FillDefaults(debian.Schema)
 	return cfg
 }
 
@@ -103,4 +107,40 @@ func dpkgStatus(t testing.TB, admindir, name string) string {
 func aptKnows(name string) bool {
 	out, err := exec.Command("apt-cache", "show", "--no-all-versions", name).Output()
 	return err == nil && len(out) > 0
+}
+
+// newsWatcher is an engine.Watcher that keeps what the resources said.
+type newsWatcher struct {
+	mu   sync.Mutex
+	news []resources.News
+}
+
+func (w *newsWatcher) Started(string, time.Time) {}
+func (w *newsWatcher) Finished(engine.Outcome)   {}
+func (w *newsWatcher) Told(_ string, n resources.News) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.news = append(w.news, n)
+}
+
+// checkNews wants apt's progress for pkg (percentages, up to past 90) and
+// dpkg's "Setting up pkg" among what the transaction told.
+func checkNews(t testing.TB, w *newsWatcher, pkg string) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var progress, setup bool
+	last := 0.0
+	for _, n := range w.news {
+		switch n.Kind {
+		case resources.Status:
+			progress = progress || strings.Contains(n.Text, pkg) && n.Percent > 0
+			last = n.Percent
+		case resources.Message:
+			setup = setup || strings.HasPrefix(n.Text, "Setting up "+pkg+" ")
+		}
+	}
+	if !progress || last < 90 || !setup {
+		t.Errorf("apt's progress for %s (%v, ending at %v%%) or dpkg's Setting up (%v) not told; %d news:\n%v", pkg, progress, last, setup, len(w.news), w.news)
+	}
 }

@@ -2,7 +2,6 @@ package debian
 
 import (
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/tendhq/tend/resources"
@@ -22,7 +21,7 @@ var Schema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "name", Type: cty.String, Required: true,
 			Doc: `The package name, optionally with an architecture ("libc6:i386"); a bare name means the native or arch-independent package.`},
-		{Name: "ensure", Type: cty.String,
+		{Name: "ensure", Type: cty.String, Default: cty.StringVal("present"),
 			Doc: `"present" (the default): installed; "absent": removed (configuration files stay, as with apt-get remove). ` +
 				"Removing a package also removes the packages that depend on it; the plan lists them."},
 		{Name: "version", Type: cty.String,
@@ -32,11 +31,11 @@ var Schema = resources.Schema{
 			Doc: `Debconf answers preseeded before the package is installed or upgraded: question → "TYPE VALUE", as debconf-get-selections prints them, ` +
 				`e.g. { "postfix/main_mailer_type" = "select No configuration" }. They do not reconfigure a package that is already installed. ` +
 				"Answers of type password, or all of them when the map is sensitive, are never printed."},
-		{Name: "install_recommends", Type: cty.Bool,
-			Doc: "Install the packages this one recommends too. Default false. One transaction installs recommends for all its packages when any asks."},
-		{Name: "lock_timeout", Type: cty.Number,
-			Doc: "Seconds to wait for the dpkg lock when another package manager holds it, before failing with who holds it. Default " +
-				strconv.Itoa(defaultLockTimeout) + "; a transaction waits for the longest of its packages."},
+		{Name: "install_recommends", Type: cty.Bool, Default: cty.False,
+			Doc: "Install the packages this one recommends too. One transaction installs recommends for all its packages when any asks."},
+		{Name: "lock_timeout", Type: cty.Number, Default: cty.NumberIntVal(defaultLockTimeout),
+			Doc: "Seconds to wait for the dpkg lock when another package manager holds it, before failing with who holds it; " +
+				"a transaction waits for the longest of its packages."},
 	},
 }
 

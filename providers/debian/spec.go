@@ -52,7 +52,7 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 	if !nameRE.MatchString(s.name) {
 		return s, resources.AttrErrorf("name", "name %q is not a Debian package name (lower-case letters, digits, + - . and an optional :arch)", s.name)
 	}
-	switch e := cfg.String("ensure", "present"); e {
+	switch e := cfg.String("ensure", ""); e {
 	case "present":
 	case "absent":
 		s.absent = true
@@ -65,7 +65,7 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 	if s.absent && s.version != "" {
 		return s, resources.AttrErrorf("version", `version cannot be set with ensure = "absent"`)
 	}
-	secs, err := cfg.Int("lock_timeout", defaultLockTimeout)
+	secs, err := cfg.Int("lock_timeout", 0)
 	if err == nil && (secs < 0 || int64(secs) > math.MaxInt64/int64(time.Second)) {
 		err = errors.New("lock_timeout must be a number of seconds, 0 or more")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func (tx *transaction) blockServices() (restore func(), err error) {
 // local changes to configuration files kept, a bounded wait for the lock.
 func (tx *transaction) installArgs() []string {
 	argv := []string{"apt-get", "install", "-y", "-q",
-		"-o", "Dpkg::Use-Pty=0",
+		"-o", "Dpkg::Use-Pty=0", "-o", "APT::Status-Fd=" + statusFd,
 		"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}
 	argv = append(argv, tx.lockOption()...)
 	argv = append(argv, transactionOptions(tx.ops)...)
@@ -200,7 +201,7 @@ func (tx *transaction) installArgs() []string {
 // has nothing left after setting aside the packages it rejected by name.
 func (tx *transaction) install(ctx context.Context, listsErr error) {
 	for len(tx.ops) > 0 {
-		res, err := tx.run1(ctx, command{argv: tx.installArgs(), chroot: true})
+		res, err := tx.run1(ctx, command{argv: tx.installArgs(), chroot: true, status: true})
 		if err != nil {
 			tx.failRest(ctx, err)
 			return
@@ -291,7 +292,7 @@ func (tx *transaction) failRest(ctx context.Context, err error) {
 // going to the transaction's output.
 func (tx *transaction) run1(ctx context.Context, c command) (result, error) {
 	fmt.Fprintf(tx.out, "$ %s\n", strings.Join(c.argv, " "))
-	c.out = tx.out
+	c.out = io.MultiWriter(tx.out, &lineTeller{ctx: ctx})
 	return run(ctx, tx.sys.root, c)
 }
 

@@ -33,6 +33,7 @@ func config(t *testing.T, a attrs, env resources.Env) *resources.Config {
 	for name, v := range a {
 		cfg.Values[name] = ctyOf(t, v)
 	}
+	cfg.FillDefaults(exec.Schema)
 	return cfg
 }
 

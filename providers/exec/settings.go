@@ -15,10 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-const (
-	defaultPath    = "/usr/sbin:/usr/bin:/sbin:/bin"
-	defaultTimeout = 300
-)
+const defaultPath = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 // settings is one exec instance's configuration, checked and resolved.
 type settings struct {
@@ -59,7 +56,7 @@ func parseSettings(cfg *resources.Config) (settings, error) {
 	if s.creates != "" && !filepath.IsAbs(s.creates) {
 		return s, errors.New("creates must be an absolute path")
 	}
-	cwd := cfg.String("cwd", "/")
+	cwd := cfg.String("cwd", "")
 	if !filepath.IsAbs(cwd) {
 		return s, errors.New("cwd must be an absolute path")
 	}
@@ -76,7 +73,7 @@ func parseSettings(cfg *resources.Config) (settings, error) {
 }
 
 func parseTimeout(cfg *resources.Config) (time.Duration, error) {
-	secs, err := cfg.Int("timeout", defaultTimeout)
+	secs, err := cfg.Int("timeout", 0)
 	if err != nil {
 		return 0, err
 	}
@@ -92,9 +89,6 @@ func parseTimeout(cfg *resources.Config) (time.Duration, error) {
 // parseReturns reads the list of accepted exit codes; resources.Config has
 // no accessor for lists of numbers.
 func parseReturns(v cty.Value) ([]int, error) {
-	if v == cty.NilVal || v.IsNull() {
-		return []int{0}, nil
-	}
 	bad := errors.New("returns must list whole exit codes from 0 to 255")
 	if !v.CanIterateElements() || v.LengthInt() == 0 {
 		return nil, bad

@@ -14,7 +14,7 @@ var Schema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "path", Type: cty.String, Required: true,
 			Doc: "Absolute path of the managed file, resolved under the run's root."},
-		{Name: "ensure", Type: cty.String,
+		{Name: "ensure", Type: cty.String, Default: cty.StringVal("file"),
 			Doc: `What path must be: "file" (the default), "directory", "link" or "absent".`},
 		{Name: "content", Type: cty.String,
 			Doc: "Literal content of the file. At most one of content, source and template; with none, content is not managed."},
@@ -34,13 +34,13 @@ var Schema = resources.Schema{
 			Doc: `Octal permissions such as "0644". Unset: kept on existing files; new files get 0644, new directories 0755.`},
 		{Name: "validate_cmd", Type: cty.String,
 			Doc: `Shell command that checks new content before it replaces the file (ensure = "file" only); it must contain %, and every % becomes the quoted path of the temporary file, DIR/.tend-tmp-RANDOM.NAME beside the live one. A non-zero exit fails the resource and leaves the file untouched.`},
-		{Name: "backup", Type: cty.Bool,
-			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). Default true. " +
+		{Name: "backup", Type: cty.Bool, Default: cty.True,
+			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). " +
 				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) and files whose path is sensitive are never backed up: a backup would be one more copy of the secret."},
 		{Name: "file_group", Type: groupType,
 			Doc: "The file_group (file_group.NAME) this file goes live with: staged, validated and renamed together with the other members, all or none."},
-		{Name: "force", Type: cty.Bool,
-			Doc: "Allow removing a non-empty directory (ensure = \"absent\") or replacing a directory or special file with something else. Default false."},
+		{Name: "force", Type: cty.Bool, Default: cty.False,
+			Doc: "Allow removing a non-empty directory (ensure = \"absent\") or replacing a directory or special file with something else."},
 	},
 }
 

@@ -90,7 +90,7 @@ type spec struct {
 // not express as configuration errors.
 func parseSpec(cfg *resources.Config) (spec, error) {
 	s := spec{
-		backup:        cfg.Bool("backup", true),
+		backup:        cfg.Bool("backup", false),
 		force:         cfg.Bool("force", false),
 		owner:         cfg.String("owner", ""),
 		group:         cfg.String("group", ""),
@@ -107,7 +107,7 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 	if s.path = filepath.Clean(p); s.path == "/" {
 		return s, resources.AttrErrorf("path", `path "/" cannot be managed by a file resource`)
 	}
-	e, ok := parseEnsure(cfg.String("ensure", "file"))
+	e, ok := parseEnsure(cfg.String("ensure", ""))
 	if !ok || e == ensureOther {
 		return s, resources.AttrErrorf("ensure", `ensure must be "file", "directory", "link" or "absent", not %q`, cfg.String("ensure", ""))
 	}

@@ -31,12 +31,12 @@ var DKIMKeySchema = resources.Schema{
 			Doc: `Signing domain, such as "example.org".`},
 		{Name: "algorithm", Type: cty.String,
 			Doc: `Algorithm of a newly generated key: "rsa-2048" (the default), "rsa-3072" or "ed25519". An existing key is kept whatever its algorithm.`},
-		{Name: "owner", Type: cty.String,
-			Doc: `Owner of the private key, by name or numeric id, resolved in the root's /etc/passwd. Default "opendkim", the user opendkim signs as.`},
-		{Name: "group", Type: cty.String,
-			Doc: `Group of the private key, by name or numeric id, resolved in the root's /etc/group. Default "opendkim".`},
-		{Name: "dns_check", Type: cty.Bool,
-			Doc: "Also look up the TXT record DNS serves for SELECTOR._domainkey.DOMAIN and report whether it matches the key. A mismatch or a failed lookup is reported, never fails the run. Default false."},
+		{Name: "owner", Type: cty.String, Default: cty.StringVal("opendkim"),
+			Doc: `Owner of the private key, by name or numeric id, resolved in the root's /etc/passwd; by default the user opendkim signs as.`},
+		{Name: "group", Type: cty.String, Default: cty.StringVal("opendkim"),
+			Doc: `Group of the private key, by name or numeric id, resolved in the root's /etc/group.`},
+		{Name: "dns_check", Type: cty.Bool, Default: cty.False,
+			Doc: "Also look up the TXT record DNS serves for SELECTOR._domainkey.DOMAIN and report whether it matches the key. A mismatch or a failed lookup is reported, never fails the run."},
 		{Name: "resolver", Type: cty.String,
 			Doc: `DNS server for dns_check, as "IP:port" such as "127.0.0.1:53". Default: the first nameserver in the root's /etc/resolv.conf.`},
 		{Name: "dns_matches", Type: cty.Bool, Computed: true,
@@ -64,7 +64,7 @@ func (dkimKind) Identity(cfg *resources.Config) string {
 // Needs names the directory and its ancestors, and the owner and group
 // when given by name, so they converge before the key is written.
 func (dkimKind) Needs(cfg *resources.Config) []string {
-	out := files.AccountNeeds(cfg.String("owner", "opendkim"), cfg.String("group", "opendkim"))
+	out := files.AccountNeeds(cfg.String("owner", ""), cfg.String("group", ""))
 	d := filepath.Clean(cfg.String("directory", ""))
 	if !filepath.IsAbs(d) {
 		return out
@@ -112,8 +112,8 @@ func parseDKIMSpec(cfg *resources.Config) (dkimSpec, error) {
 		selector:  cfg.String("selector", ""),
 		domain:    strings.TrimSuffix(cfg.String("domain", ""), "."),
 		algorithm: cfg.String("algorithm", dkimAlgorithms[0]),
-		owner:     cfg.String("owner", "opendkim"),
-		group:     cfg.String("group", "opendkim"),
+		owner:     cfg.String("owner", ""),
+		group:     cfg.String("group", ""),
 		dnsCheck:  cfg.Bool("dns_check", false),
 		resolver:  cfg.String("resolver", ""),
 	}

@@ -32,20 +32,20 @@ var TLSCertificateSchema = resources.Schema{
 			Doc: "Host names (or IP addresses) the leaf must cover, wildcards matching as in X.509; at least one."},
 		{Name: "root", Type: cty.String,
 			Doc: "PEM trust anchor: when set, the chain's last certificate must be signed by it. Unset: the chain must end with a certificate whose issuer is not in the chain."},
-		{Name: "expiry_warning_days", Type: cty.Number,
-			Doc: "The plan warns when the leaf expires within this many days. Default 30."},
+		{Name: "expiry_warning_days", Type: cty.Number, Default: cty.NumberIntVal(30),
+			Doc: "The plan warns when the leaf expires within this many days."},
 		{Name: "chain_owner", Type: cty.String,
 			Doc: "Owner of the chain file, by name or id (root's /etc/passwd). Unset: not managed."},
 		{Name: "chain_group", Type: cty.String,
 			Doc: "Group of the chain file, by name or id (root's /etc/group). Unset: not managed."},
-		{Name: "chain_mode", Type: cty.String,
-			Doc: `Octal permissions of the chain file. Default "0644".`},
+		{Name: "chain_mode", Type: cty.String, Default: cty.StringVal("0644"),
+			Doc: "Octal permissions of the chain file."},
 		{Name: "key_owner", Type: cty.String,
 			Doc: "Owner of the key file, by name or id. Unset: not managed."},
 		{Name: "key_group", Type: cty.String,
 			Doc: "Group of the key file, by name or id. Unset: not managed."},
-		{Name: "key_mode", Type: cty.String,
-			Doc: `Octal permissions of the key file. Default "0600".`},
+		{Name: "key_mode", Type: cty.String, Default: cty.StringVal("0600"),
+			Doc: "Octal permissions of the key file."},
 	},
 }
 
@@ -160,7 +160,7 @@ func (s *tlsSpec) setNames(cfg *resources.Config) error {
 	if len(s.names) == 0 {
 		return resources.AttrErrorf("names", "names must list at least one host name the leaf covers")
 	}
-	days, err := cfg.Int("expiry_warning_days", 30)
+	days, err := cfg.Int("expiry_warning_days", 0)
 	if err == nil && days < 0 {
 		err = fmt.Errorf("expiry_warning_days must not be negative")
 	}

@@ -24,6 +24,9 @@ func Kinds(ctx context.Context, p Provider) ([]resources.Kind, error) {
 	rp.batch, _ = p.(BatchApplier)
 	out := make([]resources.Kind, len(schemas))
 	for i, s := range schemas {
+		if err := s.CheckDefaults(); err != nil {
+			return nil, fmt.Errorf("provider schema: %w", err)
+		}
 		out[i] = &remoteKind{schema: s, prov: rp, bound: map[*resources.Config]bound{}}
 	}
 	return out, nil

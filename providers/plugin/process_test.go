@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tendhq/tend/providers/example/motd"
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
@@ -29,6 +30,7 @@ func motdRequest(name string, a attrs, env resources.Env) Request {
 	for k, v := range a {
 		cfg.Values[k] = v
 	}
+	cfg.FillDefaults(motd.Schema)
 	return Request{Kind: "motd_line", Config: cfg}
 }
 

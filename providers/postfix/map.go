@@ -23,14 +23,14 @@ var Schema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "path", Type: cty.String, Required: true,
 			Doc: "Absolute path of the source file, such as /etc/postfix/transport, resolved under the run's root. The table is built beside it (transport.db, .cdb or .lmdb)."},
-		{Name: "type", Type: cty.String,
+		{Name: "type", Type: cty.String, Default: cty.StringVal("hash"),
 			Doc: `Table type: "hash" (the default, builds PATH.db), "btree" (PATH.db), "cdb" (PATH.cdb), "lmdb" (PATH.lmdb), or "pcre", "regexp", "cidr", which Postfix reads from the source itself: those are only checked, and report a change when the source changed since the last check, so a notified service reloads.`},
-		{Name: "alias", Type: cty.Bool,
-			Doc: "Build and query with postalias instead of postmap: the source is in aliases(5) format. Default false."},
+		{Name: "alias", Type: cty.Bool, Default: cty.False,
+			Doc: "Build and query with postalias instead of postmap: the source is in aliases(5) format."},
 		{Name: "check_key", Type: cty.String,
 			Doc: "A key that must resolve in the new table before it replaces the live one. Unset: the first key of the source must resolve (for pcre, regexp and cidr, a lookup must merely not fail)."},
-		{Name: "postfix_dir", Type: cty.String,
-			Doc: "Postfix configuration directory passed to postmap with -c, resolved under the run's root. Default /etc/postfix. When it holds no main.cf, the table is built with Postfix's built-in defaults."},
+		{Name: "postfix_dir", Type: cty.String, Default: cty.StringVal("/etc/postfix"),
+			Doc: "Postfix configuration directory passed to postmap with -c, resolved under the run's root. When it holds no main.cf, the table is built with Postfix's built-in defaults."},
 	},
 }
 
@@ -53,7 +53,7 @@ func (kind) Schema() resources.Schema { return Schema }
 // conflict. Types that build nothing are named by type and source.
 func (kind) Identity(cfg *resources.Config) string {
 	p := filepath.Clean(cfg.String("path", ""))
-	typ := cfg.String("type", "hash")
+	typ := cfg.String("type", "")
 	if suffix := tableSuffix[typ]; suffix != "" {
 		return KindName + ":" + p + suffix
 	}
@@ -91,10 +91,10 @@ type spec struct {
 
 func parseSpec(cfg *resources.Config) (spec, error) {
 	s := spec{
-		typ:        cfg.String("type", "hash"),
+		typ:        cfg.String("type", ""),
 		alias:      cfg.Bool("alias", false),
 		checkKey:   cfg.String("check_key", ""),
-		postfixDir: cfg.String("postfix_dir", "/etc/postfix"),
+		postfixDir: cfg.String("postfix_dir", ""),
 	}
 	if err := resources.CheckPaths(cfg, "path", "postfix_dir"); err != nil {
 		return s, err

@@ -25,10 +25,10 @@ var Schema = resources.Schema{
 			Doc: "Whether the unit starts at boot (its [Install] section's links exist). Unset: not managed."},
 		{Name: "masked", Type: cty.Bool,
 			Doc: "Whether the unit is masked (linked to /dev/null, so nothing can start it). Unset: not managed."},
-		{Name: "refresh", Type: cty.String,
+		{Name: "refresh", Type: cty.String, Default: cty.StringVal("reload-or-restart"),
 			Doc: `What a refresh event does to a running unit: "reload", "restart", or "reload-or-restart" (the default: reload when the unit has ExecReload, otherwise restart). A stopped unit that is not ensured running is left stopped.`},
-		{Name: "job_timeout", Type: cty.Number,
-			Doc: "Seconds to wait for each systemd job (start, stop, reload, restart). Default 90."},
+		{Name: "job_timeout", Type: cty.Number, Default: cty.NumberIntVal(int64(defaultJobTimeout / time.Second)),
+			Doc: "Seconds to wait for each systemd job (start, stop, reload, restart)."},
 		{Name: "package", Type: cty.String,
 			Doc: "The Debian package that ships the unit, for ordering: the service waits for that package resource when one is managed. Default: the unit's name without its type suffix and instance (\"postfix@-.service\" gives \"postfix\")."},
 	},
@@ -125,7 +125,7 @@ func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 
 func parseSpec(cfg *resources.Config) (spec, error) {
 	s := spec{unit: unitName(cfg.String("name", "")), ensure: cfg.String("ensure", ""),
-		refresh: cfg.String("refresh", "reload-or-restart")}
+		refresh: cfg.String("refresh", "")}
 	if err := checkUnit(cfg.String("name", ""), s.unit); err != nil {
 		return s, err
 	}
@@ -149,7 +149,7 @@ func parseSpec(cfg *resources.Config) (spec, error) {
 	if pkg := cfg.String("package", ""); cfg.IsSet("package") && !packageNameRE.MatchString(pkg) {
 		return s, resources.AttrErrorf("package", "package %q is not a Debian package name", pkg)
 	}
-	secs, err := cfg.Int("job_timeout", int(defaultJobTimeout/time.Second))
+	secs, err := cfg.Int("job_timeout", 0)
 	if err != nil {
 		return s, &resources.AttrError{Attr: "job_timeout", Err: err}
 	}

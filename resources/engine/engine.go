@@ -44,6 +44,9 @@ type Options struct {
 	// Blocks holds changes rolled back after a failed health check; nil
 	// means none.
 	Blocks *Blocks
+	// Watch, when set, hears about an apply as it happens; a plan does
+	// not tell it anything.
+	Watch Watcher
 }
 
 // Status is how a resource ended up.
@@ -118,6 +121,7 @@ type walk struct {
 	index      map[string]int
 	rollMu     sync.Mutex
 	undone     []undone // guarded by rollMu
+	watch      Watcher  // nil for a plan, or when nobody watches
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
@@ -179,6 +183,7 @@ func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int) b
 			finished := flush(ctx)
 			for _, i := range finished {
 				done[i] = true
+				w.finished(i)
 			}
 			return finished
 		}
@@ -187,6 +192,9 @@ func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int) b
 		complete := true
 		w.guard(ctx, i, func(rctx context.Context) { complete = visit(rctx, i) })
 		done[i] = complete
+		if complete {
+			w.finished(i)
+		}
 		// flush, which reads it, runs only when no visit does.
 		w.visited[i] = true
 		return complete
@@ -194,6 +202,7 @@ func (w *walk) run(ctx context.Context, visit func(ctx context.Context, i int) b
 	for i, d := range done {
 		if !d && w.out[i].Status != Failed {
 			w.out[i].Status, w.out[i].SkippedBy = Skipped, "the run was interrupted"
+			w.finished(i)
 		}
 	}
 }
@@ -207,6 +216,7 @@ func (w *walk) guard(ctx context.Context, i int, f func(ctx context.Context)) {
 		rctx, cancel = context.WithTimeout(ctx, w.opts.Timeout)
 	}
 	defer cancel()
+	rctx = w.listening(rctx, i)
 	defer func() {
 		if p := recover(); p != nil {
 			w.fail(i, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))

@@ -116,6 +116,7 @@ func (w *walk) failUndone() {
 		if u.reverted {
 			w.out[u.n].Events = append(w.out[u.n].Events, "rolled back")
 		}
+		w.finished(u.n)
 	}
 }
 

@@ -45,10 +45,12 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	swept := sweep(nodes)
 	w := newWalk(nodes, g, opts)
+	w.watch = opts.Watch
 	// A block whose configuration changed is lifted; if that cannot be
 	// recorded, the file is rewritten on the next run that can.
 	_ = w.opts.Blocks.Lift(w.digestOf)
 	w.run(ctx, func(ctx context.Context, i int) bool {
+		w.started(i)
 		if dep := w.failedDep(i); dep != "" {
 			w.out[i].Status, w.out[i].SkippedBy = Skipped, "depends on "+dep+", which did not converge"
 			w.out[i].RefreshFrom = w.opts.Pending.For(w.out[i].Addr)
@@ -223,6 +225,9 @@ func (w *walk) applyBatch(ctx context.Context, members []int) {
 		items[k] = resources.BatchItem{Resource: w.nodes[i].Resource, Change: w.out[i].Change}
 	}
 	var errs []error
+	for _, i := range members {
+		w.started(i)
+	}
 	w.guard(ctx, members[0], func(ctx context.Context) {
 		errs = w.nodes[members[0]].Resource.(resources.Batcher).ApplyBatch(ctx, items)
 	})

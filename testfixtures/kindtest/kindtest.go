@@ -27,5 +27,6 @@ func Config(t testing.TB, schema resources.Schema, env resources.Env, attrs map[
 		}
 		cfg.Values[k] = v
 	}
+	cfg.FillDefaults(schema)
 	return cfg
 }

@@ -22,9 +22,9 @@ var Schema = resources.Schema{
 	Attrs: []resources.AttrSchema{
 		{Name: "line", Type: cty.String, Required: true,
 			Doc: "The line's exact text, without a newline."},
-		{Name: "path", Type: cty.String,
-			Doc: "Absolute path of the file, resolved under the run's root. Default /etc/motd. Its directory must exist."},
-		{Name: "ensure", Type: cty.String,
+		{Name: "path", Type: cty.String, Default: cty.StringVal(defaultPath),
+			Doc: "Absolute path of the file, resolved under the run's root. Its directory must exist."},
+		{Name: "ensure", Type: cty.String, Default: cty.StringVal("present"),
 			Doc: `"present" (the default) adds the line at the end when no line equals it; "absent" removes every line that equals it.`},
 		{Name: "crash", Type: cty.String,
 			Doc: `For tend's own tests only: "panic", "exit" or "hang" during Apply; "flood" fails with a 50 MB error; "setsid" leaves a process holding the provider's pipes (its pid in PATH.pid). Honoured only when TEND_TEST_FAULTS=1 is in the environment; an error otherwise.`},
@@ -41,12 +41,12 @@ func (kind) Schema() resources.Schema { return Schema }
 // Identity is the file and the line: two resources may manage two lines
 // of one file, not one line twice.
 func (kind) Identity(cfg *resources.Config) string {
-	return fmt.Sprintf("%s:%s:%q", KindName, filepath.Clean(cfg.String("path", defaultPath)), cfg.String("line", ""))
+	return fmt.Sprintf("%s:%s:%q", KindName, filepath.Clean(cfg.String("path", "")), cfg.String("line", ""))
 }
 
 // Needs is the file's directory, so a managed directory comes first.
 func (kind) Needs(cfg *resources.Config) []string {
-	return []string{"file:" + filepath.Dir(filepath.Clean(cfg.String("path", defaultPath)))}
+	return []string{"file:" + filepath.Dir(filepath.Clean(cfg.String("path", "")))}
 }
 
 const defaultPath = "/etc/motd"
@@ -54,7 +54,7 @@ const defaultPath = "/etc/motd"
 func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 	l := &line{
 		text:      cfg.String("line", ""),
-		path:      cfg.String("path", defaultPath),
+		path:      cfg.String("path", ""),
 		present:   true,
 		sensitive: cfg.Sensitive["line"],
 	}
@@ -64,7 +64,7 @@ func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 	if !filepath.IsAbs(l.path) {
 		return nil, resources.AttrErrorf("path", "path must be absolute")
 	}
-	switch e := cfg.String("ensure", "present"); e {
+	switch e := cfg.String("ensure", ""); e {
 	case "present":
 	case "absent":
 		l.present = false

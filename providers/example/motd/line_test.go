@@ -21,6 +21,7 @@ func bind(t *testing.T, root string, a map[string]string) (resources.Resource, e
 	for k, v := range a {
 		cfg.Values[k] = cty.StringVal(v)
 	}
+	cfg.FillDefaults(Schema)
 	return Kind().New(cfg)
 }
 
