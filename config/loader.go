@@ -111,8 +111,14 @@ func (r *Repo) Nodes() []string {
 	return out
 }
 
-// Sources returns every file read so far, for diagnostic excerpts.
-func (r *Repo) Sources() Sources { return r.files.src }
+// Sources returns every file read so far, for diagnostic excerpts: a
+// copy, since catalogs evaluated beside the caller (EachCatalog) may be
+// reading more.
+func (r *Repo) Sources() Sources {
+	r.files.mu.Lock()
+	defer r.files.mu.Unlock()
+	return maps.Clone(r.files.src)
+}
 
 // loader holds the state of building one node's catalog.
 type loader struct {

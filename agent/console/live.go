@@ -153,15 +153,18 @@ func (l *Live) Told(addr string, n resources.News) {
 // Finished implements engine.Watcher: the outcome, as the final report
 // of the run would show it, with how long it took when that was long.
 func (l *Live) Finished(o engine.Outcome) {
-	o.Change = o.Change.Clone()
-	l.o.Redact(&o)
+	show := l.shows(o)
+	if show {
+		o.Change = o.Change.Clone()
+		l.o.Redact(&o)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.status != nil {
 		l.status.end(o.Addr)
 	}
 	delete(l.tens, o.Addr)
-	if !l.shows(o) {
+	if !show {
 		return
 	}
 	l.lines(func(w io.Writer) {
