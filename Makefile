@@ -9,9 +9,12 @@ EXAMPLE_ROOT ?= build/example-root
 # and its map plugins for postfix_map's tests against the real postmap,
 # debootstrap and systemd-container for the Debian 11 test containers
 # (testfixtures/container), gnupg and openssh-client to sign and verify
-# the agent's commits.
+# the agent's commits, lxc for the same containers booted by LXC. lxc's
+# lxc-net service would put a bridge with a private address (lxcbr0,
+# 10.0.3.1) on this machine: its settings file is written first with the
+# bridge off, and kept (--force-confold) when the package comes.
 APT_PACKAGES := git ca-certificates postfix postfix-pcre postfix-cdb postfix-lmdb \
-	debootstrap systemd-container gnupg openssh-client
+	debootstrap systemd-container gnupg openssh-client lxc
 
 .PHONY: all build deps example test lint unit bench clean docs
 
@@ -26,7 +29,10 @@ deps:
 		echo "installing:$$missing"; \
 		case " $$missing " in *" postfix "*) \
 			echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections;; esac; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		case " $$missing " in *" lxc "*) [ -e /etc/default/lxc-net ] || \
+			echo 'USE_LXC_BRIDGE="false"' > /etc/default/lxc-net;; esac; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o Dpkg::Options::=--force-confold $$missing; \
 	fi
 	@command -v $(GO) >/dev/null || { echo "Go is required (expected at /usr/local/go)"; exit 1; }
 	$(GO) mod download

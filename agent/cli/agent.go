@@ -41,6 +41,7 @@ func newAgentCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 		}),
 	}
 	a.addFlags(cmd.Flags(), env, host)
+	cmd.MarkFlagsMutuallyExclusive("quiet", "verbose")
 	cmd.AddCommand(newAgentInstallCmd(env, host))
 	return cmd
 }

@@ -51,6 +51,7 @@ func newApplyCmd(env *cmdEnv, host hostDefault) *cobra.Command {
 	cmd.Flags().DurationVar(&o.wait, "wait-for-lock", 0, "when another run holds the lock, wait this long for it (default: exit at once with code 5)")
 	addNoColor(cmd.Flags(), &o.noColor)
 	o.loudness.addFlags(cmd.Flags())
+	cmd.MarkFlagsMutuallyExclusive("quiet", "verbose")
 	return cmd
 }
 

@@ -26,9 +26,6 @@ const (
 	pgpEnd   = "-----END PGP PUBLIC KEY BLOCK-----"
 )
 
-// Empty says whether no key is allowed at all.
-func (s Signers) Empty() bool { return len(s.OpenPGP) == 0 && len(s.SSH) == 0 }
-
 // LoadSigners reads an allowlist from a file, or from every regular file
 // of a directory whose name does not begin with a dot, in name order.
 // Each file may hold armored OpenPGP public key blocks and SSH

@@ -15,9 +15,6 @@ type Verified struct {
 	signer Signer
 }
 
-// Commit is the verified commit's id.
-func (v Verified) Commit() string { return v.commit }
-
 // Signer is the allowlisted key that signed it.
 func (v Verified) Signer() Signer { return v.signer }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -63,27 +64,10 @@ func needRoot(t *testing.T) {
 	}
 }
 
-// config builds what the loader would hand over: every schema attribute
-// present, unset ones null.
+// config builds what the loader would hand over.
 func config(t *testing.T, s resources.Schema, env resources.Env, a attrs) *resources.Config {
 	t.Helper()
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: s.Kind, Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       env,
-	}
-	for _, at := range s.Attrs {
-		cfg.Values[at.Name] = cty.NullVal(at.Type)
-	}
-	for k, v := range a {
-		if _, ok := s.Attr(k); !ok {
-			t.Fatalf("attribute %q is not in the %s schema", k, s.Kind)
-		}
-		cfg.Values[k] = v
-	}
-	cfg.FillDefaults(s)
-	return cfg
+	return kindtest.Config(t, s, env, a)
 }
 
 func newUser(t *testing.T, env resources.Env, a attrs) resources.Resource {

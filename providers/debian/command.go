@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tendhq/tend/providers/chroot"
 )
 
 // execHook, when set, sees the argument vector of every command this
@@ -33,17 +35,6 @@ var baseEnv = []string{
 	"UCF_FORCE_CONFFOLD=1",
 	"NEEDRESTART_SUSPEND=1",
 }
-
-// chrootScript runs a command chrooted into a root filesystem, inside the
-// private mount namespace unshare(1) gives it: /proc and /dev are mounted
-// there for maintainer scripts and vanish with the namespace, so nothing
-// is left mounted whatever happens. Mount points that do not exist are
-// skipped rather than created.
-const chrootScript = `set -e
-r=$1; shift
-if [ -d "$r/proc" ]; then mount -t proc proc "$r/proc"; fi
-if [ -d "$r/dev" ]; then mount --rbind /dev "$r/dev"; fi
-exec chroot "$r" "$@"`
 
 // waitDelay bounds how long a finished command's leftover children may
 // hold its output pipes open.
@@ -82,8 +73,7 @@ func (r result) text() string {
 func run(ctx context.Context, root string, c command) (result, error) {
 	argv := c.argv
 	if c.chroot && !isHostRoot(root) {
-		argv = append([]string{"unshare", "--mount", "--propagation", "private", "--",
-			"/bin/sh", "-c", chrootScript, "tend-chroot", root}, argv...)
+		argv = chroot.Argv(root, argv...)
 	}
 	if execHook != nil {
 		execHook(argv)

@@ -87,7 +87,7 @@ func (r *file) applyFile(ctx context.Context, d *atomicfile.Dir, o observation) 
 // change leaves no trace.
 func (r *file) beforeRename(ctx context.Context, d *atomicfile.Dir, o observation, tmp string) error {
 	if r.spec.validateCmd != "" {
-		if err := runValidator(ctx, r.spec.validateCmd, tmp, withheldIf(r.spec.sensitive)); err != nil {
+		if err := runValidator(ctx, r.env.Root, r.spec.validateCmd, tmp, withheldIf(r.spec.sensitive)); err != nil {
 			return fmt.Errorf("%s: %w", r.spec.label(), err)
 		}
 	}

@@ -33,7 +33,7 @@ var Schema = resources.Schema{
 		{Name: "mode", Type: cty.String,
 			Doc: `Octal permissions such as "0644". Unset: kept on existing files; new files get 0644, new directories 0755.`},
 		{Name: "validate_cmd", Type: cty.String,
-			Doc: `Shell command that checks new content before it replaces the file (ensure = "file" only); it must contain %, and every % becomes the quoted path of the temporary file, DIR/.tend-tmp-RANDOM.NAME beside the live one. A non-zero exit fails the resource and leaves the file untouched.`},
+			Doc: `Shell command that checks new content before it replaces the file (ensure = "file" only); it must contain %, and every % becomes the quoted path of the temporary file, DIR/.tend-tmp-RANDOM.NAME beside the live one. A non-zero exit fails the resource and leaves the file untouched. Under --root, when the root has /bin/sh, it runs chrooted into the root (with the temporary file's path there), so it checks with the root's programs and configuration.`},
 		{Name: "backup", Type: cty.Bool, Default: cty.True,
 			Doc: "Keep replaced or deleted content under the state directory's backups/ (the newest 5 per path). " +
 				"Sensitive content (marked sensitive, a private key, or live content last written as sensitive) and files whose path is sensitive are never backed up: a backup would be one more copy of the secret."},

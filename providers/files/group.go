@@ -20,7 +20,8 @@ var GroupSchema = resources.Schema{
 			Doc: "Absolute directory every member lives under; one group per directory. The group's validate_cmd sees a staged copy of it."},
 		{Name: "validate_cmd", Type: cty.String,
 			Doc: "Shell command that checks the members together before any is renamed; every % becomes the quoted path of a staging directory holding every changed member's new content under its name relative to directory, and a symbolic link to the live entry for everything else in directory, " +
-				"so that postfix -c % or doveconf -c %/dovecot.conf read the whole candidate set."},
+				"so that postfix -c % or doveconf -c %/dovecot.conf read the whole candidate set. " +
+				"Under --root, when the root has /bin/sh, it runs chrooted into the root (with the staging directory's path there)."},
 	},
 }
 

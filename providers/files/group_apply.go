@@ -110,7 +110,7 @@ func (m *member) stage(ctx context.Context, c resources.Change) error {
 		return err
 	}
 	if r.spec.validateCmd != "" {
-		if err := runValidator(ctx, r.spec.validateCmd, st.Path(), withheldIf(r.spec.sensitive)); err != nil {
+		if err := runValidator(ctx, r.env.Root, r.spec.validateCmd, st.Path(), withheldIf(r.spec.sensitive)); err != nil {
 			st.Abort()
 			return fmt.Errorf("%s: %w", r.spec.label(), err)
 		}
@@ -250,7 +250,7 @@ func groupValidate(ctx context.Context, g *group, ms []member) error {
 	if len(sensitive) > 0 {
 		withheld = "the content of " + strings.Join(sensitive, ", ")
 	}
-	return runValidator(ctx, g.validateCmd, stage.HostPath(), withheld)
+	return runValidator(ctx, root, g.validateCmd, stage.HostPath(), withheld)
 }
 
 // mirror writes every member (want, by path relative to the group's

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tendhq/tend/providers/chroot"
 )
 
 // maxValidatorOutput bounds the validator output an error carries.
@@ -19,16 +21,25 @@ const validatorWaitDelay = 5 * time.Second
 // run. A variable so tests can shorten it.
 var validatorTimeout = 2 * time.Minute
 
-// runValidator runs validate_cmd on the temporary file: /bin/sh -c, with
-// every % replaced by the file's quoted path (Puppet's convention). The
-// error carries the validator's stderr, or its stdout when stderr is empty
-// (some checkers report there), trimmed and bounded — unless the content
-// is sensitive, when the output is withheld: sensitive then names what
-// holds the sensitive content ("the content" for the file itself).
-func runValidator(ctx context.Context, cmdline, tmp string, sensitive string) error {
+// runValidator runs validate_cmd on the temporary file (tmp, a path on
+// this machine): /bin/sh -c, with every % replaced by the file's quoted
+// path (Puppet's convention). Under a --root that is a system of its own
+// (it has /bin/sh), it runs chrooted into the root with the file's path
+// in it, so that `postfix check` reads the root's configuration and
+// programs, not this machine's; a root without a shell (a scratch tree)
+// is checked with this machine's programs. The error carries the
+// validator's stderr, or its stdout when stderr is empty (some checkers
+// report there), trimmed and bounded — unless the content is sensitive,
+// when the output is withheld: sensitive then names what holds the
+// sensitive content ("the content" for the file itself).
+func runValidator(ctx context.Context, root, cmdline, tmp string, sensitive string) error {
 	ctx, cancel := context.WithTimeout(ctx, validatorTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp)))
+	argv, err := validatorArgv(root, cmdline, tmp)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	// Its own process group, killed whole on timeout: a validator's
 	// children must not outlive it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -39,7 +50,7 @@ func runValidator(ctx context.Context, cmdline, tmp string, sensitive string) er
 	// A daemon the validator left behind may hold its output open; stop
 	// waiting for it soon after the validator itself exits.
 	cmd.WaitDelay = validatorWaitDelay
-	err := cmd.Run()
+	err = cmd.Run()
 	if err == nil {
 		return nil
 	}
@@ -58,6 +69,19 @@ func runValidator(ctx context.Context, cmdline, tmp string, sensitive string) er
 		return fmt.Errorf("validate_cmd failed: %w", err)
 	}
 	return fmt.Errorf("validate_cmd failed (%w): %s", err, msg)
+}
+
+// validatorArgv is the validator's command line, chrooted into root when
+// root is a system of its own.
+func validatorArgv(root, cmdline, tmp string) ([]string, error) {
+	if !chroot.IsSystem(root) {
+		return []string{"/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(tmp))}, nil
+	}
+	inside, ok := chroot.Inside(root, tmp)
+	if !ok {
+		return nil, fmt.Errorf("validate_cmd: %s is not under the root %s", tmp, root)
+	}
+	return chroot.Argv(root, "/bin/sh", "-c", strings.ReplaceAll(cmdline, "%", shellQuote(inside))), nil
 }
 
 // withheldIf is runValidator's sensitive argument for a file's own

@@ -125,13 +125,14 @@ func (r *postfixMap) buildTable(ctx context.Context, conf string, src *sourceFil
 			d.Remove(built)
 		}
 	}()
-	res, err := runTool(ctx, r.tool(), "-c", conf, r.typ+":"+tmp)
-	r.keep(res.stderr, tmp)
+	t := r.toolFor(conf)
+	res, err := runTool(ctx, t, "-c", t.path(conf), r.typ+":"+t.path(tmp))
+	r.keep(res.stderr, t.path(tmp))
 	if err != nil {
 		return err
 	}
 	if res.code != 0 {
-		return fmt.Errorf("%s exited %d, the live table is untouched: %s", r.tool(), res.code, r.readable(res.stderr, tmp))
+		return fmt.Errorf("%s exited %d, the live table is untouched: %s", r.tool(), res.code, r.readable(res.stderr, t.path(tmp)))
 	}
 	if err := r.checkLookup(ctx, conf, tmp, r.checkKeyFor(src.content)); err != nil {
 		return fmt.Errorf("%w; the live table is untouched", err)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tendhq/tend/providers/chroot"
 )
 
 // toolPath is where postmap and postalias are looked for, and the PATH
@@ -46,17 +48,60 @@ func lookTool(name string) (string, error) {
 	return "", fmt.Errorf("%s not found in %s: install Debian's postfix package (and postfix-cdb, postfix-lmdb or postfix-pcre for those types)", name, toolPath)
 }
 
+// tool is postmap or postalias as a map runs it: this machine's, with
+// paths as they are here; or, when the run's root is a system of its own
+// (chroot.IsSystem) that has the tool and holds the configuration
+// directory, the root's, chrooted, with paths as they are there, so that
+// what main.cf refers to (myorigin = /etc/mailname) is the root's.
+type tool struct {
+	name, root string
+	chrooted   bool
+}
+
+// toolFor is the map's tool for the configuration directory conf.
+func (r *postfixMap) toolFor(conf string) tool {
+	t := tool{name: r.tool(), root: r.env.Root}
+	if !chroot.IsSystem(t.root) {
+		return t
+	}
+	_, confInside := chroot.Inside(t.root, conf)
+	fi, err := os.Stat(filepath.Join(t.root, "usr/sbin", t.name))
+	t.chrooted = confInside && err == nil && fi.Mode().IsRegular()
+	return t
+}
+
+// path is p, a path on this machine, as the tool sees it.
+func (t tool) path(p string) string {
+	if inside, ok := chroot.Inside(t.root, p); t.chrooted && ok {
+		return inside
+	}
+	return p
+}
+
+// argv is the tool's command line.
+func (t tool) argv(args ...string) ([]string, error) {
+	if t.chrooted {
+		return chroot.Argv(t.root, append([]string{"/usr/sbin/" + t.name}, args...)...), nil
+	}
+	bin, err := lookTool(t.name)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{bin}, args...), nil
+}
+
 // runTool runs postmap or postalias with a clean environment in its own
 // process group, killed whole on timeout. Only stderr is kept: stdout
 // carries lookup results, which may be secrets.
-func runTool(ctx context.Context, name string, args ...string) (toolResult, error) {
-	bin, err := lookTool(name)
+func runTool(ctx context.Context, t tool, args ...string) (toolResult, error) {
+	argv, err := t.argv(args...)
 	if err != nil {
 		return toolResult{}, err
 	}
+	name := t.name
 	ctx, cancel := context.WithTimeout(ctx, toolTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = []string{"PATH=" + toolPath}
 	cmd.Dir = "/"
 	stderr := &capped{max: maxToolOutput}
@@ -122,8 +167,9 @@ func (r *postfixMap) checkLookup(ctx context.Context, conf, name, key string) er
 	if !mustFind {
 		key = probeKey
 	}
-	res, err := runTool(ctx, r.tool(), "-c", conf, "-q", key, r.typ+":"+name)
-	r.keep(res.stderr, name)
+	t := r.toolFor(conf)
+	res, err := runTool(ctx, t, "-c", t.path(conf), "-q", key, r.typ+":"+t.path(name))
+	r.keep(res.stderr, t.path(name))
 	if err != nil {
 		return err
 	}
@@ -131,7 +177,7 @@ func (r *postfixMap) checkLookup(ctx context.Context, conf, name, key string) er
 		return nil
 	}
 	if isFatal(res.stderr) {
-		return fmt.Errorf("lookup check failed: %s", r.readable(res.stderr, name))
+		return fmt.Errorf("lookup check failed: %s", r.readable(res.stderr, t.path(name)))
 	}
 	return fmt.Errorf("lookup check failed: key %q does not resolve in the new table", key)
 }

@@ -110,7 +110,7 @@ func (c *Container) Boot(t testing.TB) {
 	t.Logf("container %s: booted in %s", c.name, time.Since(start).Round(time.Millisecond))
 }
 
-// start runs systemd-nspawn and finds the container's systemd.
+// start runs the container's engine and finds the container's systemd.
 func (c *Container) start() (*process, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -121,38 +121,35 @@ func (c *Container) start() (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer console.Close() // nspawn has its own copy
-	args := []string{"--directory=" + c.root, "--machine=" + c.name,
-		"--register=no", "--keep-unit", "--boot", "--private-network",
-		"--console=read-only", "--setenv=SYSTEMD_COLORS=0"}
-	for _, b := range c.binds {
-		if !filepath.IsAbs(b.Host) || !filepath.IsAbs(b.Path) || strings.Contains(b.Host+b.Path, ":") {
-			return nil, fmt.Errorf("bind %s at %s: both paths must be absolute, without a colon", b.Host, b.Path)
-		}
-		args = append(args, "--bind-ro="+b.Host+":"+b.Path)
-	}
-	group, err := newCgroup(c.name)
+	defer console.Close() // the engine has its own copy
+	cmd, cleanup, err := c.command(console.Name())
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("/bin/sh", append([]string{"-c", group.enterScript(), "sh"}, args...)...)
 	cmd.Env = cleanEnv()
-	cmd.Stdout = console
-	cmd.Stderr = console
+	cmd.Stdout, cmd.Stderr = console, console
+	if c.engine == LXC { // LXC writes the console log itself
+		out, err := os.Create(filepath.Join(c.dir, "lxc-start.log"))
+		if err != nil {
+			return nil, err
+		}
+		defer out.Close()
+		cmd.Stdout, cmd.Stderr = out, out
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid: true, // a ^C on the terminal is for the test binary
 		// Should the test binary die without its cleanups (a go test
-		// timeout), nspawn shuts the container down by itself.
+		// timeout), the engine shuts the container down by itself.
 		Pdeathsig: syscall.SIGTERM,
 	}
 	if err := cmd.Start(); err != nil {
-		_ = group.remove()
+		_ = cleanup()
 		return nil, err
 	}
 	p := &process{nspawn: cmd, exited: make(chan struct{}), console: console.Name()}
 	go func() {
 		_ = cmd.Wait()
-		p.cgroupErr = group.remove()
+		p.cgroupErr = cleanup()
 		close(p.exited)
 	}()
 	if err := p.findInit(); err != nil {
@@ -169,7 +166,7 @@ func (p *process) findInit() error {
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:
-			return fmt.Errorf("systemd-nspawn exited: %v", p.nspawn.ProcessState)
+			return fmt.Errorf("the container engine exited: %v", p.nspawn.ProcessState)
 		default:
 		}
 		for _, pid := range childrenOf(p.nspawn.Process.Pid) {
@@ -190,7 +187,7 @@ func (c *Container) waitReady(ctx context.Context, p *process) (string, error) {
 	for {
 		select {
 		case <-p.exited:
-			return "", fmt.Errorf("systemd-nspawn exited: %v", p.nspawn.ProcessState)
+			return "", fmt.Errorf("the container engine exited: %v", p.nspawn.ProcessState)
 		case <-ctx.Done():
 			return "", fmt.Errorf("%w (last: %v)", ctx.Err(), last)
 		default:
@@ -229,7 +226,7 @@ func (c *Container) stop(t testing.TB) {
 	}
 	start := time.Now()
 	p.killExecs()
-	_ = p.nspawn.Process.Signal(syscall.SIGTERM)
+	c.askToStop(p)
 	select {
 	case <-p.exited:
 	case <-time.After(stopTimeout):

@@ -31,6 +31,9 @@ type Options struct {
 	// sees, read-only, at the given absolute paths (systemd-nspawn
 	// --bind-ro): one node repository that several containers follow.
 	ReadOnly []Bind
+
+	// Engine boots the container: Nspawn ("" too) or LXC.
+	Engine Engine
 }
 
 // Bind is a directory of this machine (Host) shown inside the container at
@@ -42,10 +45,11 @@ type Bind struct {
 // Container is one throwaway Debian system: a root file system that can
 // be booted once. Its methods may be called from several goroutines.
 type Container struct {
-	dir   string // holds rootfs/, console.log and lock
-	root  string
-	name  string // machine name for systemd-nspawn
-	binds []Bind
+	dir    string // holds rootfs/, console.log and lock
+	root   string
+	name   string // machine name for systemd-nspawn
+	binds  []Bind
+	engine Engine
 
 	mu      sync.Mutex
 	running *process // nil before Boot and after stop
@@ -61,10 +65,14 @@ func New(t testing.TB, opts Options) *Container {
 		t.Skip("containers are not booted in -short mode (make unit); make e2e runs them")
 	}
 	if reason := unavailable(); reason != "" {
-		if os.Getenv("TEND_TEST_REQUIRE_CONTAINERS") != "" {
-			t.Fatalf("container tests are required ($TEND_TEST_REQUIRE_CONTAINERS) but cannot run: %s", reason)
-		}
-		t.Skipf("no containers: %s", reason)
+		skipOrFail(t, reason)
+	}
+	engine, err := engineOf(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := engineMissing(engine); why != "" {
+		skipOrFail(t, why)
 	}
 	ctx := t.Context()
 	rootfs, debs, err := prepare(ctx, testLog{t}, opts)
@@ -77,7 +85,7 @@ func New(t testing.TB, opts Options) *Container {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Container{dir: dir, root: filepath.Join(dir, "rootfs"), name: filepath.Base(dir), binds: opts.ReadOnly}
+	c := &Container{dir: dir, root: filepath.Join(dir, "rootfs"), name: filepath.Base(dir), binds: opts.ReadOnly, engine: engine}
 	t.Cleanup(func() { c.remove(t); lock.Close() }) // registered first, so it runs after Boot's stop
 	if err := c.populate(ctx, rootfs, debs); err != nil {
 		t.Fatal(err)
@@ -86,15 +94,20 @@ func New(t testing.TB, opts Options) *Container {
 	return c
 }
 
-// Prepare builds what New needs for a bullseye container into the cache, if
-// an earlier run did not: the root file system and the .debs of packages.
-// Build progress goes to log. It lets a make target warm the cache before
-// the tests run.
-func Prepare(ctx context.Context, log io.Writer, packages []string) error {
-	return PrepareOptions(ctx, log, Options{Packages: packages})
+// skipOrFail skips a test that cannot boot its container, or fails it
+// when $TEND_TEST_REQUIRE_CONTAINERS says containers must run (CI).
+func skipOrFail(t testing.TB, reason string) {
+	t.Helper()
+	if os.Getenv("TEND_TEST_REQUIRE_CONTAINERS") != "" {
+		t.Fatalf("container tests are required ($TEND_TEST_REQUIRE_CONTAINERS) but cannot run: %s", reason)
+	}
+	t.Skipf("no containers: %s", reason)
 }
 
-// PrepareOptions is Prepare for what New(t, opts) needs, of any release.
+// PrepareOptions builds what New(t, opts) needs into the cache, if an
+// earlier run did not: the root file system of the release and the .debs
+// of the packages. Build progress goes to log. It lets a make target warm
+// the cache before the tests run.
 func PrepareOptions(ctx context.Context, log io.Writer, opts Options) error {
 	if reason := unavailable(); reason != "" {
 		return fmt.Errorf("cannot build the container cache: %s", reason)

@@ -18,14 +18,25 @@ import (
 // leaves neither a process nor a file behind.
 func TestLifecycle(t *testing.T) {
 	skipShort(t)
+	for _, e := range []Engine{Nspawn, LXC} {
+		t.Run(string(e), func(t *testing.T) { lifecycle(t, e) })
+	}
+}
+
+func lifecycle(t *testing.T, engine Engine) {
 	var dir string
 	var initPID int
 	var initStart string
 	t.Run("booted", func(t *testing.T) {
 		start := time.Now()
-		c := New(t, Options{Packages: []string{"hello"}})
+		c := New(t, Options{Packages: []string{"hello"}, Engine: engine})
 		c.Boot(t)
 		t.Logf("New+Boot: %s", time.Since(start).Round(time.Millisecond))
+		// LXC names the cgroup it makes lxc.payload.NAME; nspawn's is ours.
+		want := map[Engine]string{Nspawn: "/" + c.name + "/payload/", LXC: "/lxc.payload." + c.name}[engine]
+		if got := hostCgroup(t, c.PID(), "name=systemd"); !strings.Contains(got, want) {
+			t.Errorf("the container's systemd runs in cgroup %s, not in %s...: not booted by %s?", got, want, engine)
+		}
 		dir, initPID = c.dir, c.PID()
 		initStart = startTime(initPID)
 		if leftovers := processesIn(dir); len(leftovers) == 0 {

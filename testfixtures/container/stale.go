@@ -58,12 +58,14 @@ func sweepStale(logf func(format string, args ...any)) {
 	}
 }
 
-// nspawnRunsIn tells whether a systemd-nspawn still runs a container in dir.
+// nspawnRunsIn tells whether a systemd-nspawn or an lxc-start still runs
+// a container in dir.
 func nspawnRunsIn(dir string) bool {
-	arg := []byte("--directory=" + filepath.Join(dir, "rootfs") + "\x00")
+	args := [][]byte{[]byte("--directory=" + filepath.Join(dir, "rootfs") + "\x00"), []byte("--lxcpath=" + dir + "\x00")}
 	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, path := range cmdlines {
-		if data, err := os.ReadFile(path); err == nil && bytes.Contains(data, arg) {
+		data, err := os.ReadFile(path)
+		if err == nil && (bytes.Contains(data, args[0]) || bytes.Contains(data, args[1])) {
 			return true
 		}
 	}

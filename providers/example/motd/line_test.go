@@ -8,20 +8,17 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
 func bind(t *testing.T, root string, a map[string]string) (resources.Resource, error) {
 	t.Helper()
-	cfg := &resources.Config{Addr: resources.Address{Kind: KindName, Name: "t"}, Values: map[string]cty.Value{},
-		Sensitive: map[string]bool{}, Env: resources.Env{Root: root}}
-	for _, as := range Schema.Attrs {
-		cfg.Values[as.Name] = cty.NullVal(cty.String)
-	}
+	vals := map[string]cty.Value{}
 	for k, v := range a {
-		cfg.Values[k] = cty.StringVal(v)
+		vals[k] = cty.StringVal(v)
 	}
-	cfg.FillDefaults(Schema)
+	cfg := kindtest.Config(t, Schema, resources.Env{Root: root}, vals)
 	return Kind().New(cfg)
 }
 
