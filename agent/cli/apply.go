@@ -17,7 +17,6 @@ import (
 	"github.com/tendhq/tend/agent/version"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/providers/files/atomicfile"
-	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"
@@ -187,12 +186,12 @@ func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Cat
 	}
 	start, runID := time.Now(), newRunID()
 	env.announceRun(runID, start)
-	live := env.watch(cat, c.loudness.level())
+	red := newOutcomeRedactor(cat)
+	live := env.watch(red, c.loudness.level())
 	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks, Watch: live})
 	live.Close()
-	red := resources.NewRedactor(cat.Secrets)
-	redact(&res, cat)
-	src.Why = red.String(src.Why)
+	red.result(&res)
+	src.Why = red.all.String(src.Why)
 	rep := report.New(res, start, time.Since(start))
 	rep.RunID, rep.Node, rep.Root = runID, cat.Node, c.root
 	rep.AddSources(cat.Sources())

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/console"
-	"github.com/tendhq/tend/config"
 	"golang.org/x/sys/unix"
 )
 
@@ -28,10 +27,9 @@ func (l loudness) level() console.Level {
 	return console.Normal
 }
 
-// watch starts the console that shows an apply of cat while it runs: on
-// stdout, with a status line when stdout is a terminal.
-func (env *cmdEnv) watch(cat *config.Catalog, level console.Level) *console.Live {
-	r := newOutcomeRedactor(cat)
+// watch starts the console that shows an apply while it runs, redacting
+// with r: on stdout, with a status line when stdout is a terminal.
+func (env *cmdEnv) watch(r outcomeRedactor, level console.Level) *console.Live {
 	o := console.Options{Out: env.stdout, Redact: r.outcome, RedactText: r.text, Level: level}
 	if env.tty != nil {
 		o.Terminal, o.Width = env.tty, func() int { return columns(env.tty) }

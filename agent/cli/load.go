@@ -100,14 +100,6 @@ func existingDir(dir string) string {
 	return ""
 }
 
-// redact replaces secrets in a run's result (see outcomeRedactor).
-func redact(res *engine.Result, cat *config.Catalog) {
-	r := newOutcomeRedactor(cat)
-	for i := range res.Outcomes {
-		r.outcome(&res.Outcomes[i])
-	}
-}
-
 // outcomeRedactor replaces secrets in what a run says about a resource:
 // every secret of the configuration (the redactor's length floor
 // applies), then the resource's own sensitive values, however short.
@@ -124,6 +116,13 @@ func newOutcomeRedactor(cat *config.Catalog) outcomeRedactor {
 		}
 	}
 	return r
+}
+
+// result replaces secrets in every outcome of a run.
+func (r outcomeRedactor) result(res *engine.Result) {
+	for i := range res.Outcomes {
+		r.outcome(&res.Outcomes[i])
+	}
 }
 
 func (r outcomeRedactor) outcome(o *engine.Outcome) {

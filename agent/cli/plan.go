@@ -108,7 +108,7 @@ func makePlan(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) 
 		fmt.Fprintf(c.warn, "tend: warning: %s\n", warning)
 	}
 	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
-	redact(&res, cat)
+	newOutcomeRedactor(cat).result(&res)
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed
 	p.AddSources(cat.Sources())
