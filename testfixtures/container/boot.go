@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	// bootTimeout bounds Boot: from starting systemd-nspawn until systemd
+	// bootTimeout bounds Boot: from starting the engine until systemd
 	// reports the system up and answers on D-Bus.
 	bootTimeout = 60 * time.Second
 	// stopTimeout is how long an orderly shutdown may take before the
@@ -28,11 +28,12 @@ const (
 	consoleTail = 40
 )
 
-// process is a booted container: systemd-nspawn, our child, and the
-// container's systemd, nspawn's child and PID 1 inside.
+// process is a booted container: its engine (systemd-nspawn or
+// lxc-start), our child, and the container's systemd, the engine's child
+// and PID 1 inside.
 type process struct {
-	nspawn    *exec.Cmd
-	exited    chan struct{} // closed when nspawn has exited and been reaped
+	engine    *exec.Cmd
+	exited    chan struct{} // closed when the engine has exited and been reaped
 	initPID   int           // the container's systemd, as the host sees it
 	initStart string        // its start time, against PID reuse
 	console   string        // file with the container's console output
@@ -84,7 +85,8 @@ func (p *process) killExecs() {
 	}
 }
 
-// Boot starts the container (systemd-nspawn --boot --private-network) and
+// Boot starts the container (systemd-nspawn --boot --private-network, or
+// lxc-start with loopback only) and
 // waits until systemd reports the system running (or degraded) and answers
 // on D-Bus. The container is shut down in t.Cleanup; when the test failed,
 // the cleanup first logs the end of the console output and of the journal.
@@ -146,7 +148,7 @@ func (c *Container) start() (*process, error) {
 		_ = cleanup()
 		return nil, err
 	}
-	p := &process{nspawn: cmd, exited: make(chan struct{}), console: console.Name()}
+	p := &process{engine: cmd, exited: make(chan struct{}), console: console.Name()}
 	go func() {
 		_ = cmd.Wait()
 		p.cgroupErr = cleanup()
@@ -160,16 +162,17 @@ func (c *Container) start() (*process, error) {
 	return p, nil
 }
 
-// findInit waits for nspawn's child that is PID 1 in its own PID namespace.
+// findInit waits for the engine's child that is PID 1 in its own PID
+// namespace.
 func (p *process) findInit() error {
 	deadline := time.Now().Add(bootTimeout)
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:
-			return fmt.Errorf("the container engine exited: %v", p.nspawn.ProcessState)
+			return fmt.Errorf("the container engine exited: %v", p.engine.ProcessState)
 		default:
 		}
-		for _, pid := range childrenOf(p.nspawn.Process.Pid) {
+		for _, pid := range childrenOf(p.engine.Process.Pid) {
 			if isNamespaceInit(pid) {
 				p.initPID, p.initStart = pid, startTime(pid)
 				return nil
@@ -177,7 +180,7 @@ func (p *process) findInit() error {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return errors.New("systemd-nspawn started no container")
+	return errors.New("the container engine started no container")
 }
 
 // waitReady waits until systemd inside says the system is up and answers
@@ -187,7 +190,7 @@ func (c *Container) waitReady(ctx context.Context, p *process) (string, error) {
 	for {
 		select {
 		case <-p.exited:
-			return "", fmt.Errorf("the container engine exited: %v", p.nspawn.ProcessState)
+			return "", fmt.Errorf("the container engine exited: %v", p.engine.ProcessState)
 		case <-ctx.Done():
 			return "", fmt.Errorf("%w (last: %v)", ctx.Err(), last)
 		default:
@@ -209,7 +212,7 @@ func (c *Container) waitReady(ctx context.Context, p *process) (string, error) {
 	}
 }
 
-// stop shuts the container down, if it runs: SIGTERM to nspawn makes it
+// stop shuts the container down, if it runs: askToStop makes it
 // ask systemd for an orderly shutdown; if that takes longer than
 // stopTimeout, the container's PID 1 is killed, which kills every process
 // inside.
@@ -271,7 +274,7 @@ func (p *process) kill() {
 		return
 	case <-time.After(10 * time.Second):
 	}
-	_ = p.nspawn.Process.Kill()
+	_ = p.engine.Process.Kill()
 	<-p.exited
 }
 

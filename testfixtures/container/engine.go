@@ -114,7 +114,7 @@ func (c *Container) lxcCommand(console string) (*exec.Cmd, error) {
 // background, since the caller waits for the container to end.
 func (c *Container) askToStop(p *process) {
 	if c.engine != LXC {
-		_ = p.nspawn.Process.Signal(syscall.SIGTERM)
+		_ = p.engine.Process.Signal(syscall.SIGTERM)
 		return
 	}
 	stop := exec.Command("lxc-stop", "--name="+c.name, "--lxcpath="+c.dir, "--timeout="+fmt.Sprint(int(stopTimeout/time.Second)))

@@ -47,7 +47,7 @@ func sweepStale(logf func(format string, args ...any)) {
 		if err != nil {
 			continue
 		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && !nspawnRunsIn(dir) {
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && !engineRunsIn(dir) {
 			if err := removeTree(dir); err != nil {
 				logf("container: stale %s: %v", dir, err)
 			} else {
@@ -58,9 +58,9 @@ func sweepStale(logf func(format string, args ...any)) {
 	}
 }
 
-// nspawnRunsIn tells whether a systemd-nspawn or an lxc-start still runs
+// engineRunsIn tells whether a systemd-nspawn or an lxc-start still runs
 // a container in dir.
-func nspawnRunsIn(dir string) bool {
+func engineRunsIn(dir string) bool {
 	args := [][]byte{[]byte("--directory=" + filepath.Join(dir, "rootfs") + "\x00"), []byte("--lxcpath=" + dir + "\x00")}
 	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, path := range cmdlines {
