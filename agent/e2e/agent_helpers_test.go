@@ -55,9 +55,13 @@ func newAgentHost(t *testing.T) *agentHost {
 		t.Fatal(err)
 	}
 	s.cmd("cp", "-a", src+"/.", s.path("work"))
+	confineExample(t, s.path("work"))
 	s.cmd("rm", "-rf", s.path("work/secrets")) // the snakeoil certificate will do
 	pkgs := append(nodePackages(t, "emailout"), "gnupg", "openssh-client")
-	c := container.New(t, container.Options{Packages: pkgs})
+	// An LXC container, as the documented hosts are; the other end-to-end
+	// tests boot systemd-nspawn, and TestEmailoutOfflineInLXC prepares a
+	// stopped LXC container from outside.
+	c := container.New(t, container.Options{Packages: pkgs, Engine: container.LXC})
 	c.CopyIn(t, debPackage(t), "/root/tend.deb")
 	a := &agentHost{host: &host{t: t, c: c}, s: s, bare: filepath.Join(c.Root(), "srv/git/nodes.git")}
 	s.cmd("git", "init", "-q", "--bare", a.bare)

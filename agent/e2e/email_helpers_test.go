@@ -51,6 +51,7 @@ func (h *host) cloneExample(overlay map[string]string) string {
 	if err := os.RemoveAll(filepath.Join(src, "secrets")); err != nil {
 		h.t.Fatal(err)
 	}
+	confineExample(h.t, src)
 	for name, text := range overlay {
 		f, err := os.OpenFile(filepath.Join(src, name), os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
@@ -143,4 +144,29 @@ func randomPassword(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// confinedData is what every test adds to the example's node data: the
+// container's own resolver (the DNS stub, when a test starts it) instead
+// of the documented ones, so nothing is ever pointed at them.
+const confinedData = "\n# test only: the container's own resolver\nresolvers = [\"127.0.0.1\"]\n"
+
+// confineExample appends confinedData to each node's data file of the
+// example copy in dir.
+func confineExample(t *testing.T, dir string) {
+	t.Helper()
+	for _, node := range []string{"email", "emailout"} {
+		p := filepath.Join(dir, "data/nodes", node+".hcl")
+		f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString(confinedData)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }

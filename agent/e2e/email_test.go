@@ -9,7 +9,7 @@ import (
 
 // The mail host's services, by unit: their main PIDs must survive a run
 // that changes nothing.
-var emailUnits = []string{"postfix", "dovecot", "mariadb"}
+var emailUnits = []string{"postfix", "dovecot", "mariadb", "ssh"}
 
 // TestEmail converges the example's `email` node on a bare Debian 11
 // container from a git clone, with throwaway certificates and database
@@ -18,15 +18,21 @@ var emailUnits = []string{"postfix", "dovecot", "mariadb"}
 // Postfix reads mailboxes and aliases from MariaDB, Dovecot authenticates
 // from it, messages reach the Maildir over LMTP, submission authenticates
 // through Dovecot, IMAP serves the mailbox, and every TLS port presents
-// the documented certificate.
+// the documented certificate; a user sends only as their own addresses,
+// functional addresses are copied to the archive, recipients are
+// rewritten as the arbitration table says, mail to other hosts leaves
+// over TLS with the host's client certificate, and only the admins log
+// in over SSH, to the host key kept in the configuration.
 func TestEmail(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
 	h := newHost(t, nodePackages(t, "email"), nil)
 	recipient := h.sh("/usr/local/bin/tend identity 2>/dev/null")
 	passwords := map[string]string{"postfix": randomPassword(t), "dovecot": randomPassword(t)}
+	admin, hostKey := newSSHKey(t, "ada@tend.test"), newSSHKey(t, "email.cacert.org")
 	overlay := encryptedData(t, recipient, "postfix_db_password", passwords["postfix"]) +
-		encryptedData(t, recipient, "dovecot_db_password", passwords["dovecot"])
+		encryptedData(t, recipient, "dovecot_db_password", passwords["dovecot"]) +
+		policyData(t, recipient, admin, hostKey)
 	repo := h.cloneExample(map[string]string{"data/nodes/email.hcl": "\n# test only\n" + overlay})
 	writeCertificates(t, repo, map[string][]string{
 		"email.cacert.org":     {"email.cacert.org"},
@@ -48,7 +54,7 @@ func TestEmail(t *testing.T) {
 	h.checkEmailServices()
 	h.checkDBPasswords(passwords, first+second)
 	// sysadmin, where root's mail goes (data/common.hcl), is alice too.
-	h.addMailUser("alice", "alice-secret", "info", "sysadmin")
+	h.addMailUser("alice", "alice-secret", "info", "sysadmin", "board")
 	h.checkPostfixMaps("alice", "info")
 	h.checkDovecotAuth("alice", "alice-secret")
 	// postmaster@cacert.org: /etc/aliases (postmaster -> root ->
@@ -57,6 +63,13 @@ func TestEmail(t *testing.T) {
 	h.checkSubmission("alice", "alice-secret")
 	h.checkIMAP("alice", "alice-secret", 4)
 	h.checkCertificates()
+
+	h.addMailUser("bob", "bob-secret", "inc-archive")
+	h.addMailUser("support", "support-secret")
+	h.checkSenderLogins(map[string]string{"alice": "alice-secret", "bob": "bob-secret"})
+	h.checkRewrites()
+	h.checkOutboundTLS()
+	h.checkSSH(admin, hostKey)
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 

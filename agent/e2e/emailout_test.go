@@ -36,6 +36,7 @@ func exampleClone(t *testing.T) string {
 		t.Fatal(err)
 	}
 	run("cp", "-a", src+"/.", dir)
+	confineExample(t, dir)
 	run("git", "init", "-q", "-b", "main")
 	run("git", "add", "-A")
 	run("git", "commit", "-q", "-m", "example")

@@ -36,7 +36,7 @@ resource "file" "mailname" {
 
 resource "file" "aliases" {
   path     = "/etc/aliases"
-  template = "aliases.tpl"
+  template = "templates/aliases.tpl"
   vars     = { aliases = var.aliases }
   owner    = "root"
   group    = "root"

@@ -94,6 +94,7 @@ resource "file" "main_cf" {
     tls_key_file             = var.tls_key_file
     smtpd_tls_security_level = var.smtpd_tls_security_level
     smtp_tls_security_level  = var.smtp_tls_security_level
+    client_certificate       = var.client_certificate
     tls_protocols            = var.tls_protocols
     milters                  = var.milters
     milter_default_action    = var.milter_default_action

@@ -95,6 +95,15 @@ variable "smtp_tls_security_level" {
   description = "TLS when this host delivers to others (smtp_tls_security_level): may, encrypt, verify... Empty: not set (none)."
 }
 
+variable "client_certificate" {
+  type = object({
+    cert_file = string
+    key_file  = string
+  })
+  default     = null
+  description = "Chain and key the SMTP client presents when a server asks for a certificate (smtp_tls_cert_file, smtp_tls_key_file). Null: none."
+}
+
 variable "tls_protocols" {
   type        = string
   default     = ""

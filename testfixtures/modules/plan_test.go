@@ -19,13 +19,27 @@ type fixture struct {
 	// file stem => names.
 	secrets map[string][]string
 	want    []string
+	// never are strings the plan must not show, such as a secret's.
+	never []string
 }
 
 var fixtures = []fixture{
 	{dir: "base", node: "host", want: []string{
 		"+cacert.example",
 		"+root: admins@cacert.example",
-	}},
+		"+HostKey /etc/ssh/ssh_host_ed25519_key",
+		"+PermitRootLogin no",
+		"+AllowGroups sshadmins",
+		"+PasswordAuthentication no",
+		"+%sshadmins ALL=(ALL:ALL) ALL",
+		"+ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICybs8fa+S0qsTycClS+hjS7JulQerwhC7jLdjNMo20r ada@cacert.example",
+		"+search cacert.example",
+		"+nameserver 192.0.2.53",
+		`+Acquire::http::Proxy "http://proxy.cacert.example:3128/";`,
+		`+ module.base.service.system["ssh"]`,
+		`+ module.base.service.system["cron"]`,
+		`+ module.base.service.system["rsyslog"]`,
+	}, never: []string{"OPENSSH PRIVATE KEY"}},
 	{dir: "postfix", node: "relay", want: []string{
 		"+canonical_maps = pcre:/etc/postfix/canonical_maps",
 		"+virtual_alias_maps = proxy:mysql:$config_directory/mysql-aliases.cf",
@@ -74,6 +88,11 @@ func TestModulesPlan(t *testing.T) {
 			for _, w := range f.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("the plan lacks %q", w)
+				}
+			}
+			for _, n := range f.never {
+				if strings.Contains(out, n) {
+					t.Errorf("the plan shows %q", n)
 				}
 			}
 			if t.Failed() {

@@ -27,6 +27,7 @@ var accounts = []account{
 	{name: "dovenull", id: 104},
 	{name: "mysql", id: 105},
 	{name: "vmail", id: 106},
+	{name: "nagios", id: 107},
 }
 
 // extraGroups are groups without a user of their name.
@@ -35,7 +36,7 @@ var extraGroups = []string{"ssl-cert", "postdrop"}
 // baseDirs are directories of every Debian 11 system that tend's
 // modules write in (the minimal root file system the container tests
 // boot has them).
-var baseDirs = []string{"/home", "/srv", "/etc/default", "/etc/init.d", "/etc/logrotate.d", "/etc/cron.daily",
+var baseDirs = []string{"/home", "/srv", "/etc/apt/apt.conf.d", "/etc/default", "/etc/init.d", "/etc/logrotate.d", "/etc/cron.daily",
 	"/etc/pam.d", "/etc/security", "/etc/systemd/system", "/var/lib", "/var/log", "/var/spool", "/var/cache"}
 
 // shipped are the directories under /etc and /var that installing each
@@ -56,6 +57,18 @@ var shipped = map[string][]string{
 	"rsyslog":        {"/etc/rsyslog.d", "/var/spool/rsyslog"},
 	"logrotate":      {"/etc/logrotate.d", "/var/lib/logrotate"},
 	"etckeeper":      {"/etc/etckeeper", "/etc/apt/apt.conf.d"},
+	// nginx-common
+	"nginx": {"/etc/nginx", "/etc/nginx/conf.d", "/etc/nginx/modules-available", "/etc/nginx/modules-enabled",
+		"/etc/nginx/sites-available", "/etc/nginx/sites-enabled", "/etc/nginx/snippets", "/var/lib/nginx",
+		"/var/log/nginx", "/var/www", "/var/www/html"},
+	"fail2ban": {"/etc/fail2ban", "/etc/fail2ban/action.d", "/etc/fail2ban/fail2ban.d", "/etc/fail2ban/filter.d",
+		"/etc/fail2ban/jail.d", "/var/lib/fail2ban"},
+	// icinga2-common
+	"icinga2": {"/etc/icinga2", "/etc/icinga2/conf.d", "/etc/icinga2/features-available", "/etc/icinga2/features-enabled",
+		"/etc/icinga2/zones.d", "/var/lib/icinga2", "/var/log/icinga2"},
+	"openssh-server": {"/etc/ssh", "/etc/ssh/sshd_config.d", "/etc/default", "/etc/pam.d"},
+	"sudo":           {"/etc/sudoers.d"},
+	"cron":           {"/etc/cron.d", "/var/spool/cron"},
 }
 
 // scripted are files the packages' maintainer scripts create (they are

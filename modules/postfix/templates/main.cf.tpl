@@ -37,6 +37,10 @@ smtp_tls_session_cache_database = btree:$${data_directory}/smtp_scache
 %{ if smtp_tls_security_level != "" ~}
 smtp_tls_security_level = ${smtp_tls_security_level}
 %{ endif ~}
+%{ if client_certificate != null ~}
+smtp_tls_cert_file = ${client_certificate.cert_file}
+smtp_tls_key_file = ${client_certificate.key_file}
+%{ endif ~}
 %{ if tls_protocols != "" ~}
 smtpd_tls_protocols = ${tls_protocols}
 smtp_tls_protocols = ${tls_protocols}

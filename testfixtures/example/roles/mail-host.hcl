@@ -16,7 +16,7 @@ role "mail-host" {
     tables   = data.db_tables
     views    = data.db_views
     users = {
-      postfix = { password = data.postfix_db_password, privileges = ["SELECT"], objects = ["postfix_mailboxes", "postfix_aliases"] }
+      postfix = { password = data.postfix_db_password, privileges = ["SELECT"], objects = ["postfix_mailboxes", "postfix_aliases", "postfix_sender_logins"] }
       dovecot = { password = data.dovecot_db_password, privileges = ["SELECT"], objects = ["dovecot_users"] }
     }
   }
@@ -46,14 +46,26 @@ role "mail-host" {
     mynetworks    = data.mynetworks
     tls_cert_file = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
     tls_key_file  = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
-    aliases_file  = module.base.aliases_path
+    # Mail to other hosts is offered TLS, and the host's certificate
+    # authenticates it to servers that ask for a client certificate.
+    smtp_tls_security_level = "may"
+    client_certificate = {
+      cert_file = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
+      key_file  = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    }
+    aliases_file            = module.base.aliases_path
     maps = {
       transport = { type = "hash", parameter = "transport_maps", entries = data.transport }
-      # The admin aliases of /etc/aliases (postmaster...) hold for the mail
-      # domain too: NAME@domain goes to the local NAME.
+      # The aliases of /etc/aliases (postmaster..., the issue tracker's
+      # addresses) hold for the mail domain too: NAME@domain goes to the
+      # local NAME.
       virtual = { type = "hash", parameter = "virtual_alias_maps", entries = [
-        for name in keys(data.aliases) : { key = "${name}@${data.mail_domain}", value = "${name}@localhost" }
+        for name in keys(merge(data.aliases, data.issue_aliases)) : { key = "${name}@${data.mail_domain}", value = "${name}@localhost" }
       ] }
+      # Recipients of closed cases and deleted accounts go to support.
+      arbitration = { type = "regexp", parameter = "recipient_canonical_maps", entries = data.arbitration }
+      # Functional addresses whose mail is copied to an archive.
+      cacert-inc-bcc = { type = "hash", parameter = "recipient_bcc_maps", entries = data.cacert_inc_bcc }
     }
     mysql_maps = {
       mailboxes = {
@@ -71,6 +83,16 @@ role "mail-host" {
         password  = data.postfix_db_password
         dbname    = module.mariadb.database
         query     = "SELECT destination FROM postfix_aliases WHERE address = '%s'"
+      }
+      # Who may send as an address: its user, and for a sendable alias the
+      # users it leads to (submission_options rejects everyone else).
+      sender_logins = {
+        parameter = "smtpd_sender_login_maps"
+        hosts     = "unix:${module.mariadb.socket}"
+        user      = "postfix"
+        password  = data.postfix_db_password
+        dbname    = module.mariadb.database
+        query     = "SELECT login FROM postfix_sender_logins WHERE address = '%s'"
       }
     }
     services = [

@@ -6,8 +6,14 @@ role "mail-server" {
   module "base" {
     source   = "base"
     mailname = data.mailname
-    aliases  = data.aliases
+    aliases  = merge(data.aliases, data.issue_aliases)
     packages = data.packages
+
+    admin_group   = data.admin_group
+    admins        = data.admins
+    ssh_host_keys = data.ssh_host_keys
+    resolvers     = data.resolvers
+    apt_proxy     = data.apt_proxy
   }
 
   # Certificates whose files are in secrets/ (see data/common.hcl).
