@@ -9,7 +9,7 @@ import (
 
 // The mail host's services, by unit: their main PIDs must survive a run
 // that changes nothing.
-var emailUnits = []string{"postfix", "dovecot", "mariadb", "ssh"}
+var emailUnits = []string{"postfix", "dovecot", "mariadb", "ssh", "nginx", "fail2ban", "icinga2"}
 
 // TestEmail converges the example's `email` node on a bare Debian 11
 // container from a git clone, with throwaway certificates and database
@@ -22,7 +22,9 @@ var emailUnits = []string{"postfix", "dovecot", "mariadb", "ssh"}
 // functional addresses are copied to the archive, recipients are
 // rewritten as the arbitration table says, mail to other hosts leaves
 // over TLS with the host's client certificate, and only the admins log
-// in over SSH, to the host key kept in the configuration.
+// in over SSH, to the host key kept in the configuration; nginx
+// redirects to https and serves the community site, fail2ban's jails
+// run, and the Icinga agent's configuration passes its own check.
 func TestEmail(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
@@ -70,6 +72,9 @@ func TestEmail(t *testing.T) {
 	h.checkRewrites()
 	h.checkOutboundTLS()
 	h.checkSSH(admin, hostKey)
+	h.checkNginx()
+	h.checkFail2ban()
+	h.checkIcinga()
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 

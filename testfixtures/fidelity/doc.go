@@ -1,7 +1,9 @@
 // Package fidelity checks that the example repository renders the
-// documented hosts: its test reads the specification the hosts are
-// documented in (testfixtures/seeds), extracts the configuration it
-// quotes and compares it with what the example's emailout node would
-// write. Every deliberate difference is an explicit, commented exception
-// in the test and is listed in the README of the module that makes it.
+// documented hosts: its tests read the documents the hosts are described
+// in (testfixtures/seeds) and compare what they state with what the
+// example's emailout and email nodes would write, each email item
+// checked in a subtest of its own and proved able to fail by removing
+// what it relied on. Every deliberate difference is an explicit,
+// commented exception in the tests and is explained in README.md or in
+// the README of the module that makes it.
 package fidelity

@@ -9,10 +9,16 @@ import (
 // seedPath is the documented emailout host, as the project keeps it.
 const seedPath = "../seeds/emailout-host.txt"
 
-// readSeed returns the seed's lines.
+// readSeed returns the emailout seed's lines.
 func readSeed(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(seedPath)
+	return seedLines(t, seedPath)
+}
+
+// seedLines returns the lines of the seed at path.
+func seedLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +43,50 @@ func quoted(t *testing.T, lines []string, from, to string) []string {
 	}
 	t.Fatalf("the seed has no block from %q to %q", from, to)
 	return nil
+}
+
+// seedTable returns the rows of the first table after the line that is
+// heading, each row by its header's column names. The seed's tables are
+// one cell a line, each ending in "|", the header row closed by a
+// "---|---|" line; a line without "|" ends the table.
+func seedTable(t *testing.T, lines []string, heading string) []map[string]string {
+	t.Helper()
+	start := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == heading {
+			start = i + 1
+			break
+		}
+	}
+	var header []string
+	var rows []map[string]string
+	var row []string
+	for i := start; start >= 0 && i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		switch {
+		case header == nil && strings.HasPrefix(l, "---|"):
+			header = row
+			row = nil
+		case !strings.HasSuffix(l, "|"):
+			if header != nil {
+				i = len(lines)
+			}
+		default:
+			row = append(row, strings.TrimSpace(strings.TrimSuffix(l, "|")))
+			if header != nil && len(row) == len(header) {
+				r := map[string]string{}
+				for j, h := range header {
+					r[h] = row[j]
+				}
+				rows = append(rows, r)
+				row = nil
+			}
+		}
+	}
+	if len(rows) == 0 {
+		t.Fatalf("the seed has no table under %q", heading)
+	}
+	return rows
 }
 
 // nonBlank drops empty and white-space-only lines.

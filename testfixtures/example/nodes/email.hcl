@@ -2,5 +2,5 @@
 # MariaDB-backed aliases, Dovecot for IMAP, POP3 and sieve with SQL
 # authentication, mailboxes under /home/mailboxes.
 node "email" {
-  roles = ["mail-server", "mail-host"]
+  roles = ["mail-server", "mail-host", "community-web", "login-guard", "monitored"]
 }

@@ -4,5 +4,5 @@
 # it, mail for internal host names to their admins; it signs with DKIM
 # once the key's DNS record is published.
 node "emailout" {
-  roles = ["mail-server", "mail-relay"]
+  roles = ["mail-server", "mail-relay", "monitored"]
 }
