@@ -207,6 +207,12 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
+// sendsTo reports whether a transport entry's fields send mail to the
+// host named host (smtp:[host.domain] or smtp:host.domain).
+func sendsTo(entry []string, host string) bool {
+	return len(entry) == 2 && (strings.Contains(entry[1], ":["+host+".") || strings.Contains(entry[1], ":"+host+"."))
+}
+
 var transportRow = regexp.MustCompile(`for (\S+) to (\w+)`)
 
 // checkTransport: mail for each domain the seed names goes to its host,
@@ -231,7 +237,7 @@ func checkTransport(p *probe, usedFor string) {
 			continue
 		}
 		delete(want, e[0])
-		if len(e) != 2 || !strings.Contains(e[1], ":["+host+".") && !strings.Contains(e[1], ":"+host+".") {
+		if !sendsTo(e, host) {
 			p.errorf("transport sends %s to %q, not to the %s host", e[0], strings.Join(e[1:], " "), host)
 		}
 		p.relyOnly(p.entryLines(ref.path, func(f []string) bool { return f[0] == e[0] }))

@@ -3,100 +3,10 @@ package fidelity
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 )
-
-// certUse is one place the seed says a certificate is used.
-type certUse struct {
-	name string
-	run  func(p *probe, chain, key string)
-}
-
-// certificateUses are the uses of each certificate of the seed's "Keys
-// and X.509 certificates", by CN.
-var certificateUses = map[string][]certUse{
-	"email.cacert.org": {{"smtp 25", smtpdCert(25)}, {"smtp client", clientCert}},
-	"community.cacert.org": {{"smtps 465", smtpdCert(465)}, {"submission 587", smtpdCert(587)},
-		{"imap pop3 sieve", dovecotCert}, {"https 443", nginxCert}},
-}
-
-var seedCertificate = regexp.MustCompile(`Certificate for CN (\S+), see details.*\ncertificate in file (\S+)\nprivate key in file (\S+)`)
-
-// certificateChecks: each certificate is installed where the seed says
-// and used where it says; no other certificate is installed.
-func certificateChecks(t *testing.T, seed []string) []check {
-	t.Helper()
-	text := strings.Join(quoted(t, seed, "Keys and X.509 certificates", "cacert-selfservice-api configuration"), "\n")
-	var out []check
-	var chains []string
-	for _, m := range seedCertificate.FindAllStringSubmatch(text, -1) {
-		cn, chain, key := m[1], m[2], m[3]
-		chains = append(chains, chain)
-		if strings.HasPrefix(chain, "/etc/cacert-selfservice-api/") {
-			continue // deviation cacert-selfservice-api
-		}
-		out = append(out, check{name: "certificates/" + cn + " installed", run: func(p *probe) { installed(p, cn, chain, key) }})
-		uses, ok := certificateUses[cn]
-		if !ok {
-			out = append(out, check{name: "certificates/" + cn, run: func(p *probe) { p.errorf("the test knows no use of %s", cn) }})
-		}
-		for _, u := range uses {
-			out = append(out, check{name: "certificates/" + cn + " for " + u.name, run: func(p *probe) { u.run(p, chain, key) }})
-		}
-	}
-	if len(chains) != 3 {
-		t.Fatalf("read %d certificates from the seed, want 3", len(chains))
-	}
-	out = append(out, check{name: "certificates/no other certificate", run: func(p *probe) {
-		for _, r := range p.h.res {
-			if r.kind == kindCert && !slices.Contains(chains, r.attrs["chain_path"]) {
-				p.errorf("%s installs %s, which the seed does not list", r.addr, r.attrs["chain_path"])
-			}
-		}
-	}, inject: func(h *host) { h.add(kindCert, "chain_path", "/etc/ssl/public/other.pem") }})
-	return out
-}
-
-func installed(p *probe, cn, chain, key string) {
-	for _, r := range p.h.find(kindCert, "chain_path", chain) {
-		if r.attrs["key_path"] == key && slices.Contains(r.lists["names"], cn) {
-			p.rely(evidence{addr: r.addr})
-			return
-		}
-	}
-	p.errorf("no tls_certificate installs %s and %s for %s", chain, key, cn)
-}
-
-// smtpdCert: the smtpd on port presents the certificate.
-func smtpdCert(port int) func(p *probe, chain, key string) {
-	return func(p *probe, chain, key string) {
-		e, ok := p.entry(port)
-		if !ok {
-			return
-		}
-		for name, want := range map[string]string{"smtpd_tls_cert_file": chain, "smtpd_tls_key_file": key} {
-			if v := p.effective(e, name); v != want {
-				p.errorf("master.cf %s: %s is %q, want %s", e.name, name, v, want)
-			}
-		}
-	}
-}
-
-// clientCert: Postfix offers TLS when it delivers, and presents the
-// certificate when the server asks for one.
-func clientCert(p *probe, chain, key string) {
-	for name, want := range map[string]string{"smtp_tls_cert_file": chain, "smtp_tls_key_file": key} {
-		if v, _ := p.param(name); v != want {
-			p.errorf("main.cf: %s is %q, want %s", name, v, want)
-		}
-	}
-	if v, _ := p.param("smtp_tls_security_level"); v == "" || v == "none" {
-		p.errorf("main.cf: smtp_tls_security_level is %q: Postfix never delivers over TLS", v)
-	}
-}
 
 // dovecotCert: IMAP, POP3 and ManageSieve present the certificate.
 func dovecotCert(p *probe, chain, key string) {
@@ -198,54 +108,6 @@ func packageChecks(t *testing.T) []check {
 		},
 		inject: func(h *host) { h.add(kindPackage, "name", "apache2") }})
 	return out
-}
-
-// sshfpAlgorithms are SSHFP's algorithm numbers (RFC 4255, 6594, 7479).
-var sshfpAlgorithms = map[string]string{"1": "rsa", "2": "dsa", "3": "ecdsa", "4": "ed25519"}
-
-// sshdDefaultKeys are the host keys sshd presents without a HostKey line.
-var sshdDefaultKeys = []string{"ecdsa", "ed25519", "rsa"}
-
-var hostKeyLine = regexp.MustCompile(`^\s*HostKey\s+/etc/ssh/ssh_host_(\w+)_key\s*$`)
-
-// sshChecks: sshd presents host keys of the algorithms DNS publishes
-// SSHFP records for, and no DSA key (the seed's host key table has none).
-func sshChecks(t *testing.T, seed []string) []check {
-	t.Helper()
-	want := map[string]bool{}
-	for _, row := range seedTable(t, seed, "DNS¶") {
-		if row["Name"] == "email.cacert.org." && row["Type"] == "IN SSHFP" {
-			want[sshfpAlgorithms[strings.Fields(row["Content"])[0]]] = true
-		}
-	}
-	for _, row := range seedTable(t, seed, "SSH host keys¶") {
-		if alg := strings.ToLower(row["Algorithm"]); want[alg] != (row["Fingerprints"] != "-") {
-			t.Fatalf("the seed's SSHFP records and host key table disagree about %s", alg)
-		}
-	}
-	algs := slices.Sorted(maps.Keys(want))
-	return []check{{name: "ssh/host keys " + strings.Join(algs, " "), run: func(p *probe) {
-		var got []string
-		for _, r := range p.h.files(sshdConfig) {
-			for _, l := range strings.Split(r.attrs["content"], "\n") {
-				if m := hostKeyLine.FindStringSubmatch(l); m != nil {
-					got = append(got, m[1])
-					p.rely(evidence{addr: r.addr, line: l})
-				}
-			}
-		}
-		if got == nil {
-			got = sshdDefaultKeys
-		}
-		if slices.Sort(got); !slices.Equal(slices.Compact(got), algs) {
-			p.errorf("sshd presents host keys %v, the seed's SSHFP records are for %v", got, algs)
-		}
-		for _, r := range p.h.files("/etc/ssh/ssh_host_") {
-			if alg := strings.TrimSuffix(strings.TrimPrefix(r.attrs["path"], "/etc/ssh/ssh_host_"), "_key"); !want[alg] && !strings.HasSuffix(alg, ".pub") {
-				p.errorf("%s installs a %s host key, which the seed does not have", r.addr, alg)
-			}
-		}
-	}, inject: func(h *host) { h.appendLine(sshdConfig, "HostKey /etc/ssh/ssh_host_dsa_key") }}}
 }
 
 // dkimCheck: "no DKIM signing is active currently": no milter, no

@@ -180,21 +180,26 @@ var emailoutServices = map[string]string{
 	"sudo":                     "the admins' sudo access",
 }
 
-// TestPackages compares the packages the node installs with the seed's
-// apt-get install command, the Recommends the example names, and the
-// packages of the seed's running services.
-func TestPackages(t *testing.T) {
+// emailoutPackageChecks: the node installs the packages of the seed's
+// apt-get install command, the Recommends the example names and the
+// packages of the seed's running services, each a subtest, and no other.
+func emailoutPackageChecks(t *testing.T) []check {
+	t.Helper()
 	want := adminPackages(t)
 	for name := range emailoutServices {
 		want[name] = true
 	}
-	got := map[string]bool{}
-	for _, p := range scratchroot.Packages(emailout(t)) {
-		got[p] = true
+	var out []check
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		out = append(out, check{name: "packages/" + name, run: func(p *probe) { p.pkg(name) }})
 	}
-	if !maps.Equal(got, want) {
-		t.Errorf("packages:\n got %v\nwant %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
-	}
+	return append(out, check{name: "packages/no other package", run: func(p *probe) {
+		for _, r := range p.h.res {
+			if name, _, _ := strings.Cut(r.attrs["name"], ":"); r.kind == kindPackage && !want[name] {
+				p.errorf("%s installs %s, which the seed does not", r.addr, name)
+			}
+		}
+	}, inject: func(h *host) { h.add(kindPackage, "name", "apache2") }})
 }
 
 // adminPackages are the packages of the emailout seed's apt-get install

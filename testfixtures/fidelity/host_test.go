@@ -19,6 +19,7 @@ const (
 	kindMap     kind = "postfix_map"
 	kindCert    kind = "tls_certificate"
 	kindExec    kind = "exec"
+	kindDKIM    kind = "dkim_key"
 )
 
 // resource is one catalog instance as the checks see it: its known

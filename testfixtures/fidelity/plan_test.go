@@ -2,7 +2,6 @@ package fidelity
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,22 +21,11 @@ func TestExamplePlans(t *testing.T) {
 		"community.cacert.org": {"community.cacert.org"},
 	}
 	for _, withSecrets := range []bool{false, true} {
-		repo := filepath.Join(t.TempDir(), "repo")
-		if err := os.CopyFS(repo, os.DirFS("../example")); err != nil {
-			t.Fatal(err)
+		var secrets map[string][]string
+		if withSecrets {
+			secrets = certs
 		}
-		// A developer's checkout may hold secrets/: start without.
-		if err := os.RemoveAll(filepath.Join(repo, "secrets")); err != nil {
-			t.Fatal(err)
-		}
-		for stem, names := range certs {
-			base := filepath.Join(repo, "secrets", stem)
-			if withSecrets {
-				if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		repo := exampleRepo(t, secrets)
 		for node, cert := range map[string]string{"emailout": "emailout.cacert.org", "email": "email.cacert.org"} {
 			out := planNode(t, repo, node)
 			line := "+smtpd_tls_cert_file = /etc/ssl/public/" + cert + ".chain.pem"

@@ -12,6 +12,7 @@ const (
 	dovecotCF  = "/etc/dovecot/dovecot.conf"
 	sshdConfig = "/etc/ssh/sshd_config"
 	aliasesTxt = "/etc/aliases"
+	resolvConf = "/etc/resolv.conf"
 )
 
 // file returns the file with content at path, relying on it.

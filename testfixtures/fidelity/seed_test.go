@@ -2,6 +2,7 @@ package fidelity
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,6 +88,35 @@ func seedTable(t *testing.T, lines []string, heading string) []map[string]string
 		t.Fatalf("the seed has no table under %q", heading)
 	}
 	return rows
+}
+
+// cellTable returns the rows of the table between the lines containing
+// from and to in a seed whose tables are one cell a paragraph (the
+// emailout seed's), each row by header's column names. The table's first
+// cells must be header's names, and the rest whole rows.
+func cellTable(t *testing.T, lines []string, from, to string, header ...string) []map[string]string {
+	t.Helper()
+	var cells []string
+	for _, l := range quoted(t, lines, from, to) {
+		cells = append(cells, strings.TrimSpace(l))
+	}
+	if len(cells) <= len(header) || !slices.Equal(cells[:len(header)], header) || len(cells)%len(header) != 0 {
+		t.Fatalf("the seed's table under %q is not one of whole rows of %v: %q", from, header, cells)
+	}
+	var rows []map[string]string
+	for i := len(header); i < len(cells); i += len(header) {
+		r := map[string]string{}
+		for j, h := range header {
+			r[h] = cells[i+j]
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// unbullet is a seed's line without its indentation and list bullet.
+func unbullet(l string) string {
+	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "•"))
 }
 
 // nonBlank drops empty and white-space-only lines.

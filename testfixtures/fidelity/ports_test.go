@@ -2,6 +2,7 @@ package fidelity
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,20 +20,20 @@ var portDaemons = map[int]string{
 // deviatedPorts are the seed's ports a deviation concerns.
 var deviatedPorts = map[int]string{9443: "cacert-selfservice-api"}
 
-// portChecks: each listening port of the seed is opened by its daemon,
-// on all addresses or (origin local) on loopback only; nothing else
-// listens.
-func portChecks(t *testing.T, seed []string) []check {
+// portChecks: each listening port of the seed's table (rows) but those
+// of skip (a deviation's) is opened by its daemon, on all addresses or
+// (origin local) on loopback only; nothing else listens.
+func portChecks(t *testing.T, rows []map[string]string, skip map[int]string) []check {
 	t.Helper()
 	var out []check
 	documented := map[int]bool{}
-	for _, row := range seedTable(t, seed, "Listening services¶") {
+	for _, row := range rows {
 		port, err := strconv.Atoi(strings.TrimSuffix(row["Port"], "/tcp"))
 		if err != nil {
 			t.Fatalf("the seed's port %q is not a TCP port", row["Port"])
 		}
 		documented[port] = true
-		if _, ok := deviatedPorts[port]; ok {
+		if _, ok := skip[port]; ok {
 			continue
 		}
 		daemon, origin := portDaemons[port], row["Origin"]
@@ -115,37 +116,54 @@ func listensOn(d directive, port int) bool {
 	return m != nil && m[2] == strconv.Itoa(port)
 }
 
-// serviceUnits are the systemd units of the seed's "Running services".
+// serviceUnits are the systemd units of the seed's "Running services"
+// whose start mechanism does not name one.
 var serviceUnits = map[string]string{
-	"cron": "cron", "dovecot": "dovecot", "fail2ban": "fail2ban", "icinga2": "icinga2", "MariaDB": "mariadb",
-	"nginx": "nginx", "openssh server": "ssh", "Postfix": "postfix", "rsyslog": "rsyslog",
+	"cron": "cron", "dbus-daemon": "dbus", "dovecot": "dovecot", "fail2ban": "fail2ban", "icinga2": "icinga2",
+	"MariaDB": "mariadb", "nginx": "nginx", "openssh server": "ssh", "Postfix": "postfix",
+	"Puppet agent": "puppet", "rsyslog": "rsyslog",
 }
 
-// serviceChecks: each running service of the seed is a service resource
-// ensured running and enabled; no other service runs.
-func serviceChecks(t *testing.T, seed []string) []check {
-	t.Helper()
+var namedUnit = regexp.MustCompile(`^systemd unit (\S+)\.service$`)
+
+// unit is the systemd unit of a row of the seed's "Running services":
+// the one its start mechanism names, or serviceUnits'.
+func unit(row map[string]string) (string, bool) {
+	if m := namedUnit.FindStringSubmatch(row["Start mechanism"]); m != nil {
+		return m[1], true
+	}
+	u, ok := serviceUnits[row["Service"]]
+	return u, ok
+}
+
+// serviceChecks: each running service of the seed's table (rows) is a
+// service resource ensured running and enabled, but those of devs; no
+// other service runs (a deviation's may, when it says so).
+func serviceChecks(rows []map[string]string, devs []deviation) []check {
 	var out []check
-	for _, row := range seedTable(t, seed, "Running services¶") {
+	allowed := map[string]bool{}
+	for _, row := range rows {
 		name := row["Service"]
-		if _, ok := deviated(name); ok {
+		u, ok := unit(row)
+		if d, dev := deviated(devs, name); dev {
+			allowed[u] = ok && d.mayRun
 			continue
 		}
-		unit, ok := serviceUnits[name]
+		allowed[u] = ok
 		out = append(out, check{name: "services/" + name, run: func(p *probe) {
 			if !ok {
 				p.errorf("the test knows no unit for the seed's service %q: add it to serviceUnits", name)
 				return
 			}
-			p.running(unit)
+			p.running(u)
 		}})
 	}
 	out = append(out, check{name: "services/no other service runs",
 		run: func(p *probe) {
 			for _, r := range p.h.res {
-				unit := strings.TrimSuffix(r.attrs["name"], ".service")
-				if r.kind == kindService && r.attrs["ensure"] == "running" && !mapHasValue(serviceUnits, unit) && unit != "dbus" {
-					p.errorf("%s runs %s, which the seed does not list", r.addr, unit)
+				u := strings.TrimSuffix(r.attrs["name"], ".service")
+				if r.kind == kindService && r.attrs["ensure"] == "running" && !allowed[u] {
+					p.errorf("%s runs %s, which the seed does not list", r.addr, u)
 				}
 			}
 		},
@@ -154,13 +172,4 @@ func serviceChecks(t *testing.T, seed []string) []check {
 			r.attrs["ensure"], r.bools["enable"] = "running", true
 		}})
 	return out
-}
-
-func mapHasValue(m map[string]string, v string) bool {
-	for _, x := range m {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
