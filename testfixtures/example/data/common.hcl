@@ -22,7 +22,15 @@ packages = [
   "s-nail", "netcat-openbsd", "swaks",
 ]
 
-# Certificates: PEM files kept out of git, in secrets/ (see README.md). A
-# certificate whose files are missing is not managed, and Postfix keeps
-# Debian's snakeoil pair.
+# Certificates, by name, set per node (data/nodes/NODE.hcl): chain_file is
+# the PEM chain, leaf first, a file of the repository (public: commit it
+# under certs/); its private key is in tls_keys under the same name,
+# encrypted to the host like the database passwords (README.md, Secrets):
+#   tls_keys = { smtp = decrypt(<<-EOT ... EOT) }
 tls_certificates = {}
+tls_keys         = {}
+
+# A certificate without its chain file or key is an error when the node is
+# planned, unless its data says allow_snakeoil = true: then its services
+# use Debian's snakeoil pair, which no client trusts.
+allow_snakeoil = false
