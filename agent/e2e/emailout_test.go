@@ -13,15 +13,12 @@ import (
 )
 
 // exampleClone makes a git repository of the example node repository (so
-// the test never depends on the checkout's state) with throwaway
-// certificates in its ignored secrets/ directory.
-func exampleClone(t *testing.T) string {
+// the test never depends on the checkout's state) with overlay applied
+// (see copyExample).
+func exampleClone(t *testing.T, overlay map[string]string) string {
 	t.Helper()
-	src, err := filepath.Abs("../../testfixtures/example")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "repo")
+	copyExample(t, dir, overlay)
 	run := func(args ...string) {
 		t.Helper()
 		cmd := exec.Command(args[0], args[1:]...)
@@ -32,25 +29,33 @@ func exampleClone(t *testing.T) string {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	run("cp", "-a", src+"/.", dir)
 	run("git", "init", "-q", "-b", "main")
 	run("git", "add", "-A")
 	run("git", "commit", "-q", "-m", "example")
 	return dir
 }
 
+// emailoutKeys is the overlay giving the relay its keys as the example
+// keeps them, encrypted to recipient: a throwaway certificate and a DKIM
+// key, which the relay must then install instead of generating one.
+func emailoutKeys(t *testing.T, recipient string) map[string]string {
+	overlay := certificates(t, recipient, "emailout", map[string]string{"smtp": "emailout.cacert.org"})
+	dkim, _ := dkimKeyData(t, recipient)
+	addOverlay(overlay, "data/nodes/emailout.hcl", dkim)
+	return overlay
+}
+
 // newRepoHost boots a container with the node's packages available
-// offline, tend in /usr/local/bin and a git clone of repo in /srv/repo.
-func newRepoHost(t *testing.T, repo, node string) *host {
+// offline, tend in /usr/local/bin, the age identity in identity as
+// /etc/tend/age-identity.txt and a git clone of repo in /srv/repo.
+func newRepoHost(t *testing.T, repo, node, identity string) *host {
 	cat, err := scratchroot.Load(repo, node, t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := container.New(t, container.Options{Packages: scratchroot.Packages(cat)})
 	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	c.CopyIn(t, identity, "/etc/tend/age-identity.txt")
 	dst := filepath.Join(c.Root(), "srv/repo")
 	if out, err := exec.Command("git", "clone", "-q", "--no-hardlinks", repo, dst).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
@@ -70,14 +75,9 @@ func (h *host) servicePIDs(units ...string) string {
 
 func TestEmailoutConverges(t *testing.T) {
 	t.Parallel()
-	repo := exampleClone(t)
-	for _, name := range []string{"emailout.cacert.org"} {
-		if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),
-			filepath.Join(repo, "secrets", name+".key.pem"), []string{name}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := newRepoHost(t, repo, "emailout")
+	identity, recipient := newIdentity(t)
+	repo := exampleClone(t, emailoutKeys(t, recipient))
+	h := newRepoHost(t, repo, "emailout", identity)
 	h.startDNS()
 
 	first := h.apply("emailout", 2)

@@ -22,7 +22,7 @@ variable "required" {
   description = "Names of the certificates the node uses: chain_paths and key_paths always hold them. One that certificates does not give is an error, unless allow_snakeoil."
   validation {
     condition     = var.allow_snakeoil || length(setsubtract(var.required, keys(var.certificates))) == 0
-    error_message = "no certificate given for ${join(", ", sort(setsubtract(var.required, keys(var.certificates))))}: give its chain and key, or set allow_snakeoil = true to use Debian's snakeoil pair (ssl-cert) instead."
+    error_message = "no certificate given for ${join(", ", sort(setsubtract(var.required, keys(var.certificates))))}: give each its chain and key, or set allow_snakeoil = true to use Debian's snakeoil pair (ssl-cert) instead."
   }
 }
 

@@ -30,7 +30,14 @@ packages = [
 tls_certificates = {}
 tls_keys         = {}
 
-# A certificate without its chain file or key is an error when the node is
+# The certificates the roles' services use, by name: Postfix's smtp on
+# every mail server (data/roles/ROLE.hcl adds what a role needs).
+tls_required = ["smtp"]
+
+# A certificate without its chain file or key is an error when a node is
 # planned, unless its data says allow_snakeoil = true: then its services
-# use Debian's snakeoil pair, which no client trusts.
-allow_snakeoil = false
+# use Debian's snakeoil pair, which no client trusts. This checkout holds
+# neither chains (certs/) nor keys, so its nodes say so here; once a
+# node's certificates are in place, its own layer says false (or this
+# line does, for every node).
+allow_snakeoil = true

@@ -18,9 +18,3 @@ tls_certificates = {
     names      = ["community.cacert.org"]
   }
 }
-
-# This checkout holds neither the certificate chains (certs/) nor their
-# keys (tls_keys): until they are added, Postfix and Dovecot use Debian's
-# snakeoil pair. Drop this line then, so that a missing certificate is an
-# error again.
-allow_snakeoil = true

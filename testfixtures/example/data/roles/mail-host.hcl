@@ -16,6 +16,10 @@ db_views = {
   dovecot_users     = "SELECT username, password FROM users WHERE active = 1"
 }
 
+# Certificates the role's services use: smtp for Postfix on 25, community
+# for users (submission, IMAP, POP3).
+tls_required = ["smtp", "community"]
+
 # Database passwords: placeholders; keep the real ones encrypted, e.g.
 # decrypt("age1...") (see docs/LANGUAGE.md).
 postfix_db_password = sensitive("postfix-db-placeholder")

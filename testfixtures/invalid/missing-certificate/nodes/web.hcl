@@ -4,7 +4,7 @@
 node "web" {
   module "tls" {
     source = "tls"
-    # expect-error: 8:22 Invalid value for variable; var.required: no certificate given for smtp: give its chain and key, or set allow_snakeoil = false
+    # expect-error: 8:22 Invalid value for variable; var.required: no certificate given for smtp: give each its chain and key, or set allow_snakeoil = true
     required       = ["smtp"]
     allow_snakeoil = false
   }
