@@ -55,7 +55,9 @@ func newAgentHost(t *testing.T) *agentHost {
 		t.Fatal(err)
 	}
 	s.cmd("cp", "-a", src+"/.", s.path("work"))
-	s.cmd("rm", "-rf", s.path("work/secrets")) // the snakeoil certificate will do
+	// No keys: the snakeoil certificate will do and the relay generates its
+	// DKIM key, as the example's data allows.
+	s.cmd("rm", "-rf", s.path("work/secrets"), s.path("work/certs"))
 	pkgs := append(nodePackages(t, "emailout"), "gnupg", "openssh-client")
 	c := container.New(t, container.Options{Packages: pkgs})
 	c.CopyIn(t, debPackage(t), "/root/tend.deb")
