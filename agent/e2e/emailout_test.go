@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/testfixtures/container"
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
 // exampleClone makes a git repository of the example node repository (so
@@ -39,23 +38,23 @@ func exampleClone(t *testing.T, overlay map[string]string) string {
 // keeps them, encrypted to recipient: a throwaway certificate and a DKIM
 // key, which the relay must then install instead of generating one.
 func emailoutKeys(t *testing.T, recipient string) map[string]string {
+	t.Helper()
 	overlay := certificates(t, recipient, "emailout", map[string]string{"smtp": "emailout.cacert.org"})
 	dkim, _ := dkimKeyData(t, recipient)
 	addOverlay(overlay, "data/nodes/emailout.hcl", dkim)
 	return overlay
 }
 
-// newRepoHost boots a container with the node's packages available
-// offline, tend in /usr/local/bin, the age identity in identity as
-// /etc/tend/age-identity.txt and a git clone of repo in /srv/repo.
-func newRepoHost(t *testing.T, repo, node, identity string) *host {
-	cat, err := scratchroot.Load(repo, node, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := container.New(t, container.Options{Packages: scratchroot.Packages(cat)})
+// newRepoHost boots a container with node's packages available offline,
+// tend in /usr/local/bin, an age identity of its own as
+// /etc/tend/age-identity.txt, and in /srv/repo a git clone of the example
+// with the overlay keys gives for the identity's recipient.
+func newRepoHost(t *testing.T, node string, keys func(t *testing.T, recipient string) map[string]string) *host {
+	c := container.New(t, container.Options{Packages: nodePackages(t, node)})
 	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	identity, recipient := newIdentity(t)
 	c.CopyIn(t, identity, "/etc/tend/age-identity.txt")
+	repo := exampleClone(t, keys(t, recipient))
 	dst := filepath.Join(c.Root(), "srv/repo")
 	if out, err := exec.Command("git", "clone", "-q", "--no-hardlinks", repo, dst).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
@@ -75,9 +74,7 @@ func (h *host) servicePIDs(units ...string) string {
 
 func TestEmailoutConverges(t *testing.T) {
 	t.Parallel()
-	identity, recipient := newIdentity(t)
-	repo := exampleClone(t, emailoutKeys(t, recipient))
-	h := newRepoHost(t, repo, "emailout", identity)
+	h := newRepoHost(t, "emailout", emailoutKeys)
 	h.startDNS()
 
 	first := h.apply("emailout", 2)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/testfixtures/container"
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
 // TestEmailoutOfflineInLXC prepares a stopped LXC container from this
@@ -18,15 +17,11 @@ import (
 // the state the offline run left, changes nothing.
 func TestEmailoutOfflineInLXC(t *testing.T) {
 	t.Parallel()
-	identity, recipient := newIdentity(t)
-	repo := exampleClone(t, emailoutKeys(t, recipient))
-	cat, err := scratchroot.Load(repo, "emailout", t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := container.New(t, container.Options{Packages: scratchroot.Packages(cat), Engine: container.LXC})
+	c := container.New(t, container.Options{Packages: nodePackages(t, "emailout"), Engine: container.LXC})
 	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	identity, recipient := newIdentity(t)
 	c.CopyIn(t, identity, "/etc/tend/age-identity.txt")
+	repo := exampleClone(t, emailoutKeys(t, recipient))
 	inside := filepath.Join(c.Root(), "srv/repo")
 	if out, err := exec.Command("git", "clone", "-q", "--no-hardlinks", repo, inside).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
