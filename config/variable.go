@@ -102,9 +102,12 @@ func (s *scope) variableInput(decl *variable) (value, hcl.Range, hcl.Diagnostics
 }
 
 func (s *scope) checkValidations(decl *variable, val cty.Value, at hcl.Range) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+	vars, diags := s.validationVars(decl, val)
+	if diags.HasErrors() {
+		return diags
+	}
 	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{decl.name: val})},
+		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 		Functions: s.functions(),
 	}
 	for _, vd := range decl.validations {
@@ -134,4 +137,25 @@ func (s *scope) checkValidations(decl *variable, val cty.Value, at hcl.Range) hc
 		diags = append(diags, errorAt(at, "Invalid value for variable", "var."+decl.name+": "+text))
 	}
 	return diags
+}
+
+// validationVars is what a variable's validations see: the value being
+// checked, and every other variable of the module their conditions and
+// messages name, so that one input can be checked against another (a
+// certificate required but not given, unless a fallback is allowed).
+func (s *scope) validationVars(decl *variable, val cty.Value) (map[string]cty.Value, hcl.Diagnostics) {
+	vars := map[string]cty.Value{decl.name: val}
+	var diags hcl.Diagnostics
+	for _, vd := range decl.validations {
+		for _, tr := range append(vd.condition.Variables(), vd.message.Variables()...) {
+			name, ok := attrName(tr)
+			if tr.RootName() != "var" || !ok || vars[name] != cty.NilVal {
+				continue
+			}
+			v, d := s.variableValue(name, tr.SourceRange())
+			diags = append(diags, d...)
+			vars[name] = v.val
+		}
+	}
+	return vars, diags
 }

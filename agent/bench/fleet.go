@@ -104,7 +104,7 @@ mynetworks    = concat([data.intranet_network, data.internal_network, "[${data.a
 
 tls_certificates = {
   smtp = {
-    files      = "secrets/%[2]s"
+    chain_file = "certs/%[2]s.chain.pem"
     chain_path = "/etc/ssl/public/%[2]s.chain.pem"
     key_path   = "/etc/ssl/private/%[2]s.key.pem"
     names      = [%[2]q]

@@ -29,6 +29,7 @@ node "mx" {
     group     = "0"
     dns_check = true
     resolver  = data.resolver
+    generate  = true
   }
   resource "file" "milter" {
     path    = "/etc/milter.conf"

@@ -56,7 +56,9 @@ func newAgentHost(t *testing.T) *agentHost {
 	}
 	s.cmd("cp", "-a", src+"/.", s.path("work"))
 	confineExample(t, s.path("work"))
-	s.cmd("rm", "-rf", s.path("work/secrets")) // the snakeoil certificate will do
+	// No keys: the snakeoil certificate will do and the relay generates its
+	// DKIM key, as the example's data allows.
+	s.cmd("rm", "-rf", s.path("work/secrets"), s.path("work/certs"))
 	pkgs := append(nodePackages(t, "emailout"), "gnupg", "openssh-client")
 	// An LXC container, as the documented hosts are; the other end-to-end
 	// tests boot systemd-nspawn, and TestEmailoutOfflineInLXC prepares a

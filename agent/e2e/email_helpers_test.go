@@ -2,9 +2,13 @@ package e2e
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,31 +44,13 @@ func git(t *testing.T, dir string, args ...string) {
 }
 
 // cloneExample commits the example repository as it is in this checkout
-// (without secrets/), plus overlay (file name => text appended), to a
-// fresh git repository and clones that into the container's /srv/repo,
-// so the host sees what an admin's clone would hold.
+// (without certs/ and secrets/), plus overlay (file name => text appended,
+// to a new file when there is none), to a fresh git repository and
+// clones that into the container's /srv/repo, so the host sees what an
+// admin's clone would hold.
 func (h *host) cloneExample(overlay map[string]string) string {
 	src := filepath.Join(h.t.TempDir(), "example")
-	if err := os.CopyFS(src, os.DirFS(exampleRepo)); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.RemoveAll(filepath.Join(src, "secrets")); err != nil {
-		h.t.Fatal(err)
-	}
-	confineExample(h.t, src)
-	for name, text := range overlay {
-		f, err := os.OpenFile(filepath.Join(src, name), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			h.t.Fatal(err)
-		}
-	}
+	copyExample(h.t, src, overlay)
 	git(h.t, src, "init", "-q")
 	git(h.t, src, "add", ".")
 	git(h.t, src, "commit", "-q", "-m", "example node repository")
@@ -73,16 +59,105 @@ func (h *host) cloneExample(overlay map[string]string) string {
 	return dst
 }
 
-// writeCertificates writes a throwaway certificate for each stem (a
-// secrets/ file name) into the clone at repo, covering names.
-func writeCertificates(t *testing.T, repo string, certs map[string][]string) {
+// copyExample copies the example repository of this checkout to dst,
+// without the certs/ and secrets/ a developer may have put there, and
+// appends overlay's texts to its files (file name => text), creating
+// those that do not exist.
+func copyExample(t *testing.T, dst string, overlay map[string]string) {
 	t.Helper()
-	for stem, names := range certs {
-		base := filepath.Join(repo, "secrets", stem)
-		if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {
+	if err := os.CopyFS(dst, os.DirFS(exampleRepo)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"certs", "secrets"} {
+		if err := os.RemoveAll(filepath.Join(dst, d)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	confineExample(t, dst)
+	for name, text := range overlay {
+		p := filepath.Join(dst, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// addOverlay appends text to what overlay appends to name.
+func addOverlay(overlay map[string]string, name, text string) {
+	overlay[name] += text
+}
+
+// certificates makes a throwaway certificate for each of node's
+// tls_certificates (name => host name, which also names its files) and
+// returns the overlay giving them as the example keeps them: each chain
+// as certs/HOST.chain.pem, the keys in a tls_keys line of the node's data
+// layer, encrypted to recipient. The node then no longer allows the
+// snakeoil pair: a certificate not installed fails the run.
+func certificates(t *testing.T, recipient, node string, certs map[string]string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	overlay := map[string]string{}
+	keys := "\n# test only: the certificates' keys\ntls_keys = {\n"
+	for _, name := range slices.Sorted(maps.Keys(certs)) {
+		host := certs[name]
+		chain, key := filepath.Join(dir, host+".chain.pem"), filepath.Join(dir, host+".key.pem")
+		if err := scratchroot.WriteCertificate(chain, key, []string{host}); err != nil {
+			t.Fatal(err)
+		}
+		overlay["certs/"+host+".chain.pem"] = readFile(t, chain)
+		keys += encryptedData(t, recipient, name, readFile(t, key))
+	}
+	overlay["data/nodes/"+node+".hcl"] = keys + "}\nallow_snakeoil = false\n"
+	return overlay
+}
+
+// dkimKeyData returns a data file text giving a fresh DKIM key,
+// encrypted to recipient, and saying no key is to be generated; and the
+// key, as the key file must then hold it.
+func dkimKeyData(t *testing.T, recipient string) (string, string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return "\n# test only: the DKIM key\n" + encryptedData(t, recipient, "dkim_private_key", keyPEM) + "dkim_generate = false\n", keyPEM
+}
+
+// newIdentity makes an age identity on this machine, for a container to
+// be given as /etc/tend/age-identity.txt: its file and its recipient.
+func newIdentity(t *testing.T) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "age-identity.txt")
+	out, err := exec.Command(tendBinary(t), "identity", "--identity", path).Output()
+	if err != nil {
+		t.Fatalf("tend identity: %v", err)
+	}
+	return path, strings.TrimSpace(string(out))
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // encryptedData returns a data file line setting name to plain encrypted

@@ -12,8 +12,8 @@ import (
 var emailUnits = []string{"postfix", "dovecot", "mariadb", "ssh", "nginx", "fail2ban", "icinga2"}
 
 // TestEmail converges the example's `email` node on a bare Debian 11
-// container from a git clone, with throwaway certificates and database
-// passwords encrypted to the container's age identity; a second run must
+// container from a git clone, with throwaway certificates (keys) and
+// database passwords encrypted to the container's age identity; a second run must
 // change nothing and restart nothing. Then it proves the mail host works:
 // Postfix reads mailboxes and aliases from MariaDB, Dovecot authenticates
 // from it, messages reach the Maildir over LMTP, submission authenticates
@@ -32,14 +32,12 @@ func TestEmail(t *testing.T) {
 	recipient := h.sh("/usr/local/bin/tend identity 2>/dev/null")
 	passwords := map[string]string{"postfix": randomPassword(t), "dovecot": randomPassword(t)}
 	admin, hostKey := newSSHKey(t, "ada@tend.test"), newSSHKey(t, "email.cacert.org")
-	overlay := encryptedData(t, recipient, "postfix_db_password", passwords["postfix"]) +
-		encryptedData(t, recipient, "dovecot_db_password", passwords["dovecot"]) +
-		policyData(t, recipient, admin, hostKey)
-	repo := h.cloneExample(map[string]string{"data/nodes/email.hcl": "\n# test only\n" + overlay})
-	writeCertificates(t, repo, map[string][]string{
-		"email.cacert.org":     {"email.cacert.org"},
-		"community.cacert.org": {"community.cacert.org"},
-	})
+	overlay := certificates(t, recipient, "email", map[string]string{"smtp": "email.cacert.org", "community": "community.cacert.org"})
+	addOverlay(overlay, "data/nodes/email.hcl", "\n# test only\n"+
+		encryptedData(t, recipient, "postfix_db_password", passwords["postfix"])+
+		encryptedData(t, recipient, "dovecot_db_password", passwords["dovecot"])+
+		policyData(t, recipient, admin, hostKey))
+	h.cloneExample(overlay)
 	t.Logf("container ready in %s", time.Since(start).Round(time.Millisecond))
 
 	first := h.timedApply("email", 2, "first")

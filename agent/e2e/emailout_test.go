@@ -9,19 +9,15 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/testfixtures/container"
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
 // exampleClone makes a git repository of the example node repository (so
-// the test never depends on the checkout's state) with throwaway
-// certificates in its ignored secrets/ directory.
-func exampleClone(t *testing.T) string {
+// the test never depends on the checkout's state) with overlay applied
+// (see copyExample).
+func exampleClone(t *testing.T, overlay map[string]string) string {
 	t.Helper()
-	src, err := filepath.Abs("../../testfixtures/example")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "repo")
+	copyExample(t, dir, overlay)
 	run := func(args ...string) {
 		t.Helper()
 		cmd := exec.Command(args[0], args[1:]...)
@@ -32,26 +28,33 @@ func exampleClone(t *testing.T) string {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	run("cp", "-a", src+"/.", dir)
-	confineExample(t, dir)
 	run("git", "init", "-q", "-b", "main")
 	run("git", "add", "-A")
 	run("git", "commit", "-q", "-m", "example")
 	return dir
 }
 
-// newRepoHost boots a container with the node's packages available
-// offline, tend in /usr/local/bin and a git clone of repo in /srv/repo.
-func newRepoHost(t *testing.T, repo, node string) *host {
-	cat, err := scratchroot.Load(repo, node, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := container.New(t, container.Options{Packages: scratchroot.Packages(cat)})
+// emailoutKeys is the overlay giving the relay its keys as the example
+// keeps them, encrypted to recipient: a throwaway certificate and a DKIM
+// key, which the relay must then install instead of generating one.
+func emailoutKeys(t *testing.T, recipient string) map[string]string {
+	t.Helper()
+	overlay := certificates(t, recipient, "emailout", map[string]string{"smtp": "emailout.cacert.org"})
+	dkim, _ := dkimKeyData(t, recipient)
+	addOverlay(overlay, "data/nodes/emailout.hcl", dkim)
+	return overlay
+}
+
+// newRepoHost boots a container with node's packages available offline,
+// tend in /usr/local/bin, an age identity of its own as
+// /etc/tend/age-identity.txt, and in /srv/repo a git clone of the example
+// with the overlay keys gives for the identity's recipient.
+func newRepoHost(t *testing.T, node string, keys func(t *testing.T, recipient string) map[string]string) *host {
+	c := container.New(t, container.Options{Packages: nodePackages(t, node)})
 	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	identity, recipient := newIdentity(t)
+	c.CopyIn(t, identity, "/etc/tend/age-identity.txt")
+	repo := exampleClone(t, keys(t, recipient))
 	dst := filepath.Join(c.Root(), "srv/repo")
 	if out, err := exec.Command("git", "clone", "-q", "--no-hardlinks", repo, dst).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
@@ -71,14 +74,7 @@ func (h *host) servicePIDs(units ...string) string {
 
 func TestEmailoutConverges(t *testing.T) {
 	t.Parallel()
-	repo := exampleClone(t)
-	for _, name := range []string{"emailout.cacert.org"} {
-		if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),
-			filepath.Join(repo, "secrets", name+".key.pem"), []string{name}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := newRepoHost(t, repo, "emailout")
+	h := newRepoHost(t, "emailout", emailoutKeys)
 	h.startDNS()
 
 	first := h.apply("emailout", 2)

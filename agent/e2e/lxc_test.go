@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/testfixtures/container"
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
 // TestEmailoutOfflineInLXC prepares a stopped LXC container from this
@@ -18,24 +17,17 @@ import (
 // the state the offline run left, changes nothing.
 func TestEmailoutOfflineInLXC(t *testing.T) {
 	t.Parallel()
-	repo := exampleClone(t)
-	name := "emailout.cacert.org"
-	if err := scratchroot.WriteCertificate(filepath.Join(repo, "secrets", name+".chain.pem"),
-		filepath.Join(repo, "secrets", name+".key.pem"), []string{name}); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := scratchroot.Load(repo, "emailout", t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := container.New(t, container.Options{Packages: scratchroot.Packages(cat), Engine: container.LXC})
+	c := container.New(t, container.Options{Packages: nodePackages(t, "emailout"), Engine: container.LXC})
 	c.CopyIn(t, tendBinary(t), "/usr/local/bin/tend")
+	identity, recipient := newIdentity(t)
+	c.CopyIn(t, identity, "/etc/tend/age-identity.txt")
+	repo := exampleClone(t, emailoutKeys(t, recipient))
 	inside := filepath.Join(c.Root(), "srv/repo")
 	if out, err := exec.Command("git", "clone", "-q", "--no-hardlinks", repo, inside).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
 	}
 
-	offline := exec.Command(tendBinary(t), "apply", "--repo", inside, "--node", "emailout",
+	offline := exec.Command(tendBinary(t), "apply", "--repo", inside, "--node", "emailout", "--identity", identity,
 		"--root", c.Root(), "--state-dir", filepath.Join(c.Root(), "var/lib/tend"))
 	out, err := offline.CombinedOutput()
 	if code := offline.ProcessState.ExitCode(); code != 2 {

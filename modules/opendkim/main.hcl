@@ -1,5 +1,5 @@
 # opendkim: DKIM signing for the mail Postfix sends: the package, the
-# signing key, opendkim.conf, the hosts it signs for, its socket inside
+# signing key (given, or generated when asked), opendkim.conf, the hosts it signs for, its socket inside
 # Postfix's chroot and the service. The milter output is what Postfix
 # should use: set once the key's DNS record is in place (or forced).
 
@@ -19,10 +19,27 @@ variable "key_directory" {
   description = "Where the key (SELECTOR.private, SELECTOR.txt) and the internal hosts file live."
 }
 
+variable "private_key" {
+  type        = string
+  default     = null
+  sensitive   = true
+  description = "The signing key, PEM (RSA or Ed25519), typically decrypt() of the age-encrypted key kept in the repository: SELECTOR.private holds exactly it, replacing a different key, so a rebuilt host signs with the key DNS publishes. Null: see generate."
+}
+
+variable "generate" {
+  type        = bool
+  default     = false
+  description = "Without private_key: generate a key on the host when it has none, kept afterwards (publish SELECTOR.txt). With neither, a host without a key fails the plan."
+  validation {
+    condition     = !(var.generate && var.private_key != null)
+    error_message = "generate = true and private_key exclude each other: with the key given, nothing is generated; set generate = false."
+  }
+}
+
 variable "algorithm" {
   type        = string
   default     = "rsa-2048"
-  description = "Algorithm of a newly generated key: rsa-2048, rsa-3072 or ed25519. An existing key is kept."
+  description = "Algorithm of a key generate makes: rsa-2048, rsa-3072 or ed25519. An existing or given key is kept whatever its algorithm."
 }
 
 variable "internal_hosts" {
@@ -89,13 +106,15 @@ resource "file" "key_directory" {
 }
 
 resource "dkim_key" "key" {
-  directory = file.key_directory.path
-  selector  = var.selector
-  domain    = var.domain
-  algorithm = var.algorithm
-  dns_check = var.dns_check
-  resolver  = var.resolver == "" ? null : var.resolver
-  notify    = [service.opendkim]
+  directory   = file.key_directory.path
+  selector    = var.selector
+  domain      = var.domain
+  private_key = var.private_key
+  generate    = var.generate
+  algorithm   = var.algorithm
+  dns_check   = var.dns_check
+  resolver    = var.resolver == "" ? null : var.resolver
+  notify      = [service.opendkim]
 }
 
 # opendkim.conf and the internal hosts go live together. The group's

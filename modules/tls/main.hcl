@@ -1,5 +1,8 @@
 # tls: X.509 certificates and their keys, checked (key matches, chain in
 # order and complete, valid now, names covered) before they are written.
+# Every required certificate is in the outputs: the one given, or Debian's
+# snakeoil pair when the node allows it; otherwise a missing one is an
+# error.
 
 variable "certificates" {
   type = map(object({
@@ -11,6 +14,22 @@ variable "certificates" {
   }))
   default     = {}
   description = "Certificates by name: the PEM chain (leaf first), its PEM key (always treated as sensitive), where both go, and the host names the leaf must cover."
+}
+
+variable "required" {
+  type        = list(string)
+  default     = []
+  description = "Names of the certificates the node uses: chain_paths and key_paths always hold them. One that certificates does not give is an error, unless allow_snakeoil."
+  validation {
+    condition     = var.allow_snakeoil || length(setsubtract(var.required, keys(var.certificates))) == 0
+    error_message = "no certificate given for ${join(", ", sort(setsubtract(var.required, keys(var.certificates))))}: give each its chain and key, or set allow_snakeoil = true to use Debian's snakeoil pair (ssl-cert) instead."
+  }
+}
+
+variable "allow_snakeoil" {
+  type        = bool
+  default     = false
+  description = "Let a required certificate that is not given fall back to Debian's snakeoil pair, which no client trusts: for test hosts and checkouts without the keys."
 }
 
 variable "root" {
@@ -50,6 +69,13 @@ variable "expiry_warning_days" {
 }
 
 locals {
+  # Debian's self-signed pair (package ssl-cert, which postfix and dovecot
+  # depend on).
+  snakeoil_chain = "/etc/ssl/certs/ssl-cert-snakeoil.pem"
+  snakeoil_key   = "/etc/ssl/private/ssl-cert-snakeoil.key"
+  # Required names not given: only when allow_snakeoil (else var.required
+  # is refused above).
+  snakeoil = setsubtract(var.allow_snakeoil ? var.required : [], keys(var.certificates))
   # Every directory the files go into, with its ancestors below the top
   # level: /etc/ssl/public is on no stock Debian host, and /etc/ssl itself
   # only comes with packages that may be installed in the same run.
@@ -88,9 +114,19 @@ resource "tls_certificate" "cert" {
 }
 
 output "chain_paths" {
-  value = { for name, c in tls_certificate.cert : name => c.chain_path }
+  value = merge(
+    { for name in local.snakeoil : name => local.snakeoil_chain },
+    { for name, c in tls_certificate.cert : name => c.chain_path },
+  )
 }
 
 output "key_paths" {
-  value = { for name, c in tls_certificate.cert : name => c.key_path }
+  value = merge(
+    { for name in local.snakeoil : name => local.snakeoil_key },
+    { for name, c in tls_certificate.cert : name => c.key_path },
+  )
+}
+
+output "snakeoil" {
+  value = sort(local.snakeoil)
 }

@@ -22,9 +22,10 @@ import (
 	"github.com/tendhq/tend/resources"
 )
 
-// Apply generates a key when there is none, writes the .txt file, sets the
-// key's owner, group and mode, then runs the self-test. An existing key
-// is never replaced.
+// Apply installs the key private_key gives, or generates a key when
+// there is none (generate), or keeps the existing one; then writes the
+// .txt file, sets the key's owner, group and mode and runs the
+// self-test. Without private_key an existing key is never replaced.
 func (r *dkimKey) Apply(ctx context.Context, c resources.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -37,9 +38,12 @@ func (r *dkimKey) Apply(ctx context.Context, c resources.Change) error {
 		return err
 	}
 	var key crypto.Signer
-	if c.Action == resources.Create {
+	switch {
+	case r.given != nil:
+		key, err = r.install(uid, gid)
+	case c.Action == resources.Create:
 		key, err = r.create(uid, gid)
-	} else {
+	default:
 		key, err = r.keep(uid, gid)
 	}
 	if err != nil {
@@ -85,6 +89,9 @@ func (r *dkimKey) checkDir() error {
 // create generates a key and writes it, private from the first byte and
 // owned as configured before it is renamed into place.
 func (r *dkimKey) create(uid, gid int) (crypto.Signer, error) {
+	if !r.generate {
+		return nil, r.errNoKey()
+	}
 	// The plan saw no key; one that appeared since is never replaced.
 	if f, err := readDKIMFile(r.env, r.privateName()); err != nil || f != nil {
 		return nil, fmt.Errorf("%s appeared since the plan; it is kept, not replaced (run again)", r.privateName())

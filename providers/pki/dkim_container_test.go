@@ -40,7 +40,7 @@ func TestDKIMOpendkimSigns(t *testing.T) {
 		if alg == "ed25519" {
 			sigAlg = "ed25519-sha256"
 		}
-		f.converge(f.resource(dkimAttrs{"selector": cty.StringVal(sel), "algorithm": cty.StringVal(alg)}))
+		f.converge(f.resource(dkimAttrs{"selector": cty.StringVal(sel), "algorithm": cty.StringVal(alg), "generate": cty.True}))
 		conf := fmt.Sprintf("Domain example.org\nSelector %s\nKeyFile /etc/dkim/%s.private\nMode s\nSyslog no\nSignatureAlgorithm %s\n", sel, sel, sigAlg)
 		f.write("/etc/dkimtest/"+sel+".conf", conf, 0o644)
 		out, stderr, err := c.Exec(t.Context(), "runuser", "-u", "opendkim", "--", "opendkim", "-x", "/etc/dkimtest/"+sel+".conf", "-t", "/etc/dkimtest/msg.eml", "-vv")

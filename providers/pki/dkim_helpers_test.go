@@ -27,6 +27,9 @@ type dkimFixture struct {
 
 type dkimAttrs map[string]cty.Value
 
+// generated is the configuration of a key the host generates.
+var generated = dkimAttrs{"generate": cty.True}
+
 func newDKIMFixture(t *testing.T) *dkimFixture {
 	t.Helper()
 	f := &dkimFixture{t: t, env: resources.Env{Root: t.TempDir(), StateDir: t.TempDir()}, uid: 108, gid: 113}

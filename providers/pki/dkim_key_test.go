@@ -68,7 +68,7 @@ func TestDKIMGenerateSignVerify(t *testing.T) {
 	for _, alg := range []string{"", "rsa-3072", "ed25519"} {
 		t.Run("algorithm="+alg, func(t *testing.T) {
 			f := newDKIMFixture(t)
-			a := dkimAttrs{}
+			a := dkimAttrs{"generate": cty.True}
 			want := "rsa-2048"
 			if alg != "" {
 				a["algorithm"], want = cty.StringVal(alg), alg
@@ -176,7 +176,7 @@ func TestDKIMExistingKeyKept(t *testing.T) {
 	orig := f.writeKey("/etc/dkim/2015.private", k, true)
 	os.Chown(f.path("/etc/dkim/2015.private"), 0, 0)
 	os.Chmod(f.path("/etc/dkim/2015.private"), 0o640)
-	r := f.resource(dkimAttrs{"algorithm": cty.StringVal("ed25519")})
+	r := f.resource(dkimAttrs{"algorithm": cty.StringVal("ed25519"), "generate": cty.True})
 	c := f.wantPlan(r, resources.Update, "/etc/dkim/2015.txt does not exist: rewritten from the existing key, which is kept")
 	if len(c.Warnings) != 1 || c.Warnings[0] != `the existing rsa-2048 key is kept: algorithm "ed25519" applies to a new key only` {
 		t.Fatalf("no warning that the algorithm is not applied: %q", c.Warnings)
@@ -196,7 +196,7 @@ func TestDKIMExistingKeyKept(t *testing.T) {
 // update, shown as a diff, and rewritten from the key, which is kept.
 func TestDKIMChangedTxtDetected(t *testing.T) {
 	f := newDKIMFixture(t)
-	f.converge(f.resource(nil))
+	f.converge(f.resource(generated))
 	key := f.read("/etc/dkim/2015.private")
 	good := f.read("/etc/dkim/2015.txt")
 	other, _ := generateDKIMKey("rsa-2048")
@@ -219,7 +219,7 @@ func TestDKIMChangedTxtDetected(t *testing.T) {
 
 func TestDKIMDNSCheck(t *testing.T) {
 	f := newDKIMFixture(t)
-	f.converge(f.resource(nil))
+	f.converge(f.resource(generated))
 	rec, _ := parseDKIMRecordFile([]byte(f.read("/etc/dkim/2015.txt")))
 	other, _ := generateDKIMKey("rsa-2048")
 	op, _ := dkimPublicOf(other)
@@ -274,7 +274,7 @@ func closedUDPPort(t *testing.T) string {
 // carries any part of the private key.
 func TestDKIMKeyNeverPrinted(t *testing.T) {
 	f := newDKIMFixture(t)
-	f.converge(f.resource(nil))
+	f.converge(f.resource(generated))
 	keyPEM := f.read("/etc/dkim/2015.private")
 	os.Chmod(f.path("/etc/dkim/2015.private"), 0o644)
 	f.write("/etc/dkim/2015.txt", "garbage with "+keyPEM, 0o644)
@@ -335,11 +335,11 @@ func leaks(text, keyPEM string) bool {
 // rewritten between write and test) is injected through the directory.
 func TestDKIMSelfTestFailsTheResource(t *testing.T) {
 	f := newDKIMFixture(t)
-	f.converge(f.resource(nil))
+	f.converge(f.resource(generated))
 	other, _ := generateDKIMKey("ed25519")
 	op, _ := dkimPublicOf(other)
 	f.write("/etc/dkim/2015.txt", string(formatDKIMRecord("2015", "example.org", op.k, op.p)), 0o644)
-	r := f.resource(nil)
+	r := f.resource(generated)
 	key, _ := parseDKIMPrivateKey([]byte(f.read("/etc/dkim/2015.private")))
 	err := r.selfTest(key)
 	if err == nil || !strings.Contains(err.Error(), "self-test") {
@@ -393,7 +393,7 @@ func TestDKIMIdentityAndNeeds(t *testing.T) {
 // TestDKIMMissingDirectory: the key is planned, and Apply says what to do.
 func TestDKIMMissingDirectory(t *testing.T) {
 	f := newDKIMFixture(t)
-	r := f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys")})
+	r := f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys"), "generate": cty.True})
 	_, c := f.plan(r)
 	err := r.Apply(context.Background(), c)
 	if c.Action != resources.Create || err == nil || !strings.Contains(err.Error(), "directory /etc/opendkim does not exist") {
@@ -407,7 +407,7 @@ var _ crypto.Signer = ed25519.PrivateKey(nil)
 // hand, by another run) is kept, and the apply fails saying so.
 func TestDKIMKeyAppearedSincePlan(t *testing.T) {
 	f := newDKIMFixture(t)
-	r := f.resource(nil)
+	r := f.resource(generated)
 	_, c := f.plan(r)
 	k, _ := generateDKIMKey("ed25519")
 	theirs := f.writeKey("/etc/dkim/2015.private", k, false)
@@ -425,7 +425,7 @@ func TestDKIMKeyAppearedSincePlan(t *testing.T) {
 // by name.
 func TestDKIMOwnershipRepaired(t *testing.T) {
 	f := newDKIMFixture(t)
-	a := dkimAttrs{"owner": cty.StringVal(fmt.Sprint(f.uid))}
+	a := dkimAttrs{"owner": cty.StringVal(fmt.Sprint(f.uid)), "generate": cty.True}
 	f.converge(f.resource(a))
 	key := f.read("/etc/dkim/2015.private")
 	os.Chmod(f.path("/etc/dkim/2015.private"), 0o644)
@@ -449,12 +449,12 @@ func TestDKIMOwnershipRepaired(t *testing.T) {
 // first (MissingPaths).
 func TestDKIMMissingDirectoryNeeded(t *testing.T) {
 	f := newDKIMFixture(t)
-	_, c := f.plan(f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys")}))
+	_, c := f.plan(f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys"), "generate": cty.True}))
 	want := []resources.PathNeed{{Path: "/etc/opendkim/keys", Dir: true, Outermost: "/etc/opendkim"}}
 	if !slices.Equal(c.MissingPaths, want) {
 		t.Fatalf("missing paths %v, want %v", c.MissingPaths, want)
 	}
-	if _, c := f.plan(f.resource(nil)); len(c.MissingPaths) != 0 {
+	if _, c := f.plan(f.resource(generated)); len(c.MissingPaths) != 0 {
 		t.Fatalf("with the directory present: missing paths %v", c.MissingPaths)
 	}
 }

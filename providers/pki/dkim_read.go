@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha256"
@@ -92,24 +93,35 @@ func (r *dkimKey) Read(ctx context.Context) (resources.State, error) {
 		return nil, err
 	}
 	if r.dnsCheck {
+		// DNS must serve the key the run leaves: the given one, when set.
+		if r.given != nil {
+			pub = &r.given.pub
+		}
 		st["dns"] = r.readDNS(ctx, pub)
 	}
 	st["dns_matches"] = strconv.FormatBool(st["dns"] == "matches")
 	return st, nil
 }
 
-// readKey records the private key's algorithm, digest, owner, group and
-// mode, and returns the key; nil when there is none.
+// readKey records the private key's algorithm, the fingerprint of its
+// public half, its digest, owner, group and mode, and returns the key;
+// nil when there is none. A file holding no key it can read is an error,
+// unless private_key is given: then it is "unreadable", to be replaced.
 func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
 	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil || f == nil {
 		return nil, err
 	}
 	key, err := parseDKIMPrivateKey(f.data)
-	if err != nil {
+	switch {
+	case err != nil && r.given == nil:
 		return nil, fmt.Errorf("%s %v", r.privateName(), err)
+	case err != nil:
+		st["key"] = "unreadable"
+	default:
+		st["key"] = dkimAlgorithmOf(key)
+		st["fingerprint"] = dkimFingerprint(key)
 	}
-	st["key"] = dkimAlgorithmOf(key)
 	st["key_sha256"] = dkimSum(f.data)
 	st["owner"] = files.UserName(r.env, f.uid)
 	st["group"] = files.GroupName(r.env, f.gid)
@@ -146,9 +158,11 @@ func dkimSum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// Plan says what Apply would do. A key is only ever created; an existing
-// one is kept and its .txt, owner, group and mode brought in line. What
-// DNS serves is reported, and never makes a change.
+// Plan says what Apply would do. With private_key, the key file must hold
+// exactly that key; otherwise a key is only ever created (with generate),
+// an existing one is kept, and a missing one without generate is an
+// error. The .txt, owner, group and mode are brought in line with the
+// key. What DNS serves is reported, and never makes a change.
 func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	c, err := r.plan(ctx, st)
 	c.Missing = files.MissingAccounts(r.env, r.accounts...)
@@ -162,18 +176,32 @@ func (r *dkimKey) plan(ctx context.Context, st resources.State) (resources.Chang
 	if err := ctx.Err(); err != nil {
 		return resources.Change{}, err
 	}
-	if st["key"] == "absent" {
+	switch {
+	case r.given != nil && st["key_sha256"] != dkimSum(r.given.pem):
+		return r.planInstall(st)
+	case st["key"] == "absent" && r.generate:
 		return r.planCreate(st), nil
+	case st["key"] == "absent":
+		return resources.Change{}, r.errNoKey()
 	}
+	return r.planKeep(st)
+}
+
+// planKeep plans keeping the key on disk, which is the configured one
+// when private_key is given: its .txt, owner, group and mode are brought
+// in line.
+func (r *dkimKey) planKeep(st resources.State) (resources.Change, error) {
 	c := resources.Change{Action: resources.Update}
 	var reasons []string
 	if st["txt"] != "matches" {
 		reasons = append(reasons, r.txtName()+" "+txtProblem(st["txt"])+": rewritten from the existing key, which is kept")
-		d, err := r.txtDiff()
+		key, err := r.diskKey()
 		if err != nil {
 			return resources.Change{}, err
 		}
-		c.Content = d
+		if c.Content, err = r.txtDiff(key); err != nil {
+			return resources.Change{}, err
+		}
 	}
 	c.Attrs = r.ownership(st)
 	for _, a := range c.Attrs {
@@ -183,7 +211,8 @@ func (r *dkimKey) plan(ctx context.Context, st resources.State) (resources.Chang
 		c.Action = resources.NoOp
 		reasons = append(reasons, fmt.Sprintf("%s key and %s match", st["key"], r.txtName()))
 	}
-	if st["key"] != r.algorithm {
+	// algorithm only ever applies to a key generate makes.
+	if r.generate && st["key"] != r.algorithm {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("the existing %s key is kept: algorithm %q applies to a new key only", st["key"], r.algorithm))
 	}
 	c.Warnings = append(c.Warnings, r.dnsWarnings(st)...)
@@ -203,12 +232,7 @@ func (r *dkimKey) planCreate(st resources.State) resources.Change {
 	if st["txt"] != "absent" {
 		reasons = append(reasons, r.txtName()+" will be replaced")
 	}
-	attrs := []resources.AttrChange{
-		resources.NewAttrChange("key", "", r.algorithm, false),
-		resources.NewAttrChange("owner", "", r.canonical(r.owner, files.UserName), false),
-		resources.NewAttrChange("group", "", r.canonical(r.group, files.GroupName), false),
-		resources.NewAttrChange("mode", "", fmt.Sprintf("%04o", dkimPrivateMode), false),
-	}
+	attrs := append([]resources.AttrChange{resources.NewAttrChange("key", "", r.algorithm, false)}, r.newOwnership()...)
 	return resources.Change{Action: resources.Create, Reason: strings.Join(reasons, "; "), Attrs: attrs, Warnings: r.dnsWarnings(st)}
 }
 
@@ -254,20 +278,29 @@ func (r *dkimKey) dnsWarnings(st resources.State) []string {
 	return []string{fmt.Sprintf("dns: %s._domainkey.%s %s: %s", r.selector, r.domain, d, what)}
 }
 
-// txtDiff shows how the .txt file will change. It holds only the public
-// key, but a file that somehow holds a private key is masked.
-func (r *dkimKey) txtDiff() (*resources.ContentDiff, error) {
-	old, err := readDKIMFile(r.env, r.txtName())
+// diskKey reads the key on disk again, for the plan.
+func (r *dkimKey) diskKey() (crypto.Signer, error) {
+	f, err := readDKIMFile(r.env, r.privateName())
 	if err != nil {
 		return nil, err
 	}
-	f, err := readDKIMFile(r.env, r.privateName())
-	if err != nil || f == nil {
-		return nil, err
+	if f == nil {
+		return nil, fmt.Errorf("%s disappeared while planning", r.privateName())
 	}
 	key, err := parseDKIMPrivateKey(f.data)
 	if err != nil {
 		return nil, fmt.Errorf("%s %v", r.privateName(), err)
+	}
+	return key, nil
+}
+
+// txtDiff shows how the .txt file will change to hold key's record; nil
+// when it already does. It holds only the public key, but a file that
+// somehow holds a private key is masked.
+func (r *dkimKey) txtDiff(key crypto.Signer) (*resources.ContentDiff, error) {
+	old, err := readDKIMFile(r.env, r.txtName())
+	if err != nil {
+		return nil, err
 	}
 	want, err := r.recordFor(key)
 	if err != nil {
@@ -276,6 +309,9 @@ func (r *dkimKey) txtDiff() (*resources.ContentDiff, error) {
 	var oldData []byte
 	if old != nil {
 		oldData = old.data
+	}
+	if bytes.Equal(oldData, want) {
+		return nil, nil
 	}
 	sensitive := strings.Contains(string(oldData), "PRIVATE KEY")
 	return resources.DiffText(r.txtName(), oldData, want, sensitive), nil

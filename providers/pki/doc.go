@@ -12,4 +12,11 @@
 // fails the resource and writes nothing. The key never leaves the
 // resource: plans show it only as "(sensitive)", State holds only its
 // digest, and no error quotes it.
+//
+// dkim_key installs the key its configuration gives (private_key, kept
+// encrypted in the repository), or generates one on the host only when
+// told to (generate); with neither, a missing key is an error rather than
+// a new key that DNS does not publish. Its .txt record is always derived
+// from the key, and plans name the key by algorithm and the fingerprint of
+// its public half, never by its private material.
 package pki

@@ -2,7 +2,6 @@ package fidelity
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,33 +9,14 @@ import (
 	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
-// exampleRepo copies the example to a temporary directory whose secrets/
-// holds throwaway certificates for certs (by file stem, the names each
-// certificate is for) and nothing else.
-func exampleRepo(t *testing.T, certs map[string][]string) string {
+// exampleHost builds node's catalog in a copy of the example with
+// throwaway keys given as the example keeps them (giveKeys), with what
+// observed says of the host.
+func exampleHost(t *testing.T, node string, observed map[string]resources.State) *host {
 	t.Helper()
-	repo := filepath.Join(t.TempDir(), "repo")
-	if err := os.CopyFS(repo, os.DirFS("../example")); err != nil {
-		t.Fatal(err)
-	}
-	// A developer's checkout may hold secrets/: start without.
-	if err := os.RemoveAll(filepath.Join(repo, "secrets")); err != nil {
-		t.Fatal(err)
-	}
-	for stem, names := range certs {
-		base := filepath.Join(repo, "secrets", stem)
-		if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return repo
-}
-
-// exampleHost builds node's catalog in a copy of the example with certs
-// in secrets/ (see exampleRepo), with what observed says of the host.
-func exampleHost(t *testing.T, node string, certs map[string][]string, observed map[string]resources.State) *host {
-	t.Helper()
-	cat, err := scratchroot.Load(exampleRepo(t, certs), node, t.TempDir(), observed)
+	repo := exampleCopy(t)
+	giveKeys(t, repo)
+	cat, err := scratchroot.Load(repo, node, t.TempDir(), observed)
 	if err != nil {
 		t.Fatal(err)
 	}

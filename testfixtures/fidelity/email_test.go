@@ -8,20 +8,12 @@ import (
 // emailSeedPath is the documented email host, as the project keeps it.
 const emailSeedPath = "../seeds/email-host.txt"
 
-// emailCertificates are the certificates of the seed's
-// "Keys and X.509 certificates" that the example installs, by the file
-// stem data/nodes/email.hcl reads them from.
-var emailCertificates = map[string][]string{
-	"email.cacert.org":     {"email.cacert.org"},
-	"community.cacert.org": {"community.cacert.org"},
-}
-
-// emailHost builds the example's email catalog with throwaway
-// certificates for the documented names, so the certificates are managed
+// emailHost builds the example's email catalog with throwaway keys given
+// as the example keeps them (giveKeys), so the certificates are managed
 // as on the documented host.
 func emailHost(t *testing.T) *host {
 	t.Helper()
-	return exampleHost(t, "email", emailCertificates, nil)
+	return exampleHost(t, "email", nil)
 }
 
 // emailChecks are the checks of every item the seed states, the

@@ -10,23 +10,18 @@ import (
 	"github.com/tendhq/tend/resources"
 )
 
-// emailoutCertificates are the certificates of the seed's "Keys and
-// X.509 certificates", by the file stem data/nodes/emailout.hcl reads
-// them from.
-var emailoutCertificates = map[string][]string{"emailout.cacert.org": {"emailout.cacert.org"}}
-
 // dkimUnpublished is the host as documented: the DKIM key's record is not
 // in DNS yet, so nothing signs.
 func dkimUnpublished() map[string]resources.State {
 	return map[string]resources.State{"module.opendkim.dkim_key.key": {"dns_matches": "false"}}
 }
 
-// emailoutHost builds the example's emailout catalog with a throwaway
-// certificate for the documented name, before the DKIM record is
+// emailoutHost builds the example's emailout catalog with throwaway keys
+// given as the example keeps them (giveKeys), before the DKIM record is
 // published.
 func emailoutHost(t *testing.T) *host {
 	t.Helper()
-	return exampleHost(t, "emailout", emailoutCertificates, dkimUnpublished())
+	return exampleHost(t, "emailout", dkimUnpublished())
 }
 
 // emailoutDeviations: the emailout seed's items the example deviates

@@ -54,7 +54,7 @@ var fixtures = []fixture{
 	}},
 	{dir: "tls", node: "web", secrets: map[string][]string{"www": {"www.example.org"}}, want: []string{
 		"+ module.tls.tls_certificate.cert[\"www\"]",
-		`+{"www":"/etc/ssl/public/www.chain.pem"}`,
+		`+{"mail":"/etc/ssl/certs/ssl-cert-snakeoil.pem","www":"/etc/ssl/public/www.chain.pem"}`,
 	}},
 	{dir: "dovecot", node: "imap", want: []string{
 		"+mail_location = maildir:/home/mailboxes/%n/Maildir",

@@ -3,8 +3,8 @@
 // accounts a host has once a node's packages are installed, and nothing
 // else, so the plan shows the node's configuration on its own.
 //
-// WriteCertificate makes the throwaway certificates that node repositories
-// under test read from their git-ignored secrets/ directories.
+// WriteCertificate makes the throwaway certificates (chain and key) that
+// tests give the node repositories under test.
 //
 // Its boundary: it writes only inside the directories it is given and never
 // runs apt or dpkg. The packages are recorded as installed without any of

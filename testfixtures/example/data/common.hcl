@@ -31,10 +31,25 @@ packages = [
   "s-nail", "netcat-openbsd", "swaks", "libnet-ssleay-perl",
 ]
 
-# Certificates: PEM files kept out of git, in secrets/ (see README.md). A
-# certificate whose files are missing is not managed, and Postfix keeps
-# Debian's snakeoil pair.
+# Certificates, by name, set per node (data/nodes/NODE.hcl): chain_file is
+# the PEM chain, leaf first, a file of the repository (public: commit it
+# under certs/); its private key is in tls_keys under the same name,
+# encrypted to the host like the database passwords (README.md, Secrets):
+#   tls_keys = { smtp = decrypt(<<-EOT ... EOT) }
 tls_certificates = {}
+tls_keys         = {}
+
+# The certificates the roles' services use, by name: Postfix's smtp on
+# every mail server (data/roles/ROLE.hcl adds what a role needs).
+tls_required = ["smtp"]
+
+# A certificate without its chain file or key is an error when a node is
+# planned, unless its data says allow_snakeoil = true: then its services
+# use Debian's snakeoil pair, which no client trusts. This checkout holds
+# neither chains (certs/) nor keys, so its nodes say so here; once a
+# node's certificates are in place, its own layer says false (or this
+# line does, for every node).
+allow_snakeoil = true
 
 # The base system (modules/base): who may log in, and how the host reaches
 # the rest of the infrastructure.

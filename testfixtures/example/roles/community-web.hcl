@@ -6,7 +6,7 @@ role "community-web" {
   module "nginx" {
     source        = "nginx"
     server_name   = data.web_server_name
-    tls_cert_file = lookup(module.tls.chain_paths, "community", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
-    tls_key_file  = lookup(module.tls.key_paths, "community", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    tls_cert_file = module.tls.chain_paths["community"]
+    tls_key_file  = module.tls.key_paths["community"]
   }
 }

@@ -5,8 +5,8 @@ role "mail-host" {
     # Users submit (587, 465) and read mail with the community certificate;
     # the email certificate is for SMTP from the Internet.
     community_tls = [
-      "-o smtpd_tls_cert_file=${lookup(module.tls.chain_paths, "community", "/etc/ssl/certs/ssl-cert-snakeoil.pem")}",
-      "-o smtpd_tls_key_file=${lookup(module.tls.key_paths, "community", "/etc/ssl/private/ssl-cert-snakeoil.key")}",
+      "-o smtpd_tls_cert_file=${module.tls.chain_paths["community"]}",
+      "-o smtpd_tls_key_file=${module.tls.key_paths["community"]}",
     ]
   }
 
@@ -24,8 +24,8 @@ role "mail-host" {
   module "dovecot" {
     source             = "dovecot"
     postmaster_address = "postmaster@${data.mail_domain}"
-    tls_cert_file      = lookup(module.tls.chain_paths, "community", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
-    tls_key_file       = lookup(module.tls.key_paths, "community", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    tls_cert_file      = module.tls.chain_paths["community"]
+    tls_key_file       = module.tls.key_paths["community"]
     sql = {
       driver         = "mysql"
       connect        = "host=${module.mariadb.socket} dbname=${module.mariadb.database} user=dovecot"
@@ -44,16 +44,16 @@ role "mail-host" {
     myorigin      = module.base.mailname_path
     mydestination = data.mydestination
     mynetworks    = data.mynetworks
-    tls_cert_file = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
-    tls_key_file  = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
+    tls_cert_file = module.tls.chain_paths["smtp"]
+    tls_key_file  = module.tls.key_paths["smtp"]
     # Mail to other hosts is offered TLS, and the host's certificate
     # authenticates it to servers that ask for a client certificate.
     smtp_tls_security_level = "may"
     client_certificate = {
-      cert_file = lookup(module.tls.chain_paths, "smtp", "/etc/ssl/certs/ssl-cert-snakeoil.pem")
-      key_file  = lookup(module.tls.key_paths, "smtp", "/etc/ssl/private/ssl-cert-snakeoil.key")
+      cert_file = module.tls.chain_paths["smtp"]
+      key_file  = module.tls.key_paths["smtp"]
     }
-    aliases_file            = module.base.aliases_path
+    aliases_file = module.base.aliases_path
     maps = {
       transport = { type = "hash", parameter = "transport_maps", entries = data.transport }
       # The aliases of /etc/aliases (postmaster..., the issue tracker's

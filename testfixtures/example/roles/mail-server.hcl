@@ -16,17 +16,22 @@ role "mail-server" {
     apt_proxy     = data.apt_proxy
   }
 
-  # Certificates whose files are in secrets/ (see data/common.hcl).
+  # The node's certificates (data.tls_certificates): each chain from its
+  # file in the repository, each key from data.tls_keys, encrypted. One
+  # the node lists or its roles use (data.tls_required) without both is
+  # an error, unless the node's data says allow_snakeoil.
   module "tls" {
-    source = "tls"
+    source         = "tls"
+    required       = distinct(concat(data.tls_required, keys(data.tls_certificates)))
+    allow_snakeoil = data.allow_snakeoil
     certificates = {
       for name, c in data.tls_certificates : name => {
-        chain      = file("${c.files}.chain.pem")
-        key        = sensitive(file("${c.files}.key.pem"))
+        chain      = file(c.chain_file)
+        key        = data.tls_keys[name]
         chain_path = c.chain_path
         key_path   = c.key_path
         names      = c.names
-      } if fileexists("${c.files}.chain.pem") && fileexists("${c.files}.key.pem")
+      } if fileexists(c.chain_file) && contains(keys(data.tls_keys), name)
     }
   }
 }

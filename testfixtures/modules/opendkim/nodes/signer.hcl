@@ -7,6 +7,8 @@ node "signer" {
     internal_hosts = ["127.0.0.1", "192.0.2.0/24"]
     dns_check      = true
     resolver       = "127.0.0.1:5353"
+    # No key kept for this test node: the host makes its own.
+    generate = true
   }
 
   module "postfix" {

@@ -1,5 +1,8 @@
 # The tls module on its own. The test writes a certificate and its key to
 # secrets/ (never committed); without them the module manages nothing.
+# The node uses two certificates: www, whose files the test writes, and
+# mail, which it never gets and which falls back to the snakeoil pair,
+# as the node allows.
 node "web" {
   module "tls" {
     source = "tls"
@@ -14,8 +17,10 @@ node "web" {
         names      = c.names
       } if fileexists("${c.files}.chain.pem")
     }
-    key_group = "ssl-cert"
-    key_mode  = "0640"
+    required       = ["www", "mail"]
+    allow_snakeoil = true
+    key_group      = "ssl-cert"
+    key_mode       = "0640"
   }
 
   resource "file" "uses" {
