@@ -68,7 +68,7 @@ func TestExampleRefusesMissingKeys(t *testing.T) {
 		appendTo(t, repo, "data/nodes/"+node+".hcl", "allow_snakeoil = false\n")
 	}
 	code, out := planExit(t, repo, "emailout")
-	if code != 1 || !strings.Contains(out, "roles/mail-server.hcl:25:22: error: Invalid value for variable; var.required: no certificate given for smtp: give each its chain and key, or set allow_snakeoil = true") {
+	if code != 1 || !strings.Contains(out, "roles/mail-server.hcl:28:22: error: Invalid value for variable; var.required: no certificate given for smtp: give each its chain and key, or set allow_snakeoil = true") {
 		t.Fatalf("emailout without its certificate: exit %d\n%s", code, out)
 	}
 	// The chain alone is not enough: the key is missing.

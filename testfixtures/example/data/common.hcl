@@ -39,9 +39,13 @@ packages = [
 tls_certificates = {}
 tls_keys         = {}
 
-# The certificates the roles' services use, by name: Postfix's smtp on
-# every mail server (data/roles/ROLE.hcl adds what a role needs).
-tls_required = ["smtp"]
+# The certificates each role's services use, by role: a node must have
+# those of all its roles, and every one it lists.
+tls_role_certificates = {
+  "mail-server"   = ["smtp"]      # Postfix on 25
+  "mail-host"     = ["community"] # submission, IMAP, POP3
+  "community-web" = ["community"] # nginx on 443
+}
 
 # A certificate without its chain file or key is an error when a node is
 # planned, unless its data says allow_snakeoil = true: then its services

@@ -18,11 +18,14 @@ role "mail-server" {
 
   # The node's certificates (data.tls_certificates): each chain from its
   # file in the repository, each key from data.tls_keys, encrypted. One
-  # the node lists or its roles use (data.tls_required) without both is
-  # an error, unless the node's data says allow_snakeoil.
+  # the node lists or its roles use without both is an error, unless the
+  # node's data says allow_snakeoil.
+  locals {
+    role_certificates = flatten([for r in node.roles : lookup(data.tls_role_certificates, r, [])])
+  }
   module "tls" {
     source         = "tls"
-    required       = distinct(concat(data.tls_required, keys(data.tls_certificates)))
+    required       = distinct(concat(keys(data.tls_certificates), local.role_certificates))
     allow_snakeoil = data.allow_snakeoil
     certificates = {
       for name, c in data.tls_certificates : name => {

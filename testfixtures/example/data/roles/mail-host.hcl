@@ -19,10 +19,6 @@ db_views = {
   postfix_sender_logins = "SELECT CONCAT(username, '@cacert.org') AS address, username AS login FROM users WHERE active = 1 UNION ALL SELECT CONCAT(a.alias, '@cacert.org'), u.username FROM aliases a JOIN users u ON a.destination = CONCAT(u.username, '@cacert.org') WHERE u.active = 1"
 }
 
-# Certificates the role's services use: smtp for Postfix on 25, community
-# for users (submission, IMAP, POP3).
-tls_required = ["smtp", "community"]
-
 # Database passwords: placeholders; keep the real ones encrypted, e.g.
 # decrypt("age1...") (see docs/LANGUAGE.md).
 postfix_db_password = sensitive("postfix-db-placeholder")
