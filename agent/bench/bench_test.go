@@ -122,7 +122,7 @@ func TestGeneratedFleet(t *testing.T) {
 	if code := cli.Main([]string{"validate", "--repo", repo}, &out, &out); code != 0 {
 		t.Fatalf("tend validate: exit code %d\n%s", code, out.String())
 	}
-	if want := "Configuration valid: 5 node(s), 213 resource(s).\n"; out.String() != want {
+	if want := "Configuration valid: 5 node(s), 308 resource(s).\n"; out.String() != want {
 		t.Errorf("tend validate said %q, want %q", out.String(), want)
 	}
 	seen := map[string]bool{}

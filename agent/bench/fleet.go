@@ -9,8 +9,8 @@ import (
 )
 
 // exampleDir is the example node repository, relative to the module root:
-// the fleet repository shares its roles, and its common and role data
-// layers with the names and networks replaced.
+// the fleet repository shares its roles and its common and role data
+// layers, with the names and networks replaced.
 const exampleDir = "testfixtures/example"
 
 // fleetSubstitutions turn the example's names and networks into
@@ -18,9 +18,12 @@ const exampleDir = "testfixtures/example"
 // real host.
 var fleetSubstitutions = strings.NewReplacer(
 	"cacertusers", "mailusers",
+	"cacert-inc-bcc", "inc-bcc",
+	"cacert_inc_bcc", "inc_bcc",
 	"cacert.org", "example.org",
-	"172.16.2.0/24", "198.51.100.0/24",
-	"10.0.0.0/24", "192.0.2.0/24",
+	`cacert\\.org`, `example\\.org`,
+	"172.16.2.", "198.51.100.",
+	"10.0.0.", "192.0.2.",
 )
 
 // fleetNode names the i-th node of a generated fleet: even ones are mail
@@ -42,7 +45,7 @@ func writeFleet(repo, example string, n int) error {
 			return err
 		}
 	}
-	if err := copyExample(example, repo, "roles", false); err != nil {
+	if err := copyExample(example, repo, "roles", true); err != nil {
 		return err
 	}
 	if err := copyExample(example, repo, "data/roles", true); err != nil {

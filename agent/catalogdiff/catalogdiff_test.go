@@ -137,7 +137,7 @@ func TestSensitiveValueMasked(t *testing.T) {
 
 func TestModuleChangeReachesEveryUser(t *testing.T) {
 	dir := exampleRepo(t)
-	edit(t, dir, "modules/base/aliases.tpl", "local changes are replaced.\n", "local changes are replaced.\n# Reviewed.\n")
+	edit(t, dir, "modules/base/templates/aliases.tpl", "local changes are replaced.\n", "local changes are replaced.\n# Reviewed.\n")
 	gitrepo.CommitAll(t, dir, "the aliases say they were reviewed")
 	rep, out := diff(t, dir, "")
 	want := map[string]Status{"bare": Unchanged, "email": Changed, "emailout": Changed, "relay2": Changed}

@@ -145,6 +145,9 @@ func (c *Container) populate(ctx context.Context, rootfs, debs string) error {
 	if err := setMachineID(c.root); err != nil {
 		return err
 	}
+	if err := preseed(ctx, c.root); err != nil {
+		return err
+	}
 	if debs == "" {
 		return nil
 	}

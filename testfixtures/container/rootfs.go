@@ -1,9 +1,12 @@
 package container
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // hostname is every container's host name; /etc/hosts resolves it.
@@ -58,6 +61,22 @@ var files = map[string]string{
 	// Bounds how long a service may take to stop, and so the shutdown in
 	// t.Cleanup (systemd's default is 90 s per unit).
 	"etc/systemd/system.conf.d/tend-test.conf": "[Manager]\nDefaultTimeoutStopSec=10s\n",
+}
+
+// preseeds are debconf answers every container starts with. man-db's
+// postinst otherwise builds the index of every manual page on the host
+// (mandb -c), which took half of a mail host's package installation;
+// man finds pages without it, only apropos and whatis need it.
+const preseeds = "man-db man-db/auto-update boolean false\n"
+
+// preseed gives the root file system's debconf database the preseeds.
+func preseed(ctx context.Context, root string) error {
+	cmd := exec.CommandContext(ctx, "chroot", root, "debconf-set-selections")
+	cmd.Stdin = strings.NewReader(preseeds)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("debconf-set-selections in %s: %w: %s", root, err, out)
+	}
+	return nil
 }
 
 // tweakRootfs turns a fresh debootstrap into the cached test root file
