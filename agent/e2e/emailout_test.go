@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,11 +42,37 @@ func exampleClone(t *testing.T, overlay map[string]string) string {
 // keeps them, encrypted to recipient: a throwaway certificate and a DKIM
 // key, which the relay must then install instead of generating one.
 func emailoutKeys(t *testing.T, recipient string) map[string]string {
+	overlay, _ := emailoutKeysAndDKIM(t, recipient)
+	return overlay
+}
+
+// emailoutKeysAndDKIM is emailoutKeys, and the DKIM key's PEM.
+func emailoutKeysAndDKIM(t *testing.T, recipient string) (map[string]string, string) {
 	t.Helper()
 	overlay := certificates(t, recipient, "emailout", map[string]string{"smtp": "emailout.cacert.org"})
-	dkim, _ := dkimKeyData(t, recipient)
+	dkim, key := dkimKeyData(t, recipient)
 	addOverlay(overlay, "data/nodes/emailout.hcl", dkim)
-	return overlay
+	return overlay, key
+}
+
+// checkGivenDKIMKey: the record the relay wrote is the given key's, so it
+// installed that key (emailoutSigns then verifies signatures against it).
+func checkGivenDKIMKey(t *testing.T, h *host, keyPEM string) {
+	block, _ := pem.Decode([]byte(keyPEM))
+	if block == nil {
+		t.Fatal("the test's DKIM key is not PEM")
+	}
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(key.(*rsa.PrivateKey).Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if record := txtRecordValue(h.readRoot("/etc/dkim/2015.txt")); !strings.Contains(record, "p="+base64.StdEncoding.EncodeToString(der)) {
+		t.Fatalf("/etc/dkim/2015.txt is not the given key's record: %s", record)
+	}
 }
 
 // newRepoHost boots a container with node's packages available offline,
@@ -74,10 +104,16 @@ func (h *host) servicePIDs(units ...string) string {
 
 func TestEmailoutConverges(t *testing.T) {
 	t.Parallel()
-	h := newRepoHost(t, "emailout", emailoutKeys)
+	var dkimKey string
+	h := newRepoHost(t, "emailout", func(t *testing.T, recipient string) map[string]string {
+		overlay, key := emailoutKeysAndDKIM(t, recipient)
+		dkimKey = key
+		return overlay
+	})
 	h.startDNS()
 
 	first := h.apply("emailout", 2)
+	checkGivenDKIMKey(t, h, dkimKey)
 	// apt's progress and dpkg's messages reach the operator as they come.
 	// On a pipe, progress is a line per tenth of the transaction, naming
 	// whatever apt is doing then.

@@ -13,7 +13,9 @@ var Schema = resources.Schema{
 	Kind: KindName,
 	Doc: "A shell command run with /bin/sh -c. Without guards it runs on every apply; " +
 		"creates, unless and onlyif make it run only when needed, refresh_only only when notified. " +
-		"Guard commands also run during `tend plan`, so they must not change anything.",
+		"Guard commands also run during `tend plan`, so they must not change anything. " +
+		"Under --root, when the root is a system of its own (it has /bin/sh), the command and its guards run chrooted into it and see it as /; " +
+		"on a bare tree they run on this machine with TEND_ROOT set to the root.",
 	Attrs: []resources.AttrSchema{
 		{Name: "command", Type: cty.String, Required: true,
 			Doc: "The command, run with /bin/sh -c."},
@@ -28,7 +30,7 @@ var Schema = resources.Schema{
 		{Name: "timeout", Type: cty.Number, Default: cty.NumberIntVal(300),
 			Doc: "Seconds the command, and each guard, may run before its whole process group is killed; 0 means no limit of its own."},
 		{Name: "environment", Type: cty.Map(cty.String),
-			Doc: "Extra environment variables, set on top of PATH=" + defaultPath + " and TEND_ROOT (the run's root, when it is not /)."},
+			Doc: "Extra environment variables, set on top of PATH=" + defaultPath + " and, when the command runs on this machine under another root, TEND_ROOT (that root)."},
 		{Name: "cwd", Type: cty.String, Default: cty.StringVal("/"),
 			Doc: "The absolute working directory, resolved under the run's root."},
 		{Name: "returns", Type: cty.List(cty.Number), Default: cty.ListVal([]cty.Value{cty.Zero}),

@@ -9,6 +9,8 @@ import (
 	osexec "os/exec"
 	"syscall"
 	"time"
+
+	"github.com/tendhq/tend/providers/chroot"
 )
 
 // waitDelay bounds how long a finished or killed command may keep its
@@ -26,7 +28,8 @@ type exit struct {
 // time and were killed.
 var ErrTimeout = errors.New("timed out")
 
-// run runs script with /bin/sh -c in its own process group, writing its
+// run runs script with /bin/sh -c in its own process group (chrooted into
+// s.chroot when set), writing its
 // combined output to out (discarded when nil). The error is for a command
 // that could not start, timed out or was interrupted; it never holds the
 // script's text.
@@ -36,7 +39,17 @@ func (s *settings) run(ctx context.Context, script string, out io.Writer) (exit,
 		runCtx, cancel = context.WithTimeout(ctx, s.timeout)
 	}
 	defer cancel()
-	cmd := osexec.CommandContext(runCtx, "/bin/sh", "-c", script)
+	argv := []string{"/bin/sh", "-c", script}
+	if s.chroot != "" {
+		// chroot(8) starts in /: the shell goes to the working directory's
+		// path inside first.
+		dir, ok := chroot.Inside(s.chroot, s.dir)
+		if !ok {
+			dir = "/"
+		}
+		argv = chroot.Argv(s.chroot, "/bin/sh", "-c", `cd "$1" && exec /bin/sh -c "$2"`, "tend-exec", dir, script)
+	}
+	cmd := osexec.CommandContext(runCtx, argv[0], argv[1:]...)
 	cmd.Dir = s.dir
 	cmd.Env = s.environ
 	if out != nil {

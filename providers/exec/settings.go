@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tendhq/tend/providers/chroot"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -27,8 +28,11 @@ type settings struct {
 	timeout     time.Duration // 0: only the caller's deadline applies
 	environ     []string
 	dir         string // resolved under the root
-	returns     []int
-	env         resources.Env
+	// chroot is the root the command and its guards run chrooted into,
+	// when the run's root is a system of its own; "" runs them here.
+	chroot  string
+	returns []int
+	env     resources.Env
 	// secret is set when the command or its environment is sensitive: then
 	// no command text, environment value or output is ever printed.
 	secret bool
@@ -68,7 +72,14 @@ func parseSettings(cfg *resources.Config) (settings, error) {
 	if s.returns, err = parseReturns(cfg.Values["returns"]); err != nil {
 		return s, err
 	}
-	s.environ, err = buildEnviron(cfg.Env.Root, cfg.StringMap("environment"))
+	// A root that is a system of its own has the programs and the
+	// configuration the command means: it runs there, and sees it as /.
+	// On a bare tree it runs here, told the root in TEND_ROOT.
+	root := cfg.Env.Root
+	if chroot.IsSystem(root) {
+		s.chroot, root = root, ""
+	}
+	s.environ, err = buildEnviron(root, cfg.StringMap("environment"))
 	return s, err
 }
 

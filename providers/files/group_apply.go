@@ -216,8 +216,10 @@ func putBack(g *group, done []member, errs []error, failed string) []error {
 // staged member's new content under its name relative to the group's
 // directory, and a symlink to the live entry for everything else in it,
 // so that `postfix -c % check` or `doveconf -c %/dovecot.conf` read the
-// whole candidate set. Like the members, it is made and filled through
-// directory handles opened without following a symlink.
+// whole candidate set. The links are relative (the staging directory is
+// the group directory's sibling), so a validator chrooted into the root
+// follows them as well as one run here. Like the members, it is made and
+// filled through directory handles opened without following a symlink.
 func groupValidate(ctx context.Context, g *group, ms []member) error {
 	if g.validateCmd == "" {
 		return nil
@@ -277,28 +279,31 @@ func mirror(root, dir string, stage *atomicfile.Dir, want map[string][]byte) err
 		return err
 	}
 	defer live.Close()
-	return linkRest(live, stage, "", want)
+	return linkRest(live, stage, filepath.Base(dir), "", want)
 }
 
 // linkRest links the entries of live (the group's directory's rel) that
-// are not members into stage.
-func linkRest(live, stage *atomicfile.Dir, rel string, want map[string][]byte) error {
+// are not members into stage, by a path relative to stage's place: up to
+// the staging directory's parent, then down the group directory (base).
+// Temporary files of tend's own writes in progress are left out.
+func linkRest(live, stage *atomicfile.Dir, base, rel string, want map[string][]byte) error {
 	entries, err := live.ReadDir()
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		name := filepath.Join(rel, e.Name())
-		if _, member := want[name]; member {
+		if _, member := want[name]; member || strings.HasPrefix(e.Name(), atomicfile.TempPrefix) {
 			continue
 		}
 		if fi, err := stage.Lstat(e.Name()); err == nil && fi.IsDir() && e.IsDir() {
-			if err := linkBelow(live, stage, e.Name(), name, want); err != nil {
+			if err := linkBelow(live, stage, base, e.Name(), name, want); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := stage.Symlink(filepath.Join(live.HostPath(), e.Name()), e.Name()); err != nil {
+		up := strings.Repeat("../", strings.Count(name, "/")+1)
+		if err := stage.Symlink(up+filepath.Join(base, name), e.Name()); err != nil {
 			return err
 		}
 	}
@@ -307,7 +312,7 @@ func linkRest(live, stage *atomicfile.Dir, rel string, want map[string][]byte) e
 
 // linkBelow mirrors the directory sub, which holds a member, one level
 // down.
-func linkBelow(live, stage *atomicfile.Dir, sub, rel string, want map[string][]byte) error {
+func linkBelow(live, stage *atomicfile.Dir, base, sub, rel string, want map[string][]byte) error {
 	l, err := live.Sub(sub)
 	if err != nil {
 		return err
@@ -318,5 +323,5 @@ func linkBelow(live, stage *atomicfile.Dir, sub, rel string, want map[string][]b
 		return err
 	}
 	defer s.Close()
-	return linkRest(l, s, rel, want)
+	return linkRest(l, s, base, rel, want)
 }

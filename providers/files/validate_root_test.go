@@ -1,11 +1,14 @@
 package files
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/tendhq/tend/providers/files/atomicfile"
 )
 
 // withShell makes the fixture's root a system of its own: this machine's
@@ -59,5 +62,40 @@ func TestValidatorRunsInTheRoot(t *testing.T) {
 	f.converge(good)
 	if got := f.read("/etc/app.conf"); got != "good\n" {
 		t.Fatalf("content %q", got)
+	}
+}
+
+// A file group's staging directory, checked chrooted into a root that is
+// a system of its own: the live entries that are not members are linked
+// by relative paths, which resolve inside the root as well as here, and
+// tend's own temporary files in the group's directory are not linked.
+func TestGroupStagingResolvesInTheRoot(t *testing.T) {
+	f := newFixture(t)
+	withShell(t, f)
+	f.mkdir("/etc/app", 0o755)
+	f.mkdir("/etc/app/sub", 0o755)
+	f.write("/etc/app/sub/other", "linked\n", 0o644)
+	f.write("/etc/app/top", "top\n", 0o644)
+	f.write("/etc/app/"+atomicfile.TempPrefix+"1.main.conf", "in flight\n", 0o600)
+	parent, err := atomicfile.OpenDir(f.env.Root, "/etc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer parent.Close()
+	stage, name, err := parent.MkdirTemp(atomicfile.StagingPrefix + "app-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer parent.RemoveAll(name)
+	defer stage.Close()
+	if err := mirror(f.env.Root, "/etc/app", stage, map[string][]byte{"sub/main.conf": []byte("good\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(stage.HostPath(), atomicfile.TempPrefix+"1.main.conf")); err == nil {
+		t.Error("a temporary file of tend's is linked into the staging directory")
+	}
+	check := `read l < %/sub/other && [ "$l" = linked ] && read l < %/top && [ "$l" = top ] && read l < %/sub/main.conf && [ "$l" = good ]`
+	if err := runValidator(context.Background(), f.env.Root, check, stage.HostPath(), ""); err != nil {
+		t.Fatalf("the staging directory does not resolve inside the root: %v", err)
 	}
 }
