@@ -2,7 +2,6 @@ package modulefixtures
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,12 +71,9 @@ var fixtures = []fixture{
 // which the node's packages are recorded as installed: the plan must
 // succeed (exit 2: changes, no failures) and show the expected lines.
 func TestModulesPlan(t *testing.T) {
-	for _, f := range fixtures {
-		t.Run(f.dir, func(t *testing.T) {
-			repo := filepath.Join(t.TempDir(), "repo")
-			if err := os.CopyFS(repo, os.DirFS(f.dir)); err != nil {
-				t.Fatal(err)
-			}
+	for _, f := range append(fixtures, serviceFixtures...) {
+		t.Run(f.dir+"/"+f.node, func(t *testing.T) {
+			repo := copyFixture(t, f.dir)
 			for stem, names := range f.secrets {
 				base := filepath.Join(repo, "secrets", stem)
 				if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {

@@ -8,16 +8,12 @@ import (
 	"testing"
 
 	"github.com/tendhq/tend/agent/cli"
-	"github.com/tendhq/tend/testfixtures/scratchroot"
 )
 
 // serviceFixtures are the plans of the nginx, fail2ban and icinga2
-// modules: lines each must show, and never.
-var serviceFixtures = []struct {
-	dir, node   string
-	secrets     map[string][]string
-	want, never []string
-}{
+// modules (planned by TestModulesPlan with the others): lines each must
+// show, and never.
+var serviceFixtures = []fixture{
 	{dir: "nginx", node: "web", want: []string{
 		"+\tinclude sites-enabled/*;",
 		"+\tssl_protocols TLSv1.2 TLSv1.3;",
@@ -55,37 +51,6 @@ var serviceFixtures = []struct {
 		`+ module.icinga2.file.key["/var/lib/icinga2/certs/signed.example.org.key"]`,
 		`+ module.icinga2.file.ca_cert["/var/lib/icinga2/certs/ca.crt"]`,
 	}, never: []string{"PRIVATE KEY", "exec.placeholder_cert"}},
-}
-
-// TestServiceModulesPlan plans the nginx, fail2ban and icinga2 fixtures
-// against scratch roots: each must plan cleanly and render its files as
-// expected.
-func TestServiceModulesPlan(t *testing.T) {
-	for _, f := range serviceFixtures {
-		t.Run(f.dir+"/"+f.node, func(t *testing.T) {
-			repo := copyFixture(t, f.dir)
-			for stem, names := range f.secrets {
-				base := filepath.Join(repo, "secrets", stem)
-				if err := scratchroot.WriteCertificate(base+".chain.pem", base+".key.pem", names); err != nil {
-					t.Fatal(err)
-				}
-			}
-			out := plan(t, repo, f.node)
-			for _, w := range f.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("the plan lacks %q", w)
-				}
-			}
-			for _, n := range f.never {
-				if strings.Contains(out, n) {
-					t.Errorf("the plan shows %q", n)
-				}
-			}
-			if t.Failed() {
-				t.Logf("plan:\n%s", out)
-			}
-		})
-	}
 }
 
 // TestServiceModulesRefuse: bad inputs are configuration errors at the
