@@ -39,7 +39,8 @@ func TestAgentTimerEndToEnd(t *testing.T) {
 }
 
 // agentConverges: the first run through the unit converges the emailout
-// node from a signed commit; the report names the commit and its signer.
+// node from a signed commit; the report names the commit and its signer;
+// the next run changes and restarts nothing.
 func agentConverges(t *testing.T, a *agentHost) {
 	c1 := a.push("example", a.alice())
 	a.start().want(t, 2, "success")
@@ -57,6 +58,15 @@ func agentConverges(t *testing.T, a *agentHost) {
 	n := a.wantCheck(0, "OK", "commit "+c1[:12]+": ")
 	if n.Perf["failed"] != "0" || n.Perf["changed"] == "0" {
 		t.Fatalf("tend check perfdata: %v", n.Perf)
+	}
+	// The next run through the unit, on the same commit, changes nothing.
+	pids := a.servicePIDs("postfix@-", "opendkim")
+	a.start().want(t, 0, "success")
+	if s := a.summary(); s.Summary.Changed != 0 || s.Summary.Failed != 0 || s.Source.ID != c1 {
+		t.Fatalf("second run through the unit: %+v on %s, want nothing changed on %s", s.Summary, s.Source.ID, c1)
+	}
+	if now := a.servicePIDs("postfix@-", "opendkim"); now != pids {
+		t.Fatalf("the second run restarted a service: %s -> %s", pids, now)
 	}
 	a.lastGood = c1
 }
