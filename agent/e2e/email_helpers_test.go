@@ -79,17 +79,23 @@ func copyExample(t *testing.T, dst string, overlay map[string]string) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		appendFile(t, p, text)
+	}
+}
+
+// appendFile appends text to the file at p, creating it when missing.
+func appendFile(t *testing.T, p, text string) {
+	t.Helper()
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -231,17 +237,6 @@ const confinedData = "\n# test only: the container's own resolver\nresolvers = [
 func confineExample(t *testing.T, dir string) {
 	t.Helper()
 	for _, node := range []string{"email", "emailout"} {
-		p := filepath.Join(dir, "data/nodes", node+".hcl")
-		f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.WriteString(confinedData)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		appendFile(t, filepath.Join(dir, "data/nodes", node+".hcl"), confinedData)
 	}
 }
