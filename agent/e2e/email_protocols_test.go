@@ -3,7 +3,6 @@ package e2e
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // imapSession is a bash script speaking IMAP over loopback: it logs in
@@ -83,13 +82,8 @@ func (h *host) checkSubmission(user, password string) {
 	if !strings.Contains(out, "\n235 2.7.0") || !strings.Contains(out, "\n250 2.0.0 Ok: queued") {
 		h.t.Fatalf("authenticated submission:\n%s", out)
 	}
-	n, _ := strconv.Atoi(before)
-	for end := time.Now().Add(30 * time.Second); h.sh("grep -l 'Subject: e2e-submission' /home/mailboxes/"+user+"/Maildir/new/* 2>/dev/null | wc -l") != "1"; {
-		if time.Now().After(end) {
-			h.t.Fatalf("the submitted message did not reach the mailbox (%d before)\n%s", n, h.c.Journal(h.t, ""))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	h.waitFor("the submitted message in the mailbox ("+before+" before)",
+		"grep -l 'Subject: e2e-submission' /home/mailboxes/"+user+"/Maildir/new/* 2>/dev/null | wc -l", "1")
 }
 
 // checkCertificates: SMTP from the Internet presents the email

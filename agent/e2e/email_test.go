@@ -181,15 +181,9 @@ func (h *host) checkDelivery(user string, recipients ...string) {
 	h.t.Helper()
 	for i, rcpt := range recipients {
 		subject := "e2e-" + rcpt
-		h.sh("printf 'From: root@cacert.org\\nTo: " + rcpt + "\\nSubject: " + subject + "\\n\\nhello\\n' | /usr/sbin/sendmail -f root@cacert.org " + rcpt)
+		h.send(rcpt, subject)
 		glob := "/home/mailboxes/" + user + "/Maildir/new/*"
-		deadline := time.Now().Add(30 * time.Second)
-		for h.sh("ls "+glob+" 2>/dev/null | wc -l") != strconv.Itoa(i+1) {
-			if time.Now().After(deadline) {
-				h.t.Fatalf("no message for %s in %s:\nqueue: %s\n%s", rcpt, glob, h.sh("postqueue -p"), h.c.Journal(h.t, ""))
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		h.waitFor("a message for "+rcpt+" in "+glob, "ls "+glob+" 2>/dev/null | wc -l", strconv.Itoa(i+1))
 		if got := h.sh("grep -l 'Subject: " + subject + "' " + glob + " | wc -l"); got != "1" {
 			h.t.Fatalf("the message for %s is not in the Maildir (%s)", rcpt, got)
 		}
