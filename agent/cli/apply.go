@@ -16,7 +16,7 @@ import (
 	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/agent/version"
 	"github.com/tendhq/tend/config"
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"

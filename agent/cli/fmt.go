@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tendhq/tend/config"
 	"github.com/tendhq/tend/config/repofile"
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 func newFmtCmd(env *cmdEnv, host hostDefault) *cobra.Command {

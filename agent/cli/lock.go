@@ -10,7 +10,7 @@ import (
 
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/runlock"
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // lockRun takes the run lock every command that changes the host or

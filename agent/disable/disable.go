@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // File is the disable state's name in the state directory.

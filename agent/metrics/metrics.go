@@ -11,8 +11,8 @@ import (
 
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/runlock"
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/report"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/report"
 )
 

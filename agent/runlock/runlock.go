@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // File is the lock file's name in the state directory.

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // appliedRef keeps the last known good commit in the mirror, so that a

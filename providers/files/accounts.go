@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // accounts resolves user and group names for one root, from that root's

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // Apply looks at the path again and carries out the planned change. If the

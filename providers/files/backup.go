@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 const (

@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // member is one grouped file on its way: its parent directory's handle,

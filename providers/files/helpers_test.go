@@ -10,8 +10,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )

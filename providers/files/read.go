@@ -11,8 +11,8 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // file is one bound file resource.

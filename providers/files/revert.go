@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // previous is what a file's path held before this run's Apply, kept in

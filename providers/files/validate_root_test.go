@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // withShell makes the fixture's root a system of its own: this machine's

@@ -18,8 +18,8 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/tendhq/tend/providers/files"
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // Apply installs the key private_key gives, or generates a key when

@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/tendhq/tend/providers/files"
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // dkimGiven is the key private_key holds: what the key file must contain,

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/tendhq/tend/providers/files"
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // tlsCommit puts a staged file in place; tests swap it to fail the

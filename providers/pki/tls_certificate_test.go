@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/zclconf/go-cty/cty"
 )

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/providers/files"
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // Apply builds the table (or checks the source, for types that build

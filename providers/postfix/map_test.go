@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/zclconf/go-cty/cty"
 )
 

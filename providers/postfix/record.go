@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // recordDir is the state directory's subdirectory of build records.

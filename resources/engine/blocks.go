@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // BlocksFile is the state directory file holding the changes a failed

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
+	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // PendingFile is the state directory file holding undelivered refresh

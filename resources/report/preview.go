@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/plan"
 )
 

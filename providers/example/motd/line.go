@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/tendhq/tend/providers/files/atomicfile"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/zclconf/go-cty/cty"
 )
 
