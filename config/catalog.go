@@ -34,8 +34,8 @@ type Instance struct {
 	Kind     resources.Kind
 	Config   *resources.Config
 	Resource resources.Resource
-	// Identity is what the instance manages (see resources.Kind).
-	Identity string
+	// Identities are what the instance manages (see resources.Kind).
+	Identities []resources.ID
 	// Decl is where the resource block is written.
 	Decl hcl.Range
 	// Origins tells, per attribute, where its value came from.

@@ -12,5 +12,5 @@
 // resource attributes against the kinds in a resources.Registry, conflict
 // and cycle detection, and the rendering of diagnostics. It never touches
 // the host: nothing here reads managed files or runs provider code beyond
-// Kind.Schema, Kind.Identity and Kind.Needs.
+// Kind.Schema, Kind.Identities and Kind.Order.
 package config

@@ -111,14 +111,14 @@ func ancestors(g *graph.Graph, n int) map[int]bool {
 	return seen
 }
 
-// bind asks each instance's kind for its identity and binds it.
+// bind asks each instance's kind for its identities and binds it.
 func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, inst := range cat.Instances {
 		if inst.Deferred {
 			continue
 		}
-		inst.Identity = inst.Kind.Identity(inst.Config)
+		inst.Identities = inst.Kind.Identities(inst.Config)
 		r, err := inst.Kind.New(inst.Config)
 		if err != nil {
 			diags = append(diags, errorAt(inst.errorRange(err), "Invalid resource", inst.Addr.String()+": "+inst.bindError(err)))
@@ -129,34 +129,79 @@ func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 	return diags
 }
 
-// implicitEdges orders an instance after whatever manages what it needs,
-// and reports two instances managing the same thing.
+// implicitEdges reports two instances managing one thing, and orders each
+// instance against whatever manages the identities its kind orders it by.
 func implicitEdges(cat *Catalog) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	owner := map[string]int{}
-	for i, inst := range cat.Instances {
-		if inst.Identity == "" {
-			continue
-		}
-		if j, dup := owner[inst.Identity]; dup {
-			other := cat.Instances[j]
-			diags = append(diags, errorAt(inst.Decl, "Conflicting resources",
-				inst.Addr.String()+" and "+other.Addr.String()+" (at "+rangeText(other.Decl)+") both manage "+inst.Identity+"."))
-			continue
-		}
-		owner[inst.Identity] = i
+	owner, diags := owners(cat)
+	byClass := map[resources.Class][]int{}
+	for id, i := range owner {
+		byClass[id.Class()] = append(byClass[id.Class()], i)
+	}
+	for _, is := range byClass {
+		slices.Sort(is)
 	}
 	for i, inst := range cat.Instances {
 		if inst.Deferred {
 			continue
 		}
-		for _, need := range inst.Kind.Needs(inst.Config) {
-			if j, ok := owner[need]; ok && j != i {
-				cat.Graph.AddEdge(j, i, "needs "+need)
+		for _, o := range inst.Kind.Order(inst.Config) {
+			others := byClass[o.ID.Class()]
+			if !o.Whole() {
+				j, ok := owner[o.ID]
+				others = nil
+				if ok {
+					others = []int{j}
+				}
+			}
+			for _, j := range others {
+				orderEdge(cat, i, j, o)
 			}
 		}
 	}
 	return diags
+}
+
+// owners maps each identity to the instance managing it; a second
+// instance claiming one is a diagnostic.
+func owners(cat *Catalog) (map[resources.ID]int, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	owner := map[resources.ID]int{}
+	for i, inst := range cat.Instances {
+		for _, id := range inst.Identities {
+			j, dup := owner[id]
+			switch {
+			case dup && j == i:
+				continue
+			case dup:
+				other := cat.Instances[j]
+				diags = append(diags, errorAt(inst.Decl, "Conflicting resources",
+					inst.Addr.String()+" and "+other.Addr.String()+" (at "+rangeText(other.Decl)+") both manage "+id.String()+"."))
+				continue
+			}
+			owner[id] = i
+		}
+	}
+	return owner, diags
+}
+
+// orderEdge adds the edge o asks for between instance i and j, the one
+// managing what o names.
+func orderEdge(cat *Catalog, i, j int, o resources.Order) {
+	if i == j {
+		return
+	}
+	if o.Before {
+		cat.Graph.AddEdge(i, j, "before "+describeOrder(o))
+		return
+	}
+	cat.Graph.AddEdge(j, i, "needs "+describeOrder(o))
+}
+
+func describeOrder(o resources.Order) string {
+	if o.Whole() {
+		return "every " + string(o.ID.Class())
+	}
+	return o.ID.String()
 }
 
 // resolveTargets reads a depends_on or notify list: references to

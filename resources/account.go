@@ -12,11 +12,11 @@ import (
 // numbers would wrap around (4294967296 is uid 0).
 const MaxID = math.MaxUint32 - 1
 
-// ParseID reads an owner or group as configured. numeric is true when v
+// ParseAccountID reads an owner or group as configured. numeric is true when v
 // is made of decimal digits only, with or without a sign, and then id is
 // the number; err is set when that number is signed or beyond MaxID.
 // Anything else is a name (numeric false), checked by CheckAccountName.
-func ParseID(v string) (id uint32, numeric bool, err error) {
+func ParseAccountID(v string) (id uint32, numeric bool, err error) {
 	digits := strings.TrimLeft(v, "+-")
 	if digits == "" || len(v)-len(digits) > 1 || strings.TrimLeft(digits, "0123456789") != "" {
 		return 0, false, nil
@@ -40,7 +40,7 @@ func CheckAccountName(cfg *Config, attr, v string) error {
 	if cfg.Sensitive[attr] {
 		what = "(sensitive value)"
 	}
-	if _, numeric, err := ParseID(v); numeric {
+	if _, numeric, err := ParseAccountID(v); numeric {
 		if err != nil {
 			return AttrErrorf(attr, "%s %s is out of range: ids go from 0 to %d", attr, what, uint64(MaxID))
 		}

@@ -26,9 +26,9 @@ func TestParseID(t *testing.T) {
 		{"postfix", 0, false, false},
 		{"", 0, false, false},
 	} {
-		id, numeric, err := ParseID(c.in)
+		id, numeric, err := ParseAccountID(c.in)
 		if id != c.id || numeric != c.numeric || (err != nil) != c.bad {
-			t.Errorf("ParseID(%q) = %d, %v, %v; want %d, %v, error %v", c.in, id, numeric, err, c.id, c.numeric, c.bad)
+			t.Errorf("ParseAccountID(%q) = %d, %v, %v; want %d, %v, error %v", c.in, id, numeric, err, c.id, c.numeric, c.bad)
 		}
 	}
 }

@@ -42,6 +42,10 @@ type Change struct {
 	// resource fails before Apply is called. Sensitive paths are never
 	// listed.
 	MissingPaths []PathNeed `json:"missing_paths,omitempty"`
+
+	// intent is the kind's typed plan for Apply (see WithIntent); it is
+	// never marshalled or printed.
+	intent any
 }
 
 // AttrChange is one attribute whose observed value differs from the

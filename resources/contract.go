@@ -47,18 +47,20 @@ type Sweeper interface {
 	Sweep(dir string) (removed int, err error)
 }
 
-// Kind is a resource type a provider offers: its schema, how instances are
-// identified for conflict detection, what they implicitly depend on, and
+// Kind is a resource type a provider offers: its schema, what instances
+// manage (for conflict detection), where they go relative to others, and
 // how to bind a configured instance.
 type Kind interface {
 	Schema() Schema
-	// Identity names the thing an instance manages, such as
-	// "file:/etc/postfix/main.cf". Two instances with one identity are a
-	// configuration error.
-	Identity(cfg *Config) string
-	// Needs lists identities this instance depends on whenever another
-	// resource manages them (a file needs its parent directories).
-	Needs(cfg *Config) []string
+	// Identities names the things an instance manages, the main one
+	// first: a file's path; a certificate's key and chain files. Two
+	// instances sharing any identity are a configuration error.
+	Identities(cfg *Config) []ID
+	// Order places an instance relative to whatever manages some
+	// identities, whenever a resource of the catalog does: after its
+	// parent directories and its owner (a file), before every package
+	// (an APT source). An identity nothing manages orders nothing.
+	Order(cfg *Config) []Order
 	// New binds a configured instance. Errors here are configuration
 	// errors the schema could not express ("mode must be octal").
 	New(cfg *Config) (Resource, error)

@@ -67,8 +67,8 @@ func explain(w io.Writer, cat *config.Catalog, inst *config.Instance, idx int) {
 	for i, call := range inst.ModuleCalls {
 		fmt.Fprintf(w, "  via         module %q called at %s\n", inst.Addr.Module[i], where(call))
 	}
-	if inst.Identity != "" {
-		fmt.Fprintf(w, "  manages     %s\n", inst.Identity)
+	for _, id := range inst.Identities {
+		fmt.Fprintf(w, "  manages     %s\n", id)
 	}
 	for _, d := range cat.Graph.Deps(idx) {
 		fmt.Fprintf(w, "  after       %s (%s)\n", cat.Instances[d].Addr, cat.Graph.Why(d, idx))

@@ -101,7 +101,7 @@ func (d *db) groupName(gid int) string {
 // canonicalGroup is how a configured group compares with State: a
 // numeric id shows as its name when the root knows it.
 func (d *db) canonicalGroup(v string) string {
-	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+	if n, numeric, err := resources.ParseAccountID(v); numeric && err == nil {
 		return d.groupName(int(n))
 	}
 	return v

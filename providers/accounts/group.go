@@ -33,13 +33,13 @@ type groupKind struct{}
 
 func (groupKind) Schema() resources.Schema { return GroupSchema }
 
-// Identity is the group's name: two resources for one group conflict.
-func (groupKind) Identity(cfg *resources.Config) string {
-	return "group:" + cfg.String("name", "")
+// Identities is the group's name: two resources for one group conflict.
+func (groupKind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.GroupID(cfg.String("name", ""))}
 }
 
-// Needs is empty: a group depends on nothing else tend manages.
-func (groupKind) Needs(cfg *resources.Config) []string { return nil }
+// Order is empty: a group depends on nothing else tend manages.
+func (groupKind) Order(*resources.Config) []resources.Order { return nil }
 
 func (groupKind) New(cfg *resources.Config) (resources.Resource, error) {
 	g := &group{name: cfg.String("name", ""), env: cfg.Env, system: cfg.Bool("system", true)}

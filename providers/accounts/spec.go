@@ -49,7 +49,7 @@ func parseID(cfg *resources.Config, attr string) (int, error) {
 	if !f.IsInt() {
 		return 0, resources.AttrErrorf(attr, "%s must be a whole number", attr)
 	}
-	n, _, err := resources.ParseID(f.Text('f', 0))
+	n, _, err := resources.ParseAccountID(f.Text('f', 0))
 	if err != nil || f.Sign() < 0 {
 		what := f.Text('f', 0)
 		if cfg.Sensitive[attr] {

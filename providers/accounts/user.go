@@ -46,20 +46,21 @@ type userKind struct{}
 
 func (userKind) Schema() resources.Schema { return UserSchema }
 
-// Identity is the login name: two resources for one user conflict.
-func (userKind) Identity(cfg *resources.Config) string {
-	return "user:" + cfg.String("name", "")
+// Identities is the login name: two resources for one user conflict.
+func (userKind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.UserID(cfg.String("name", ""))}
 }
 
-// Needs names every group the user references, so managed groups exist
-// before the user joins them. Without a group attribute that is the group
-// named like the user, which a new user gets.
-func (userKind) Needs(cfg *resources.Config) []string {
+// Order puts the user after every group it references, so managed groups
+// exist before the user joins them. Without a group attribute that is the
+// group named like the user, which a new user gets.
+func (userKind) Order(cfg *resources.Config) []resources.Order {
 	primary := cfg.String("group", cfg.String("name", ""))
-	var out []string
+	var out []resources.Order
 	for _, g := range append([]string{primary}, cfg.Strings("groups")...) {
-		if _, err := strconv.Atoi(g); err != nil && g != "" && !slices.Contains(out, "group:"+g) {
-			out = append(out, "group:"+g)
+		o := resources.After(resources.GroupID(g))
+		if _, err := strconv.Atoi(g); err != nil && g != "" && !slices.Contains(out, o) {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -165,17 +166,17 @@ func TestUnknownGroupFailsApply(t *testing.T) {
 func TestUserIdentityAndNeeds(t *testing.T) {
 	env := scratchRoot(t)
 	cfg := config(t, UserSchema, env, attrs{"name": str("postfix"), "groups": list("opendkim", "sasl", "100")})
-	if id := UserKind().Identity(cfg); id != "user:postfix" {
+	if id := fmt.Sprint(UserKind().Identities(cfg)); id != "[user:postfix]" {
 		t.Fatalf("identity %q", id)
 	}
-	if n := UserKind().Needs(cfg); !slices.Equal(n, []string{"group:postfix", "group:opendkim", "group:sasl"}) {
+	if n := fmt.Sprint(UserKind().Order(cfg)); n != "[after group:postfix after group:opendkim after group:sasl]" {
 		t.Fatalf("needs %v", n)
 	}
 	cfg = config(t, UserSchema, env, attrs{"name": str("postfix"), "group": str("mail"), "groups": list("mail")})
-	if n := UserKind().Needs(cfg); !slices.Equal(n, []string{"group:mail"}) {
+	if n := fmt.Sprint(UserKind().Order(cfg)); n != "[after group:mail]" {
 		t.Fatalf("needs %v", n)
 	}
-	if id := GroupKind().Identity(config(t, GroupSchema, env, attrs{"name": str("mail")})); id != "group:mail" {
+	if id := fmt.Sprint(GroupKind().Identities(config(t, GroupSchema, env, attrs{"name": str("mail")}))); id != "[group:mail]" {
 		t.Fatalf("group identity %q", id)
 	}
 }

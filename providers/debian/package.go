@@ -51,14 +51,15 @@ type kind struct {
 
 func (*kind) Schema() resources.Schema { return Schema }
 
-// Identity is the package name: two resources cannot both decide one
+// Identities is the package name: two resources cannot both decide one
 // package.
-func (*kind) Identity(cfg *resources.Config) string {
-	return KindName + ":" + cfg.String("name", "")
+func (*kind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.PackageID(cfg.String("name", ""))}
 }
 
-// Needs is empty: what a package needs is apt's business.
-func (*kind) Needs(*resources.Config) []string { return nil }
+// Order is empty: what a package needs is apt's business, and the APT
+// sources it comes from order themselves before every package.
+func (*kind) Order(*resources.Config) []resources.Order { return nil }
 
 // New binds an instance and registers it with its root's system, so the
 // first plan of a run can simulate the changes of every package at once.

@@ -3,6 +3,7 @@ package debian_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -285,10 +286,10 @@ func TestKind(t *testing.T) {
 		t.Error("name is not required")
 	}
 	cfg := config(t, "x", attrs{"name": "postfix"}, resources.Env{})
-	if id := k.Identity(cfg); id != "package:postfix" {
+	if id := fmt.Sprint(k.Identities(cfg)); id != "[package:postfix]" {
 		t.Errorf("identity %q", id)
 	}
-	if n := k.Needs(cfg); n != nil {
+	if n := k.Order(cfg); n != nil {
 		t.Errorf("needs %v", n)
 	}
 	r := bind(t, k, "x", attrs{"name": "postfix"}, resources.Env{Root: "/srv/ct/"})

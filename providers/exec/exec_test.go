@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -493,10 +494,10 @@ func TestKind(t *testing.T) {
 	}
 	cfg := config(t, attrs{"command": "true"}, resources.Env{})
 	cfg.Addr = resources.Address{Module: []string{"m"}, Kind: "exec", Name: "x"}
-	if id := k.Identity(cfg); id != "exec:module.m.exec.x" {
+	if id := fmt.Sprint(k.Identities(cfg)); id != "[exec:module.m.exec.x]" {
 		t.Errorf("identity %q", id)
 	}
-	if n := k.Needs(cfg); n != nil {
+	if n := k.Order(cfg); n != nil {
 		t.Errorf("needs %v", n)
 	}
 }

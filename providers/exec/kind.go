@@ -45,14 +45,15 @@ type kind struct{}
 
 func (kind) Schema() resources.Schema { return Schema }
 
-// Identity is unique per address: two commands never manage the same thing.
-func (kind) Identity(cfg *resources.Config) string {
-	return KindName + ":" + cfg.Addr.String()
+// Identities is unique per address: two commands never manage the same
+// thing.
+func (kind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.KindID(KindName, cfg.Addr.String())}
 }
 
-// Needs is empty: what a command touches is opaque, so ordering against the
-// files it uses is left to explicit dependencies.
-func (kind) Needs(cfg *resources.Config) []string { return nil }
+// Order is empty: what a command touches is opaque, so ordering against
+// the files it uses is left to explicit dependencies.
+func (kind) Order(*resources.Config) []resources.Order { return nil }
 
 func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 	s, err := parseSettings(cfg)

@@ -129,7 +129,7 @@ func parseIDFile(data []byte) *idTable {
 		if len(f) < 3 || f[0] == "" || strings.ContainsAny(f[0][:1], "#+-") {
 			continue
 		}
-		n, numeric, err := resources.ParseID(f[2])
+		n, numeric, err := resources.ParseAccountID(f[2])
 		if !numeric || err != nil {
 			continue
 		}
@@ -158,7 +158,7 @@ func (d *idDB) name(id int) string {
 
 // id resolves a configured name or numeric id.
 func (d *idDB) id(v string) (int, error) {
-	if n, numeric, err := resources.ParseID(v); numeric {
+	if n, numeric, err := resources.ParseAccountID(v); numeric {
 		return int(n), err
 	}
 	id, ok := d.table().ids[v]
@@ -174,7 +174,7 @@ func (d *idDB) id(v string) (int, error) {
 // has reports whether a configured owner or group exists: a numeric id
 // always does, a name when the file lists it.
 func (d *idDB) has(v string) bool {
-	if _, numeric, _ := resources.ParseID(v); numeric {
+	if _, numeric, _ := resources.ParseAccountID(v); numeric {
 		return true
 	}
 	if _, ok := d.table().ids[v]; ok {
@@ -190,7 +190,7 @@ func (d *idDB) canonical(v string) string {
 	if v == "" {
 		return ""
 	}
-	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+	if n, numeric, err := resources.ParseAccountID(v); numeric && err == nil {
 		return d.name(int(n))
 	}
 	return v

@@ -51,45 +51,18 @@ type kind struct{}
 
 func (kind) Schema() resources.Schema { return Schema }
 
-// Identity is the cleaned configured path, so two spellings of one path
+// Identities is the cleaned configured path, so two spellings of one path
 // conflict.
-func (kind) Identity(cfg *resources.Config) string {
-	return "file:" + filepath.Clean(cfg.String("path", ""))
+func (kind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.FileID(cfg.String("path", ""))}
 }
 
-// Needs names every ancestor directory, so a managed parent directory is
-// converged before the things inside it, and the owner and group when
-// given by name, so a managed account exists before its files.
-func (kind) Needs(cfg *resources.Config) []string {
-	out := AccountNeeds(cfg.String("owner", ""), cfg.String("group", ""))
-	p := filepath.Clean(cfg.String("path", ""))
-	if !filepath.IsAbs(p) {
-		return out
-	}
-	for _, d := range ancestors(p) {
-		out = append(out, "file:"+d)
-	}
-	return out
-}
-
-// AccountNeeds names what a file owned by owner and group needs: the
-// user and the group when given by name (ids need nothing), so a managed
-// account exists before its files. Kinds that write files share it.
-func AccountNeeds(owner, group string) []string {
-	var out []string
-	if isAccountName(owner) {
-		out = append(out, "user:"+owner)
-	}
-	if isAccountName(group) {
-		out = append(out, "group:"+group)
-	}
-	return out
-}
-
-// isAccountName tells a configured owner or group name from a numeric id.
-func isAccountName(v string) bool {
-	_, numeric, _ := resources.ParseID(v)
-	return v != "" && !numeric
+// Order puts a file after its managed parent directories, so they are
+// converged before the things inside them, and after its owner and group
+// when given by name, so a managed account exists before its files.
+func (kind) Order(cfg *resources.Config) []resources.Order {
+	return append(resources.AfterAccounts(cfg.String("owner", ""), cfg.String("group", "")),
+		resources.AfterParents(cfg.String("path", ""))...)
 }
 
 // New checks the configuration and binds a resource to it.

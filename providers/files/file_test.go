@@ -345,20 +345,20 @@ func TestNewRejectsBadConfig(t *testing.T) {
 func TestIdentityAndNeeds(t *testing.T) {
 	f := newFixture(t)
 	cfg := f.config(attrs{"path": str("/etc/postfix/../postfix/main.cf")})
-	if id := Kind().Identity(cfg); id != "file:/etc/postfix/main.cf" {
+	if id := fmt.Sprint(Kind().Identities(cfg)); id != "[file:/etc/postfix/main.cf]" {
 		t.Fatalf("identity %q", id)
 	}
-	needs := Kind().Needs(cfg)
-	if !slices.Equal(needs, []string{"file:/etc", "file:/etc/postfix"}) {
+	needs := fmt.Sprint(Kind().Order(cfg))
+	if needs != "[after file:/etc after file:/etc/postfix]" {
 		t.Fatalf("needs %v", needs)
 	}
 	// Accounts named as owner or group are needed; numeric ids name none.
 	cfg = f.config(attrs{"path": str("/etc/opendkim.conf"), "owner": str("opendkim"), "group": str("0")})
-	if needs := Kind().Needs(cfg); !slices.Equal(needs, []string{"user:opendkim", "file:/etc"}) {
+	if needs := fmt.Sprint(Kind().Order(cfg)); needs != "[after user:opendkim after file:/etc]" {
 		t.Fatalf("needs %v", needs)
 	}
 	cfg = f.config(attrs{"path": str("/etc/x"), "owner": str("1000"), "group": str("mail")})
-	if needs := Kind().Needs(cfg); !slices.Equal(needs, []string{"group:mail", "file:/etc"}) {
+	if needs := fmt.Sprint(Kind().Order(cfg)); needs != "[after group:mail after file:/etc]" {
 		t.Fatalf("needs %v", needs)
 	}
 }

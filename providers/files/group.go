@@ -38,14 +38,14 @@ type groupKind struct{}
 
 func (groupKind) Schema() resources.Schema { return GroupSchema }
 
-// Identity is the directory: one group per directory.
-func (groupKind) Identity(cfg *resources.Config) string {
-	return "file_group:" + filepath.Clean(cfg.String("directory", ""))
+// Identities is the directory: one group per directory.
+func (groupKind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.KindID(GroupSchema.Kind, filepath.Clean(cfg.String("directory", "")))}
 }
 
-// Needs orders the group after its directory when that is managed.
-func (groupKind) Needs(cfg *resources.Config) []string {
-	return []string{"file:" + filepath.Clean(cfg.String("directory", ""))}
+// Order puts the group after its directory when that is managed.
+func (groupKind) Order(cfg *resources.Config) []resources.Order {
+	return []resources.Order{resources.After(resources.FileID(cfg.String("directory", "")))}
 }
 
 func (groupKind) New(cfg *resources.Config) (resources.Resource, error) {

@@ -10,20 +10,6 @@ import (
 	"github.com/tendhq/tend/resources/atomicfile"
 )
 
-// ancestors lists the directories above an absolute clean path, outermost
-// first, without "/" itself: "/etc/postfix/main.cf" gives "/etc" and
-// "/etc/postfix".
-func ancestors(p string) []string {
-	var out []string
-	for d := filepath.Dir(p); d != "/" && d != "."; d = filepath.Dir(d) {
-		out = append(out, d)
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
-}
-
 // CheckParents walks the directories between the root (exclusive) and p,
 // outermost first, from a handle on the root without following symlinks
 // (atomicfile.OpenDir). A symlink among them is an error: writing through

@@ -62,24 +62,23 @@ type dkimKind struct{}
 
 func (dkimKind) Schema() resources.Schema { return DKIMKeySchema }
 
-// Identity names the private key file, so a file resource writing the
-// same path conflicts.
-func (dkimKind) Identity(cfg *resources.Config) string {
-	return "file:" + dkimPrivatePath(cfg.String("directory", ""), cfg.String("selector", ""))
+// Identities name the private key file and the DNS record file, so a
+// file resource writing either path conflicts.
+func (dkimKind) Identities(cfg *resources.Config) []resources.ID {
+	dir, sel := cfg.String("directory", ""), cfg.String("selector", "")
+	return []resources.ID{resources.FileID(dkimPrivatePath(dir, sel)), resources.FileID(filepath.Join(filepath.Clean(dir), sel+".txt"))}
 }
 
-// Needs names the directory and its ancestors, and the owner and group
-// when given by name, so they converge before the key is written.
-func (dkimKind) Needs(cfg *resources.Config) []string {
-	out := files.AccountNeeds(cfg.String("owner", ""), cfg.String("group", ""))
+// Order puts the key after its directory and that directory's
+// ancestors, and the owner and group when given by name, so they converge
+// before the key is written.
+func (dkimKind) Order(cfg *resources.Config) []resources.Order {
+	out := resources.AfterAccounts(cfg.String("owner", ""), cfg.String("group", ""))
 	d := filepath.Clean(cfg.String("directory", ""))
 	if !filepath.IsAbs(d) {
 		return out
 	}
-	for ; d != "/"; d = filepath.Dir(d) {
-		out = append(out, "file:"+d)
-	}
-	return out
+	return append(append(out, resources.AfterParents(d)...), resources.After(resources.FileID(d)))
 }
 
 func dkimPrivatePath(dir, selector string) string {

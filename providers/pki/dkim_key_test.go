@@ -381,11 +381,11 @@ func TestDKIMConfigErrors(t *testing.T) {
 func TestDKIMIdentityAndNeeds(t *testing.T) {
 	f := newDKIMFixture(t)
 	cfg := f.config(dkimAttrs{"directory": cty.StringVal("/etc/dkim/keys/")})
-	if got := DKIMKey().Identity(cfg); got != "file:/etc/dkim/keys/2015.private" {
+	if got := fmt.Sprint(DKIMKey().Identities(cfg)); got != "[file:/etc/dkim/keys/2015.private file:/etc/dkim/keys/2015.txt]" {
 		t.Fatalf("identity %s", got)
 	}
-	got := strings.Join(DKIMKey().Needs(cfg), " ")
-	if got != "user:opendkim group:opendkim file:/etc/dkim/keys file:/etc/dkim file:/etc" {
+	got := fmt.Sprint(DKIMKey().Order(cfg))
+	if got != "[after user:opendkim after group:opendkim after file:/etc after file:/etc/dkim after file:/etc/dkim/keys]" {
 		t.Fatalf("needs %s", got)
 	}
 }

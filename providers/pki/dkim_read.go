@@ -255,7 +255,7 @@ func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 // canonical is how a configured owner or group compares with State:
 // numeric ids show as names when the root knows them.
 func (r *dkimKey) canonical(v string, name func(resources.Env, int) string) string {
-	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+	if n, numeric, err := resources.ParseAccountID(v); numeric && err == nil {
 		return name(r.env, int(n))
 	}
 	return v

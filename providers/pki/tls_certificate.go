@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,31 +57,27 @@ type tlsKind struct{}
 
 func (tlsKind) Schema() resources.Schema { return TLSCertificateSchema }
 
-// Identity is the key file as a file resource would name it: a file
-// resource managing the key path conflicts with this one. (A kind has one
-// identity; a file resource on chain_path alone is not caught.)
-func (tlsKind) Identity(cfg *resources.Config) string {
-	return "file:" + filepath.Clean(cfg.String("key_path", ""))
+// Identities are the key file and the chain file as a file resource
+// would name them: a file resource managing either path conflicts with
+// this one.
+func (tlsKind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.FileID(cfg.String("key_path", "")), resources.FileID(cfg.String("chain_path", ""))}
 }
 
-// Needs names both files' ancestor directories and the owners and groups
-// given by name, as the file kind does.
-func (tlsKind) Needs(cfg *resources.Config) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
+// Order puts the certificate after both files' parent directories and
+// the owners and groups given by name, as the file kind does.
+func (tlsKind) Order(cfg *resources.Config) []resources.Order {
+	var out []resources.Order
 	for _, f := range []string{"chain", "key"} {
-		for _, id := range files.AccountNeeds(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")) {
-			add(id)
+		for _, o := range resources.AfterAccounts(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")) {
+			if !slices.Contains(out, o) {
+				out = append(out, o)
+			}
 		}
-		p := filepath.Clean(cfg.String(f+"_path", ""))
-		for d := filepath.Dir(p); filepath.IsAbs(p) && d != "/"; d = filepath.Dir(d) {
-			add("file:" + d)
+		for _, o := range resources.AfterParents(cfg.String(f+"_path", "")) {
+			if !slices.Contains(out, o) {
+				out = append(out, o)
+			}
 		}
 	}
 	return out

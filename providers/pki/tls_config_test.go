@@ -2,6 +2,7 @@ package pki
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"syscall"
@@ -46,13 +47,13 @@ func TestIdentityAndNeeds(t *testing.T) {
 	a := pair("", "")
 	a["key_owner"], a["key_group"], a["chain_group"] = cty.StringVal("root"), cty.StringVal("ssl-cert"), cty.StringVal("0")
 	cfg := f.config(a)
-	if id := TLSCertificate().Identity(cfg); id != "file:"+testKeyPath {
-		t.Errorf("identity %q", id)
+	if id := TLSCertificate().Identities(cfg); !slices.Equal(id, []resources.ID{resources.FileID(testKeyPath), resources.FileID(testChainPath)}) {
+		t.Errorf("identities %v", id)
 	}
-	got := TLSCertificate().Needs(cfg)
-	want := []string{"file:/etc/ssl/certs", "file:/etc/ssl", "file:/etc", "user:root", "group:ssl-cert", "file:/etc/ssl/private"}
-	if !slices.Equal(got, want) {
-		t.Errorf("needs %q, want %q", got, want)
+	got := fmt.Sprint(TLSCertificate().Order(cfg))
+	want := "[after file:/etc after file:/etc/ssl after file:/etc/ssl/certs after user:root after group:ssl-cert after file:/etc/ssl/private]"
+	if got != want {
+		t.Errorf("order %s, want %s", got, want)
 	}
 }
 

@@ -120,7 +120,7 @@ func (r *tlsCertificate) metaAttrs(st resources.State, prefix string, t tlsTarge
 // canonical shows a configured numeric id as the name the root gives it,
 // as State does; names stay as written.
 func (r *tlsCertificate) canonical(v string, lookup func(resources.Env, int) string) string {
-	if n, numeric, err := resources.ParseID(v); numeric && err == nil {
+	if n, numeric, err := resources.ParseAccountID(v); numeric && err == nil {
 		return lookup(r.env, int(n))
 	}
 	return v

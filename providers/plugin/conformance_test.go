@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -132,7 +133,8 @@ func testBind(t *testing.T, p Provider) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Binding{Identity: "file:/etc/app/app.conf", Needs: []string{"file:/etc", "file:/etc/app"}}
+	want := Binding{Identities: []resources.ID{resources.FileID("/etc/app/app.conf")},
+		Order: []resources.Order{resources.After(resources.FileID("/etc")), resources.After(resources.FileID("/etc/app"))}}
 	if !reflect.DeepEqual(b, want) {
 		t.Errorf("file binding %+v, want %+v", b, want)
 	}
@@ -140,7 +142,7 @@ func testBind(t *testing.T, p Provider) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !b.Refreshes || b.Identity != "exec:exec.e" {
+	if !b.Refreshes || fmt.Sprint(b.Identities) != "[exec:exec.e]" {
 		t.Errorf("exec binding %+v, want identity exec:exec.e that refreshes", b)
 	}
 }
@@ -152,8 +154,8 @@ func testBindAttrError(t *testing.T, p Provider) {
 	if !errors.As(err, &ae) || ae.Attr != "mode" {
 		t.Fatalf("Bind error %#v, want an AttrError about mode", err)
 	}
-	if b.Identity != "file:/etc/x" {
-		t.Errorf("identity %q is lost with the error", b.Identity)
+	if fmt.Sprint(b.Identities) != "[file:/etc/x]" {
+		t.Errorf("identities %v are lost with the error", b.Identities)
 	}
 	if _, err := p.Bind(context.Background(), request("nope", "x", nil, resources.Env{})); err == nil {
 		t.Error("binding an unknown kind succeeded")

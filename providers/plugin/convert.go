@@ -116,3 +116,46 @@ func decodeChange(b []byte) (resources.Change, error) {
 // resources.TextLimit, saying how much was cut: a provider cannot make
 // tend print or record megabytes.
 func bounded(s string) string { return resources.Bound(s, resources.TextLimit) }
+
+func identitiesToWire(ids []resources.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
+}
+
+func identitiesFromWire(ws []string) ([]resources.ID, error) {
+	out := make([]resources.ID, len(ws))
+	for i, w := range ws {
+		id, err := resources.ParseIdentity(w)
+		if err != nil {
+			return nil, err
+		}
+		if id.Name() == "" {
+			return nil, fmt.Errorf("identity %q names no thing", w)
+		}
+		out[i] = id
+	}
+	return out, nil
+}
+
+func orderToWire(os []resources.Order) []*wire.Order {
+	out := make([]*wire.Order, len(os))
+	for i, o := range os {
+		out[i] = &wire.Order{Before: o.Before, Identity: o.ID.String()}
+	}
+	return out
+}
+
+func orderFromWire(ws []*wire.Order) ([]resources.Order, error) {
+	out := make([]resources.Order, len(ws))
+	for i, w := range ws {
+		id, err := resources.ParseIdentity(w.GetIdentity())
+		if err != nil {
+			return nil, err
+		}
+		out[i] = resources.Order{Before: w.GetBefore(), ID: id}
+	}
+	return out, nil
+}

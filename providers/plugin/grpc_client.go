@@ -53,7 +53,13 @@ func (g *grpcClient) Bind(ctx context.Context, req Request) (Binding, error) {
 	if err != nil {
 		return Binding{}, &transportError{err}
 	}
-	b := Binding{Identity: resp.GetIdentity(), Needs: resp.GetNeeds(), Refreshes: resp.GetRefreshes(), Batch: resp.GetBatch(), AllOrNothing: resp.GetAllOrNothing()}
+	b := Binding{Refreshes: resp.GetRefreshes(), Batch: resp.GetBatch(), AllOrNothing: resp.GetAllOrNothing()}
+	if b.Identities, err = identitiesFromWire(resp.GetIdentities()); err == nil {
+		b.Order, err = orderFromWire(resp.GetOrder())
+	}
+	if err != nil {
+		return b, fmt.Errorf("the provider's binding of %s: %w", req.Config.Addr, err)
+	}
 	return b, errorFromWire(resp.GetError())
 }
 

@@ -38,7 +38,8 @@ func (s *grpcServer) Bind(ctx context.Context, w *wire.Request) (*wire.BindRespo
 		return &wire.BindResponse{Error: errorToWire(err)}, nil
 	}
 	b, err := s.p.Bind(ctx, req)
-	return &wire.BindResponse{Identity: b.Identity, Needs: b.Needs, Refreshes: b.Refreshes, Batch: b.Batch, AllOrNothing: b.AllOrNothing, Error: errorToWire(err)}, nil
+	return &wire.BindResponse{Identities: identitiesToWire(b.Identities), Order: orderToWire(b.Order),
+		Refreshes: b.Refreshes, Batch: b.Batch, AllOrNothing: b.AllOrNothing, Error: errorToWire(err)}, nil
 }
 
 func (s *grpcServer) Read(ctx context.Context, w *wire.Request) (*wire.ReadResponse, error) {

@@ -11,10 +11,11 @@ import (
 )
 
 // Handshake is what tend and a provider executable must agree on before
-// anything else: the protocol version and a fixed cookie, so that a
+// anything else: the protocol version (2: identities are typed and several,
+// ordering goes either way) and a fixed cookie, so that a
 // provider run by hand says so instead of waiting on its stdin.
 var Handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  1,
+	ProtocolVersion:  2,
 	MagicCookieKey:   "TEND_PROVIDER",
 	MagicCookieValue: "7c1f4e0a9b2d6358-tend-provider",
 }

@@ -43,7 +43,7 @@ type remoteProvider struct {
 }
 
 // remoteKind asks its provider to bind each configuration once: the
-// loader calls Identity, New and Needs for one *Config in turn, and the
+// loader calls Identities, New and Order for one *Config in turn, and the
 // Kind interface has no context and Identity no error, so the first call
 // binds and the answer is kept.
 type remoteKind struct {
@@ -60,9 +60,11 @@ type bound struct {
 
 func (k *remoteKind) Schema() resources.Schema { return k.schema }
 
-func (k *remoteKind) Identity(cfg *resources.Config) string { return k.binding(cfg).b.Identity }
+func (k *remoteKind) Identities(cfg *resources.Config) []resources.ID {
+	return k.binding(cfg).b.Identities
+}
 
-func (k *remoteKind) Needs(cfg *resources.Config) []string { return k.binding(cfg).b.Needs }
+func (k *remoteKind) Order(cfg *resources.Config) []resources.Order { return k.binding(cfg).b.Order }
 
 func (k *remoteKind) New(cfg *resources.Config) (resources.Resource, error) {
 	bd := k.binding(cfg)

@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -15,14 +16,14 @@ import (
 )
 
 // instance binds one configuration through kinds, as the config loader
-// does: Identity, New, Needs.
+// does: Identities, New, Order.
 func instance(t *testing.T, kinds []resources.Kind, req Request) engine.Node {
 	t.Helper()
 	for _, k := range kinds {
 		if k.Schema().Kind != req.Kind {
 			continue
 		}
-		_ = k.Identity(req.Config)
+		_ = k.Identities(req.Config)
 		r, err := k.New(req.Config)
 		if err != nil {
 			t.Fatalf("New %s: %v", req.Config.Addr, err)
@@ -78,7 +79,7 @@ func TestBindErrorsReachNewAndIdentitySurvives(t *testing.T) {
 		if _, err := kinds[0].New(req.Config); !errors.As(err, &ae) || ae.Attr != "mode" {
 			t.Fatalf("New: %v, want an AttrError about mode", err)
 		}
-		if id := kinds[0].Identity(req.Config); id != "file:/etc/x" {
+		if id := fmt.Sprint(kinds[0].Identities(req.Config)); id != "[file:/etc/x]" {
 			t.Errorf("identity %q", id)
 		}
 	})
@@ -97,8 +98,10 @@ type pkgKind struct{ set *pkgs }
 func (k pkgKind) Schema() resources.Schema {
 	return resources.Schema{Kind: "pkg", Attrs: []resources.AttrSchema{{Name: "name", Type: cty.String, Required: true}}}
 }
-func (pkgKind) Identity(cfg *resources.Config) string { return "pkg:" + cfg.String("name", "") }
-func (pkgKind) Needs(*resources.Config) []string      { return nil }
+func (pkgKind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.KindID("pkg", cfg.String("name", ""))}
+}
+func (pkgKind) Order(*resources.Config) []resources.Order { return nil }
 func (k pkgKind) New(cfg *resources.Config) (resources.Resource, error) {
 	return &pkg{name: cfg.String("name", ""), set: k.set}, nil
 }

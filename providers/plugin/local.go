@@ -15,9 +15,12 @@ import (
 // It keeps the resource it bound for each address, so Read, Plan, Apply,
 // Verify and Refresh of one instance reach the same Go value, as they
 // would without the protocol in between. Binding an address again
-// replaces what it kept.
+// replaces what it kept. It also keeps the Change each Plan returned
+// until its Apply, which receives the Change back over the protocol
+// without the kind's typed intent (resources.WithIntent): Apply gets the
+// intent its own Plan made, which never crosses the protocol.
 func Local(kinds ...resources.Kind) Provider {
-	l := &local{kinds: map[string]resources.Kind{}, bound: map[string]resources.Resource{}}
+	l := &local{kinds: map[string]resources.Kind{}, bound: map[string]resources.Resource{}, planned: map[string]resources.Change{}}
 	for _, k := range kinds {
 		l.order = append(l.order, k)
 		l.kinds[k.Schema().Kind] = k
@@ -26,10 +29,11 @@ func Local(kinds ...resources.Kind) Provider {
 }
 
 type local struct {
-	order []resources.Kind
-	kinds map[string]resources.Kind
-	mu    sync.RWMutex
-	bound map[string]resources.Resource // by address
+	order   []resources.Kind
+	kinds   map[string]resources.Kind
+	mu      sync.RWMutex
+	bound   map[string]resources.Resource // by address
+	planned map[string]resources.Change   // by address, until Apply
 }
 
 var _ BatchApplier = (*local)(nil)
@@ -52,7 +56,7 @@ func (l *local) bind(req Request) (Binding, resources.Resource, error) {
 	if err != nil {
 		return Binding{}, nil, err
 	}
-	b := Binding{Identity: k.Identity(req.Config), Needs: k.Needs(req.Config)}
+	b := Binding{Identities: k.Identities(req.Config), Order: k.Order(req.Config)}
 	r, err := k.New(req.Config)
 	if err != nil {
 		return b, nil, err
@@ -66,6 +70,7 @@ func (l *local) bind(req Request) (Binding, resources.Resource, error) {
 	}
 	l.mu.Lock()
 	l.bound[req.Config.Addr.String()] = r
+	delete(l.planned, req.Config.Addr.String())
 	l.mu.Unlock()
 	return b, r, nil
 }
@@ -110,7 +115,27 @@ func (l *local) Plan(ctx context.Context, req Request, observed resources.State)
 	if err != nil {
 		return resources.Change{}, err
 	}
-	return r.Plan(ctx, observed)
+	c, err := r.Plan(ctx, observed)
+	if err == nil && c.Action != resources.NoOp && c.Action != resources.Refresh {
+		l.mu.Lock()
+		l.planned[req.Config.Addr.String()] = c
+		l.mu.Unlock()
+	}
+	return c, err
+}
+
+// intended returns c carrying the intent of the plan made for req's
+// address, which Apply consumes: a plan is applied once.
+func (l *local) intended(req Request, c resources.Change) resources.Change {
+	addr := req.Config.Addr.String()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	planned, ok := l.planned[addr]
+	if !ok {
+		return c
+	}
+	delete(l.planned, addr)
+	return c.CarryIntent(planned)
 }
 
 func (l *local) Apply(ctx context.Context, req Request, c resources.Change) (Result, error) {
@@ -118,7 +143,7 @@ func (l *local) Apply(ctx context.Context, req Request, c resources.Change) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	err = r.Apply(ctx, c)
+	err = r.Apply(ctx, l.intended(req, c))
 	return resultOf(r), err
 }
 
@@ -161,7 +186,7 @@ func (l *local) ApplyBatch(ctx context.Context, items []BatchItem) ([]Result, []
 		if first == nil {
 			first = bt
 		}
-		batch[i] = resources.BatchItem{Resource: r, Change: it.Change}
+		batch[i] = resources.BatchItem{Resource: r, Change: l.intended(it.Request, it.Change)}
 	}
 	if first == nil {
 		return results, nil

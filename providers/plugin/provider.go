@@ -50,9 +50,10 @@ type Request struct {
 
 // Binding is what Bind tells about an instance.
 type Binding struct {
-	// Identity and Needs are the kind's resources.Kind.Identity and Needs.
-	Identity string
-	Needs    []string
+	// Identities and Order are the kind's resources.Kind.Identities and
+	// Order.
+	Identities []resources.ID
+	Order      []resources.Order
 	// Refreshes says the instance acts on notify events
 	// (resources.Refresher); without it, events are ignored.
 	Refreshes bool

@@ -48,22 +48,22 @@ type kind struct{}
 
 func (kind) Schema() resources.Schema { return Schema }
 
-// Identity names the built table file, so two maps that would write one
-// table (hash and btree both build PATH.db; postmap and postalias too)
+// Identities names the built table file, so two maps that would write
+// one table (hash and btree both build PATH.db; postmap and postalias too)
 // conflict. Types that build nothing are named by type and source.
-func (kind) Identity(cfg *resources.Config) string {
+func (kind) Identities(cfg *resources.Config) []resources.ID {
 	p := filepath.Clean(cfg.String("path", ""))
 	typ := cfg.String("type", "")
 	if suffix := tableSuffix[typ]; suffix != "" {
-		return KindName + ":" + p + suffix
+		return []resources.ID{resources.KindID(KindName, p+suffix)}
 	}
-	return KindName + ":" + typ + ":" + p
+	return []resources.ID{resources.KindID(KindName, typ+":"+p)}
 }
 
-// Needs names the source file, so a file resource writing it converges
-// before the table is built.
-func (kind) Needs(cfg *resources.Config) []string {
-	return []string{"file:" + filepath.Clean(cfg.String("path", ""))}
+// Order puts the map after its source file, so a file resource writing it
+// converges before the table is built.
+func (kind) Order(cfg *resources.Config) []resources.Order {
+	return []resources.Order{resources.After(resources.FileID(cfg.String("path", "")))}
 }
 
 // New checks the configuration and binds a resource to it.

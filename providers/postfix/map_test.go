@@ -3,6 +3,7 @@ package postfix
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -500,16 +501,16 @@ func TestConfigErrors(t *testing.T) {
 
 func TestIdentityNamesTheTable(t *testing.T) {
 	f := &fixture{t: t}
-	id := func(a attrs) string { return Kind().Identity(f.config(a)) }
+	id := func(a attrs) string { return fmt.Sprint(Kind().Identities(f.config(a))) }
 	hash := id(attrs{"path": str("/etc/postfix/transport")})
 	btree := id(attrs{"path": str("/etc/postfix//transport"), "type": str("btree")})
-	if hash != "postfix_map:/etc/postfix/transport.db" || hash != btree {
+	if hash != "[postfix_map:/etc/postfix/transport.db]" || hash != btree {
 		t.Fatalf("hash %q and btree %q of one source must conflict", hash, btree)
 	}
-	if got := id(attrs{"path": str("/etc/postfix/checks"), "type": str("pcre")}); got != "postfix_map:pcre:/etc/postfix/checks" {
+	if got := id(attrs{"path": str("/etc/postfix/checks"), "type": str("pcre")}); got != "[postfix_map:pcre:/etc/postfix/checks]" {
 		t.Fatalf("pcre identity %q", got)
 	}
-	if got := Kind().Needs(f.config(attrs{"path": str("/etc/postfix/transport")})); !slices.Equal(got, []string{"file:/etc/postfix/transport"}) {
+	if got := fmt.Sprint(Kind().Order(f.config(attrs{"path": str("/etc/postfix/transport")}))); got != "[after file:/etc/postfix/transport]" {
 		t.Fatalf("needs %v", got)
 	}
 }

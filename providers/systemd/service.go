@@ -73,31 +73,31 @@ type kind struct{}
 
 func (kind) Schema() resources.Schema { return Schema }
 
-// Identity is the full unit name: "postfix" and "postfix.service" are one
-// service.
-func (kind) Identity(cfg *resources.Config) string {
-	return "service:" + unitName(cfg.String("name", ""))
+// Identities is the full unit name: "postfix" and "postfix.service" are
+// one service.
+func (kind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.ServiceID(unitName(cfg.String("name", "")))}
 }
 
 // unitDirs are where unit files live on Debian, most specific first; a
 // file resource managing the unit there is converged before the service.
 var unitDirs = []string{"/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"}
 
-// Needs names the package that ships the unit (configured, or guessed from
-// the unit's name; config adds the edge only when such a package resource
-// exists) and the unit's file in every unit directory, under its own name
-// and, for an instance, its template's.
-func (kind) Needs(cfg *resources.Config) []string {
+// Order puts the service after the package that ships the unit
+// (configured, or guessed from the unit's name; only when such a package
+// resource exists) and the unit's file in every unit directory, under its
+// own name and, for an instance, its template's.
+func (kind) Order(cfg *resources.Config) []resources.Order {
 	unit := unitName(cfg.String("name", ""))
 	prefix, _, templated, suffix := splitUnit(unit)
-	out := []string{"package:" + cfg.String("package", prefix)}
+	out := []resources.Order{resources.After(resources.PackageID(cfg.String("package", prefix)))}
 	names := []string{unit}
 	if templated && unit != prefix+"@"+suffix {
 		names = append(names, prefix+"@"+suffix)
 	}
 	for _, d := range unitDirs {
 		for _, n := range names {
-			out = append(out, "file:"+d+"/"+n)
+			out = append(out, resources.After(resources.FileID(d+"/"+n)))
 		}
 	}
 	return out

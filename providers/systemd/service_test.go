@@ -1,6 +1,7 @@
 package systemd
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -38,24 +39,23 @@ func TestConfigErrors(t *testing.T) {
 
 func TestIdentityAndNeeds(t *testing.T) {
 	cfg := config(t, resources.Env{}, attrs{"name": str("postfix")})
-	if id := Kind().Identity(cfg); id != "service:postfix.service" {
+	if id := fmt.Sprint(Kind().Identities(cfg)); id != "[service:postfix.service]" {
 		t.Fatalf("identity %q", id)
 	}
-	if id := Kind().Identity(config(t, resources.Env{}, attrs{"name": str("postfix.service")})); id != "service:postfix.service" {
+	if id := fmt.Sprint(Kind().Identities(config(t, resources.Env{}, attrs{"name": str("postfix.service")}))); id != "[service:postfix.service]" {
 		t.Fatalf("identity %q", id)
 	}
-	want := []string{"package:postfix",
-		"file:/etc/systemd/system/postfix.service", "file:/lib/systemd/system/postfix.service", "file:/usr/lib/systemd/system/postfix.service"}
-	if n := Kind().Needs(cfg); !slices.Equal(n, want) {
+	want := "[after package:postfix after file:/etc/systemd/system/postfix.service after file:/lib/systemd/system/postfix.service after file:/usr/lib/systemd/system/postfix.service]"
+	if n := fmt.Sprint(Kind().Order(cfg)); n != want {
 		t.Fatalf("needs %v", n)
 	}
 	cfg = config(t, resources.Env{}, attrs{"name": str("postfix@-.service"), "package": str("postfix-instances")})
-	n := Kind().Needs(cfg)
-	if n[0] != "package:postfix-instances" || !slices.Contains(n, "file:/lib/systemd/system/postfix@.service") ||
-		!slices.Contains(n, "file:/etc/systemd/system/postfix@-.service") || len(n) != 7 {
+	n := Kind().Order(cfg)
+	if n[0] != resources.After(resources.PackageID("postfix-instances")) || !slices.Contains(n, resources.After(resources.FileID("/lib/systemd/system/postfix@.service"))) ||
+		!slices.Contains(n, resources.After(resources.FileID("/etc/systemd/system/postfix@-.service"))) || len(n) != 7 {
 		t.Fatalf("instance needs %v", n)
 	}
-	if id := Kind().Identity(config(t, resources.Env{}, attrs{"name": str("fstrim.timer")})); id != "service:fstrim.timer" {
+	if id := fmt.Sprint(Kind().Identities(config(t, resources.Env{}, attrs{"name": str("fstrim.timer")}))); id != "[service:fstrim.timer]" {
 		t.Fatalf("timer identity %q", id)
 	}
 }

@@ -38,15 +38,16 @@ type kind struct{}
 
 func (kind) Schema() resources.Schema { return Schema }
 
-// Identity is the file and the line: two resources may manage two lines
-// of one file, not one line twice.
-func (kind) Identity(cfg *resources.Config) string {
-	return fmt.Sprintf("%s:%s:%q", KindName, filepath.Clean(cfg.String("path", "")), cfg.String("line", ""))
+// Identities is the file and the line: two resources may manage two
+// lines of one file, not one line twice.
+func (kind) Identities(cfg *resources.Config) []resources.ID {
+	return []resources.ID{resources.KindID(KindName, fmt.Sprintf("%s:%q", filepath.Clean(cfg.String("path", "")), cfg.String("line", "")))}
 }
 
-// Needs is the file's directory, so a managed directory comes first.
-func (kind) Needs(cfg *resources.Config) []string {
-	return []string{"file:" + filepath.Dir(filepath.Clean(cfg.String("path", "")))}
+// Order puts the line after the file's directory, so a managed
+// directory comes first.
+func (kind) Order(cfg *resources.Config) []resources.Order {
+	return []resources.Order{resources.After(resources.FileID(filepath.Dir(filepath.Clean(cfg.String("path", "")))))}
 }
 
 const defaultPath = "/etc/motd"

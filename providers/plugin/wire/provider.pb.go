@@ -316,12 +316,15 @@ func (x *Error) GetNoRefresh() bool {
 }
 
 type BindResponse struct {
-	state     protoimpl.MessageState `protogen:"open.v1"`
-	Identity  string                 `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity,omitempty"`
-	Needs     []string               `protobuf:"bytes,2,rep,name=needs,proto3" json:"needs,omitempty"`
-	Refreshes bool                   `protobuf:"varint,3,opt,name=refreshes,proto3" json:"refreshes,omitempty"`
-	Batch     string                 `protobuf:"bytes,4,opt,name=batch,proto3" json:"batch,omitempty"`
-	Error     *Error                 `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the instance manages, as resources.ID.String prints it, the
+	// main one first (resources.Kind.Identities).
+	Identities []string `protobuf:"bytes,7,rep,name=identities,proto3" json:"identities,omitempty"`
+	// Where the instance goes relative to others (resources.Kind.Order).
+	Order     []*Order `protobuf:"bytes,8,rep,name=order,proto3" json:"order,omitempty"`
+	Refreshes bool     `protobuf:"varint,3,opt,name=refreshes,proto3" json:"refreshes,omitempty"`
+	Batch     string   `protobuf:"bytes,4,opt,name=batch,proto3" json:"batch,omitempty"`
+	Error     *Error   `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
 	// The batch is all or nothing (resources.Transaction).
 	AllOrNothing  bool `protobuf:"varint,6,opt,name=all_or_nothing,json=allOrNothing,proto3" json:"all_or_nothing,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -358,16 +361,16 @@ func (*BindResponse) Descriptor() ([]byte, []int) {
 	return file_provider_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *BindResponse) GetIdentity() string {
+func (x *BindResponse) GetIdentities() []string {
 	if x != nil {
-		return x.Identity
+		return x.Identities
 	}
-	return ""
+	return nil
 }
 
-func (x *BindResponse) GetNeeds() []string {
+func (x *BindResponse) GetOrder() []*Order {
 	if x != nil {
-		return x.Needs
+		return x.Order
 	}
 	return nil
 }
@@ -400,6 +403,61 @@ func (x *BindResponse) GetAllOrNothing() bool {
 	return false
 }
 
+// Order is one resources.Order: before or after whatever manages the
+// identity, or, when its name is empty ("package:"), every identity of
+// its class.
+type Order struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Before        bool                   `protobuf:"varint,1,opt,name=before,proto3" json:"before,omitempty"`
+	Identity      string                 `protobuf:"bytes,2,opt,name=identity,proto3" json:"identity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Order) Reset() {
+	*x = Order{}
+	mi := &file_provider_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Order) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Order) ProtoMessage() {}
+
+func (x *Order) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Order.ProtoReflect.Descriptor instead.
+func (*Order) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Order) GetBefore() bool {
+	if x != nil {
+		return x.Before
+	}
+	return false
+}
+
+func (x *Order) GetIdentity() string {
+	if x != nil {
+		return x.Identity
+	}
+	return ""
+}
+
 type ReadResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	State         map[string]string      `protobuf:"bytes,1,rep,name=state,proto3" json:"state,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
@@ -410,7 +468,7 @@ type ReadResponse struct {
 
 func (x *ReadResponse) Reset() {
 	*x = ReadResponse{}
-	mi := &file_provider_proto_msgTypes[6]
+	mi := &file_provider_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -422,7 +480,7 @@ func (x *ReadResponse) String() string {
 func (*ReadResponse) ProtoMessage() {}
 
 func (x *ReadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[6]
+	mi := &file_provider_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -435,7 +493,7 @@ func (x *ReadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReadResponse.ProtoReflect.Descriptor instead.
 func (*ReadResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{6}
+	return file_provider_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ReadResponse) GetState() map[string]string {
@@ -462,7 +520,7 @@ type PlanRequest struct {
 
 func (x *PlanRequest) Reset() {
 	*x = PlanRequest{}
-	mi := &file_provider_proto_msgTypes[7]
+	mi := &file_provider_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -474,7 +532,7 @@ func (x *PlanRequest) String() string {
 func (*PlanRequest) ProtoMessage() {}
 
 func (x *PlanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[7]
+	mi := &file_provider_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -487,7 +545,7 @@ func (x *PlanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanRequest.ProtoReflect.Descriptor instead.
 func (*PlanRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{7}
+	return file_provider_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *PlanRequest) GetRequest() *Request {
@@ -515,7 +573,7 @@ type PlanResponse struct {
 
 func (x *PlanResponse) Reset() {
 	*x = PlanResponse{}
-	mi := &file_provider_proto_msgTypes[8]
+	mi := &file_provider_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +585,7 @@ func (x *PlanResponse) String() string {
 func (*PlanResponse) ProtoMessage() {}
 
 func (x *PlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[8]
+	mi := &file_provider_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +598,7 @@ func (x *PlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanResponse.ProtoReflect.Descriptor instead.
 func (*PlanResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{8}
+	return file_provider_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PlanResponse) GetChange() []byte {
@@ -568,7 +626,7 @@ type ApplyRequest struct {
 
 func (x *ApplyRequest) Reset() {
 	*x = ApplyRequest{}
-	mi := &file_provider_proto_msgTypes[9]
+	mi := &file_provider_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -580,7 +638,7 @@ func (x *ApplyRequest) String() string {
 func (*ApplyRequest) ProtoMessage() {}
 
 func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[9]
+	mi := &file_provider_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -593,7 +651,7 @@ func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRequest.ProtoReflect.Descriptor instead.
 func (*ApplyRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{9}
+	return file_provider_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ApplyRequest) GetRequest() *Request {
@@ -620,7 +678,7 @@ type ApplyResponse struct {
 
 func (x *ApplyResponse) Reset() {
 	*x = ApplyResponse{}
-	mi := &file_provider_proto_msgTypes[10]
+	mi := &file_provider_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -632,7 +690,7 @@ func (x *ApplyResponse) String() string {
 func (*ApplyResponse) ProtoMessage() {}
 
 func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[10]
+	mi := &file_provider_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -645,7 +703,7 @@ func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyResponse.ProtoReflect.Descriptor instead.
 func (*ApplyResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{10}
+	return file_provider_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ApplyResponse) GetOutput() string {
@@ -671,7 +729,7 @@ type VerifyResponse struct {
 
 func (x *VerifyResponse) Reset() {
 	*x = VerifyResponse{}
-	mi := &file_provider_proto_msgTypes[11]
+	mi := &file_provider_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -683,7 +741,7 @@ func (x *VerifyResponse) String() string {
 func (*VerifyResponse) ProtoMessage() {}
 
 func (x *VerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[11]
+	mi := &file_provider_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -696,7 +754,7 @@ func (x *VerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyResponse.ProtoReflect.Descriptor instead.
 func (*VerifyResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{11}
+	return file_provider_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *VerifyResponse) GetError() *Error {
@@ -715,7 +773,7 @@ type BatchRequest struct {
 
 func (x *BatchRequest) Reset() {
 	*x = BatchRequest{}
-	mi := &file_provider_proto_msgTypes[12]
+	mi := &file_provider_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -727,7 +785,7 @@ func (x *BatchRequest) String() string {
 func (*BatchRequest) ProtoMessage() {}
 
 func (x *BatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[12]
+	mi := &file_provider_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -740,7 +798,7 @@ func (x *BatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchRequest.ProtoReflect.Descriptor instead.
 func (*BatchRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{12}
+	return file_provider_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *BatchRequest) GetItems() []*ApplyRequest {
@@ -760,7 +818,7 @@ type BatchResponse struct {
 
 func (x *BatchResponse) Reset() {
 	*x = BatchResponse{}
-	mi := &file_provider_proto_msgTypes[13]
+	mi := &file_provider_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -772,7 +830,7 @@ func (x *BatchResponse) String() string {
 func (*BatchResponse) ProtoMessage() {}
 
 func (x *BatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[13]
+	mi := &file_provider_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -785,7 +843,7 @@ func (x *BatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchResponse.ProtoReflect.Descriptor instead.
 func (*BatchResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{13}
+	return file_provider_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *BatchResponse) GetResults() []*ApplyResponse {
@@ -818,14 +876,19 @@ const file_provider_proto_rawDesc = "" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12\x12\n" +
 	"\x04attr\x18\x02 \x01(\tR\x04attr\x12\x1d\n" +
 	"\n" +
-	"no_refresh\x18\x03 \x01(\bR\tnoRefresh\"\xc9\x01\n" +
-	"\fBindResponse\x12\x1a\n" +
-	"\bidentity\x18\x01 \x01(\tR\bidentity\x12\x14\n" +
-	"\x05needs\x18\x02 \x03(\tR\x05needs\x12\x1c\n" +
+	"no_refresh\x18\x03 \x01(\bR\tnoRefresh\"\xf2\x01\n" +
+	"\fBindResponse\x12\x1e\n" +
+	"\n" +
+	"identities\x18\a \x03(\tR\n" +
+	"identities\x12-\n" +
+	"\x05order\x18\b \x03(\v2\x17.tend.provider.v1.OrderR\x05order\x12\x1c\n" +
 	"\trefreshes\x18\x03 \x01(\bR\trefreshes\x12\x14\n" +
 	"\x05batch\x18\x04 \x01(\tR\x05batch\x12-\n" +
 	"\x05error\x18\x05 \x01(\v2\x17.tend.provider.v1.ErrorR\x05error\x12$\n" +
-	"\x0eall_or_nothing\x18\x06 \x01(\bR\fallOrNothing\"\xb8\x01\n" +
+	"\x0eall_or_nothing\x18\x06 \x01(\bR\fallOrNothingJ\x04\b\x01\x10\x02J\x04\b\x02\x10\x03\";\n" +
+	"\x05Order\x12\x16\n" +
+	"\x06before\x18\x01 \x01(\bR\x06before\x12\x1a\n" +
+	"\bidentity\x18\x02 \x01(\tR\bidentity\"\xb8\x01\n" +
 	"\fReadResponse\x12?\n" +
 	"\x05state\x18\x01 \x03(\v2).tend.provider.v1.ReadResponse.StateEntryR\x05state\x12-\n" +
 	"\x05error\x18\x02 \x01(\v2\x17.tend.provider.v1.ErrorR\x05error\x1a8\n" +
@@ -877,7 +940,7 @@ func file_provider_proto_rawDescGZIP() []byte {
 	return file_provider_proto_rawDescData
 }
 
-var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_provider_proto_goTypes = []any{
 	(*SchemasRequest)(nil),  // 0: tend.provider.v1.SchemasRequest
 	(*SchemasResponse)(nil), // 1: tend.provider.v1.SchemasResponse
@@ -885,51 +948,53 @@ var file_provider_proto_goTypes = []any{
 	(*Request)(nil),         // 3: tend.provider.v1.Request
 	(*Error)(nil),           // 4: tend.provider.v1.Error
 	(*BindResponse)(nil),    // 5: tend.provider.v1.BindResponse
-	(*ReadResponse)(nil),    // 6: tend.provider.v1.ReadResponse
-	(*PlanRequest)(nil),     // 7: tend.provider.v1.PlanRequest
-	(*PlanResponse)(nil),    // 8: tend.provider.v1.PlanResponse
-	(*ApplyRequest)(nil),    // 9: tend.provider.v1.ApplyRequest
-	(*ApplyResponse)(nil),   // 10: tend.provider.v1.ApplyResponse
-	(*VerifyResponse)(nil),  // 11: tend.provider.v1.VerifyResponse
-	(*BatchRequest)(nil),    // 12: tend.provider.v1.BatchRequest
-	(*BatchResponse)(nil),   // 13: tend.provider.v1.BatchResponse
-	nil,                     // 14: tend.provider.v1.ReadResponse.StateEntry
-	nil,                     // 15: tend.provider.v1.PlanRequest.ObservedEntry
+	(*Order)(nil),           // 6: tend.provider.v1.Order
+	(*ReadResponse)(nil),    // 7: tend.provider.v1.ReadResponse
+	(*PlanRequest)(nil),     // 8: tend.provider.v1.PlanRequest
+	(*PlanResponse)(nil),    // 9: tend.provider.v1.PlanResponse
+	(*ApplyRequest)(nil),    // 10: tend.provider.v1.ApplyRequest
+	(*ApplyResponse)(nil),   // 11: tend.provider.v1.ApplyResponse
+	(*VerifyResponse)(nil),  // 12: tend.provider.v1.VerifyResponse
+	(*BatchRequest)(nil),    // 13: tend.provider.v1.BatchRequest
+	(*BatchResponse)(nil),   // 14: tend.provider.v1.BatchResponse
+	nil,                     // 15: tend.provider.v1.ReadResponse.StateEntry
+	nil,                     // 16: tend.provider.v1.PlanRequest.ObservedEntry
 }
 var file_provider_proto_depIdxs = []int32{
 	2,  // 0: tend.provider.v1.Request.config:type_name -> tend.provider.v1.Config
-	4,  // 1: tend.provider.v1.BindResponse.error:type_name -> tend.provider.v1.Error
-	14, // 2: tend.provider.v1.ReadResponse.state:type_name -> tend.provider.v1.ReadResponse.StateEntry
-	4,  // 3: tend.provider.v1.ReadResponse.error:type_name -> tend.provider.v1.Error
-	3,  // 4: tend.provider.v1.PlanRequest.request:type_name -> tend.provider.v1.Request
-	15, // 5: tend.provider.v1.PlanRequest.observed:type_name -> tend.provider.v1.PlanRequest.ObservedEntry
-	4,  // 6: tend.provider.v1.PlanResponse.error:type_name -> tend.provider.v1.Error
-	3,  // 7: tend.provider.v1.ApplyRequest.request:type_name -> tend.provider.v1.Request
-	4,  // 8: tend.provider.v1.ApplyResponse.error:type_name -> tend.provider.v1.Error
-	4,  // 9: tend.provider.v1.VerifyResponse.error:type_name -> tend.provider.v1.Error
-	9,  // 10: tend.provider.v1.BatchRequest.items:type_name -> tend.provider.v1.ApplyRequest
-	10, // 11: tend.provider.v1.BatchResponse.results:type_name -> tend.provider.v1.ApplyResponse
-	0,  // 12: tend.provider.v1.Provider.Schemas:input_type -> tend.provider.v1.SchemasRequest
-	3,  // 13: tend.provider.v1.Provider.Bind:input_type -> tend.provider.v1.Request
-	3,  // 14: tend.provider.v1.Provider.Read:input_type -> tend.provider.v1.Request
-	7,  // 15: tend.provider.v1.Provider.Plan:input_type -> tend.provider.v1.PlanRequest
-	9,  // 16: tend.provider.v1.Provider.Apply:input_type -> tend.provider.v1.ApplyRequest
-	3,  // 17: tend.provider.v1.Provider.Verify:input_type -> tend.provider.v1.Request
-	3,  // 18: tend.provider.v1.Provider.Refresh:input_type -> tend.provider.v1.Request
-	12, // 19: tend.provider.v1.Provider.ApplyBatch:input_type -> tend.provider.v1.BatchRequest
-	1,  // 20: tend.provider.v1.Provider.Schemas:output_type -> tend.provider.v1.SchemasResponse
-	5,  // 21: tend.provider.v1.Provider.Bind:output_type -> tend.provider.v1.BindResponse
-	6,  // 22: tend.provider.v1.Provider.Read:output_type -> tend.provider.v1.ReadResponse
-	8,  // 23: tend.provider.v1.Provider.Plan:output_type -> tend.provider.v1.PlanResponse
-	10, // 24: tend.provider.v1.Provider.Apply:output_type -> tend.provider.v1.ApplyResponse
-	11, // 25: tend.provider.v1.Provider.Verify:output_type -> tend.provider.v1.VerifyResponse
-	10, // 26: tend.provider.v1.Provider.Refresh:output_type -> tend.provider.v1.ApplyResponse
-	13, // 27: tend.provider.v1.Provider.ApplyBatch:output_type -> tend.provider.v1.BatchResponse
-	20, // [20:28] is the sub-list for method output_type
-	12, // [12:20] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	6,  // 1: tend.provider.v1.BindResponse.order:type_name -> tend.provider.v1.Order
+	4,  // 2: tend.provider.v1.BindResponse.error:type_name -> tend.provider.v1.Error
+	15, // 3: tend.provider.v1.ReadResponse.state:type_name -> tend.provider.v1.ReadResponse.StateEntry
+	4,  // 4: tend.provider.v1.ReadResponse.error:type_name -> tend.provider.v1.Error
+	3,  // 5: tend.provider.v1.PlanRequest.request:type_name -> tend.provider.v1.Request
+	16, // 6: tend.provider.v1.PlanRequest.observed:type_name -> tend.provider.v1.PlanRequest.ObservedEntry
+	4,  // 7: tend.provider.v1.PlanResponse.error:type_name -> tend.provider.v1.Error
+	3,  // 8: tend.provider.v1.ApplyRequest.request:type_name -> tend.provider.v1.Request
+	4,  // 9: tend.provider.v1.ApplyResponse.error:type_name -> tend.provider.v1.Error
+	4,  // 10: tend.provider.v1.VerifyResponse.error:type_name -> tend.provider.v1.Error
+	10, // 11: tend.provider.v1.BatchRequest.items:type_name -> tend.provider.v1.ApplyRequest
+	11, // 12: tend.provider.v1.BatchResponse.results:type_name -> tend.provider.v1.ApplyResponse
+	0,  // 13: tend.provider.v1.Provider.Schemas:input_type -> tend.provider.v1.SchemasRequest
+	3,  // 14: tend.provider.v1.Provider.Bind:input_type -> tend.provider.v1.Request
+	3,  // 15: tend.provider.v1.Provider.Read:input_type -> tend.provider.v1.Request
+	8,  // 16: tend.provider.v1.Provider.Plan:input_type -> tend.provider.v1.PlanRequest
+	10, // 17: tend.provider.v1.Provider.Apply:input_type -> tend.provider.v1.ApplyRequest
+	3,  // 18: tend.provider.v1.Provider.Verify:input_type -> tend.provider.v1.Request
+	3,  // 19: tend.provider.v1.Provider.Refresh:input_type -> tend.provider.v1.Request
+	13, // 20: tend.provider.v1.Provider.ApplyBatch:input_type -> tend.provider.v1.BatchRequest
+	1,  // 21: tend.provider.v1.Provider.Schemas:output_type -> tend.provider.v1.SchemasResponse
+	5,  // 22: tend.provider.v1.Provider.Bind:output_type -> tend.provider.v1.BindResponse
+	7,  // 23: tend.provider.v1.Provider.Read:output_type -> tend.provider.v1.ReadResponse
+	9,  // 24: tend.provider.v1.Provider.Plan:output_type -> tend.provider.v1.PlanResponse
+	11, // 25: tend.provider.v1.Provider.Apply:output_type -> tend.provider.v1.ApplyResponse
+	12, // 26: tend.provider.v1.Provider.Verify:output_type -> tend.provider.v1.VerifyResponse
+	11, // 27: tend.provider.v1.Provider.Refresh:output_type -> tend.provider.v1.ApplyResponse
+	14, // 28: tend.provider.v1.Provider.ApplyBatch:output_type -> tend.provider.v1.BatchResponse
+	21, // [21:29] is the sub-list for method output_type
+	13, // [13:21] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_provider_proto_init() }
@@ -943,7 +1008,7 @@ func file_provider_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_provider_proto_rawDesc), len(file_provider_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
