@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
 )
@@ -22,7 +23,7 @@ func (r *file) Apply(ctx context.Context, c resources.Change) error {
 		if errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) && r.spec.ensure != ensureAbsent {
 			err = fmt.Errorf("parent directory %s does not exist; manage it with a directory resource", r.spec.dirLabel(pe.Dir))
 		}
-		if r.spec.ensure == ensureAbsent && absentParent(err) {
+		if r.spec.ensure == ensureAbsent && managedfile.AbsentParent(err) {
 			return nil
 		}
 		return err
@@ -127,12 +128,12 @@ func (r *file) writeOptions(o observation) (atomicfile.Options, error) {
 func (r *file) wantIDs() (uid, gid int, err error) {
 	uid, gid = -1, -1
 	if r.spec.owner != "" {
-		if uid, err = r.acct.users.id(r.spec.owner); err != nil {
+		if uid, err = managedfile.UserID(r.env, r.spec.owner); err != nil {
 			return 0, 0, err
 		}
 	}
 	if r.spec.group != "" {
-		if gid, err = r.acct.groups.id(r.spec.group); err != nil {
+		if gid, err = managedfile.GroupID(r.env, r.spec.group); err != nil {
 			return 0, 0, err
 		}
 	}

@@ -75,7 +75,6 @@ func (kind) New(cfg *resources.Config) (resources.Resource, error) {
 		spec: s,
 		env:  cfg.Env,
 		base: filepath.Base(s.path),
-		acct: accountsFor(cfg.Env),
 	}
 	if s.fileGroup != nil {
 		return &groupedFile{f}, nil

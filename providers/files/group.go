@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -88,7 +89,7 @@ func (g *fileGroup) TempDirs() []string { return []string{filepath.Dir(g.g.dir)}
 
 // Sweep removes what killed runs left in dir: temporary files and
 // staging directories.
-func (g *fileGroup) Sweep(dir string) (int, error) { return SweepDir(g.env, dir) }
+func (g *fileGroup) Sweep(dir string) (int, error) { return managedfile.SweepDir(g.env, dir) }
 
 func (g *fileGroup) Read(context.Context) (resources.State, error) {
 	return resources.State{"directory": g.g.dir}, nil

@@ -35,18 +35,3 @@ func parseMode(s string) (fs.FileMode, error) {
 	}
 	return m, nil
 }
-
-// formatMode prints a mode as four octal digits, the way State holds it.
-func formatMode(m fs.FileMode) string {
-	n := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		n |= 04000
-	}
-	if m&fs.ModeSetgid != 0 {
-		n |= 02000
-	}
-	if m&fs.ModeSticky != 0 {
-		n |= 01000
-	}
-	return fmt.Sprintf("%04o", n)
-}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -76,33 +77,6 @@ func TestUnknownIDsShowNumerically(t *testing.T) {
 	wantErr(t, f.apply(r), `unknown user "nobody-here": not in `+f.path("/etc/passwd"))
 }
 
-func TestAccountsReloadWhenChanged(t *testing.T) {
-	f := newFixture(t)
-	writeAccounts(f)
-	a := accountsFor(f.env)
-	if _, err := a.users.id("late"); err == nil {
-		t.Fatal("late user known before it exists")
-	}
-	// A user resource adds an account during the run.
-	f.write("/etc/passwd", f.read("/etc/passwd")+"late:x:5000:5000::/:/bin/false\n", 0644)
-	if id, err := a.users.id("late"); err != nil || id != 5000 {
-		t.Fatalf("late user: %d, %v", id, err)
-	}
-	if n := a.users.name(5000); n != "late" {
-		t.Fatalf("name %q", n)
-	}
-	if accountsFor(f.env) != a {
-		t.Fatal("accounts are not shared per root")
-	}
-}
-
-func TestParseIDFile(t *testing.T) {
-	tab := parseIDFile([]byte("\n#c:x:1:1\n+nis:x:2:2\nbad\nneg:x:-1:0\nnum:x:abc:0\nok:x:7:7:::\n"))
-	if len(tab.ids) != 1 || tab.ids["ok"] != 7 || tab.names[7] != "ok" {
-		t.Fatalf("table %+v", tab)
-	}
-}
-
 // TestAccountsNotReadThroughSymlink: a root whose /etc/passwd is a symlink
 // (an absolute target points outside the root) has no accounts, rather
 // than the target's.
@@ -115,7 +89,7 @@ func TestAccountsNotReadThroughSymlink(t *testing.T) {
 	if err := os.Symlink(outside, f.path("/etc/passwd")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accountsFor(f.env).users.id("evil"); err == nil {
+	if _, err := managedfile.UserID(f.env, "evil"); err == nil {
 		t.Fatal("a user was resolved through a symlinked /etc/passwd")
 	}
 }
@@ -160,7 +134,7 @@ func TestOutOfRangeIDsRefused(t *testing.T) {
 			}
 		}
 	}
-	if _, err := accountsFor(f.env).users.id("4294967296"); err == nil {
+	if _, err := managedfile.UserID(f.env, "4294967296"); err == nil {
 		t.Error("the id lookup accepts 4294967296")
 	}
 }
@@ -170,7 +144,7 @@ func TestOutOfRangeIDsRefused(t *testing.T) {
 func TestRootEntryOutOfRangeIgnored(t *testing.T) {
 	f := newFixture(t)
 	f.write("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwrap:x:4294967296:0::/:/bin/false\n", 0644)
-	if id, err := accountsFor(f.env).users.id("wrap"); err == nil {
+	if id, err := managedfile.UserID(f.env, "wrap"); err == nil {
 		t.Fatalf("wrap resolves to uid %d", id)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -25,7 +26,7 @@ const maxDiffBytes = 1 << 20
 // engine decides whether something creates it first: a directory
 // resource or a package this one depends on).
 func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
-	needs, err := MissingParents(r.env, r.spec.path)
+	needs, err := managedfile.MissingParents(r.env, r.spec.path)
 	if err != nil {
 		return resources.Change{}, err
 	}
@@ -33,7 +34,7 @@ func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, 
 	if err != nil || r.spec.ensure == ensureAbsent {
 		return c, err
 	}
-	c.Missing = MissingAccounts(r.env, OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
+	c.Missing = managedfile.MissingAccounts(r.env, managedfile.OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
 	if !r.spec.attrSensitive["path"] {
 		c.MissingPaths = needs
 	}
@@ -145,14 +146,14 @@ func (r *file) attrDiffs(st resources.State, fresh bool) []resources.AttrChange 
 	if r.spec.ensure == ensureLink {
 		add("target", r.spec.target)
 	}
-	add("owner", r.acct.users.canonical(r.spec.owner))
-	add("group", r.acct.groups.canonical(r.spec.group))
+	add("owner", managedfile.CanonicalUser(r.env, r.spec.owner))
+	add("group", managedfile.CanonicalGroup(r.env, r.spec.group))
 	switch {
 	case r.spec.ensure == ensureLink:
 	case r.spec.hasMode:
-		add("mode", formatMode(r.spec.mode))
+		add("mode", managedfile.FormatMode(r.spec.mode))
 	case fresh:
-		add("mode", formatMode(r.defaultMode()))
+		add("mode", managedfile.FormatMode(r.defaultMode()))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
 )
@@ -21,7 +22,6 @@ type file struct {
 	env  resources.Env
 	// base is the path's last component, the name in its parent.
 	base string
-	acct *accounts
 	// prev is what Apply replaced, for Revert.
 	prev *previous
 }
@@ -45,7 +45,7 @@ func (r *file) Read(ctx context.Context) (resources.State, error) {
 		return nil, err
 	}
 	d, err := r.parent()
-	if absentParent(err) {
+	if managedfile.AbsentParent(err) {
 		return r.state(observation{what: ensureAbsent}), nil
 	}
 	if err != nil {
@@ -63,20 +63,13 @@ func (r *file) Read(ctx context.Context) (resources.State, error) {
 func (r *file) TempDirs() []string { return []string{filepath.Dir(r.spec.path)} }
 
 // Sweep removes what killed runs left in dir (resources.Sweeper).
-func (r *file) Sweep(dir string) (int, error) { return SweepDir(r.env, dir) }
+func (r *file) Sweep(dir string) (int, error) { return managedfile.SweepDir(r.env, dir) }
 
 // parent opens the directory holding the path, walked from a handle on
 // the root one component at a time without following symlinks, so what
 // is read and written through it is never outside the root.
 func (r *file) parent() (*atomicfile.Dir, error) {
 	return atomicfile.OpenDir(r.env.Root, filepath.Dir(r.spec.path))
-}
-
-// absentParent reports a parent that is missing or not a directory: the
-// path then does not exist (Plan reports a non-directory parent).
-func absentParent(err error) bool {
-	var pe *atomicfile.ParentError
-	return errors.As(err, &pe) && (errors.Is(pe.Err, fs.ErrNotExist) || errors.Is(pe.Err, syscall.ENOTDIR))
 }
 
 // observe looks at the path in its parent d.
@@ -159,12 +152,12 @@ func (r *file) state(o observation) resources.State {
 	if o.what == ensureAbsent {
 		return st
 	}
-	st["owner"] = r.acct.users.name(o.uid)
-	st["group"] = r.acct.groups.name(o.gid)
+	st["owner"] = managedfile.UserName(r.env, o.uid)
+	st["group"] = managedfile.GroupName(r.env, o.gid)
 	if o.what == ensureLink {
 		st["target"] = o.target
 	} else {
-		st["mode"] = formatMode(o.mode)
+		st["mode"] = managedfile.FormatMode(o.mode)
 	}
 	if o.sum != "" {
 		st["sha256"] = o.sum
@@ -176,24 +169,4 @@ func (r *file) state(o observation) resources.State {
 // parent that is not a directory (Plan reports that one).
 func missing(err error) bool {
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
-}
-
-// ReadRegular reads the regular file at p, a managed path, through one
-// descriptor opened in a handle on its parent directory (see
-// atomicfile.OpenDir: no symlinked parent is followed, nor a final
-// symlink: under a root, an absolute link target points outside it), and
-// without blocking on a fifo, so content and info describe the same inode.
-// A missing file, or one under a missing directory, is (nil, nil, nil).
-// With limit > 0, at most limit bytes are read. Kinds that read what they
-// manage share it.
-func ReadRegular(env resources.Env, p string, limit int64) ([]byte, fs.FileInfo, error) {
-	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
-	if absentParent(err) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	defer d.Close()
-	return d.ReadFile(filepath.Base(p), limit)
 }

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
 )
@@ -56,11 +56,11 @@ func (r *dkimKey) Apply(ctx context.Context, c resources.Change) error {
 }
 
 func (r *dkimKey) ids() (int, int, error) {
-	uid, err := files.UserID(r.env, r.owner)
+	uid, err := managedfile.UserID(r.env, r.owner)
 	if err != nil {
 		return 0, 0, err
 	}
-	gid, err := files.GroupID(r.env, r.group)
+	gid, err := managedfile.GroupID(r.env, r.group)
 	return uid, gid, err
 }
 
@@ -240,4 +240,4 @@ func (r *dkimKey) Verify(ctx context.Context) error {
 func (r *dkimKey) TempDirs() []string { return []string{r.dir} }
 
 // Sweep removes what killed runs left in dir (resources.Sweeper).
-func (r *dkimKey) Sweep(dir string) (int, error) { return files.SweepDir(r.env, dir) }
+func (r *dkimKey) Sweep(dir string) (int, error) { return managedfile.SweepDir(r.env, dir) }

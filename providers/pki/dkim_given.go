@@ -12,7 +12,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
 )
@@ -114,8 +114,8 @@ func (r *dkimKey) planInstall(st resources.State) (resources.Change, error) {
 // newOwnership is what a key file about to be created gets.
 func (r *dkimKey) newOwnership() []resources.AttrChange {
 	return []resources.AttrChange{
-		resources.NewAttrChange("owner", "", r.canonical(r.owner, files.UserName), false),
-		resources.NewAttrChange("group", "", r.canonical(r.group, files.GroupName), false),
+		resources.NewAttrChange("owner", "", r.canonical(r.owner, managedfile.UserName), false),
+		resources.NewAttrChange("group", "", r.canonical(r.group, managedfile.GroupName), false),
 		resources.NewAttrChange("mode", "", fmt.Sprintf("%04o", dkimPrivateMode), false),
 	}
 }

@@ -7,10 +7,11 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"github.com/tendhq/tend/testfixtures/kindtest"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/tendhq/tend/testfixtures/kindtest"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"

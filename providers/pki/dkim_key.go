@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -153,7 +153,7 @@ func parseDKIMSpec(cfg *resources.Config) (dkimSpec, error) {
 			return s, err
 		}
 	}
-	s.accounts = files.OwnerRefs("owner", s.owner, "group", s.group, cfg.Sensitive)
+	s.accounts = managedfile.OwnerRefs("owner", s.owner, "group", s.group, cfg.Sensitive)
 	if err := s.setGiven(cfg); err != nil {
 		return s, err
 	}

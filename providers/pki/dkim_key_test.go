@@ -10,13 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tendhq/tend/testfixtures/dnsstub"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/tendhq/tend/testfixtures/dnsstub"
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/tendhq/tend/resources"

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -59,7 +59,7 @@ type dkimFile struct {
 // (files.ReadRegular); a missing file, or one under a missing directory,
 // is nil.
 func readDKIMFile(env resources.Env, path string) (*dkimFile, error) {
-	data, fi, err := files.ReadRegular(env, path, 1<<20)
+	data, fi, err := managedfile.ReadRegular(env, path, 1<<20)
 	if errors.Is(err, syscall.ENOTDIR) || (err == nil && fi == nil) {
 		return nil, nil
 	}
@@ -123,8 +123,8 @@ func (r *dkimKey) readKey(st resources.State) (crypto.Signer, error) {
 		st["fingerprint"] = dkimFingerprint(key)
 	}
 	st["key_sha256"] = dkimSum(f.data)
-	st["owner"] = files.UserName(r.env, f.uid)
-	st["group"] = files.GroupName(r.env, f.gid)
+	st["owner"] = managedfile.UserName(r.env, f.uid)
+	st["group"] = managedfile.GroupName(r.env, f.gid)
 	st["mode"] = fmt.Sprintf("%04o", f.mode)
 	return key, nil
 }
@@ -165,9 +165,9 @@ func dkimSum(b []byte) string {
 // key. What DNS serves is reported, and never makes a change.
 func (r *dkimKey) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	c, err := r.plan(ctx, st)
-	c.Missing = files.MissingAccounts(r.env, r.accounts...)
+	c.Missing = managedfile.MissingAccounts(r.env, r.accounts...)
 	if err == nil && c.Action != resources.NoOp {
-		c.MissingPaths, err = files.MissingParents(r.env, filepath.Join(r.dir, r.selector+".private"))
+		c.MissingPaths, err = managedfile.MissingParents(r.env, filepath.Join(r.dir, r.selector+".private"))
 	}
 	return c, err
 }
@@ -241,8 +241,8 @@ func (r *dkimKey) planCreate(st resources.State) resources.Change {
 func (r *dkimKey) ownership(st resources.State) []resources.AttrChange {
 	var out []resources.AttrChange
 	for _, a := range [][2]string{
-		{"owner", r.canonical(r.owner, files.UserName)},
-		{"group", r.canonical(r.group, files.GroupName)},
+		{"owner", r.canonical(r.owner, managedfile.UserName)},
+		{"group", r.canonical(r.group, managedfile.GroupName)},
 		{"mode", fmt.Sprintf("%04o", dkimPrivateMode)},
 	} {
 		if st[a[0]] != a[1] {

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -193,7 +193,7 @@ func parseTLSTarget(cfg *resources.Config, prefix string, defMode fs.FileMode) (
 			return t, err
 		}
 	}
-	t.accounts = files.OwnerRefs(prefix+"_owner", t.owner, prefix+"_group", t.group, cfg.Sensitive)
+	t.accounts = managedfile.OwnerRefs(prefix+"_owner", t.owner, prefix+"_group", t.group, cfg.Sensitive)
 	if cfg.IsSet(prefix + "_mode") {
 		v := cfg.String(prefix+"_mode", "")
 		n, err := strconv.ParseUint(v, 8, 32)

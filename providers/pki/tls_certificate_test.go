@@ -11,7 +11,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"io/fs"
 	"os"
 	"slices"
@@ -20,7 +19,6 @@ import (
 	"time"
 
 	"github.com/tendhq/tend/resources"
-	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -196,64 +194,6 @@ func TestMismatchedPairOnDiskIsAnUpdate(t *testing.T) {
 	c := f.converge(r)
 	if c.Action != resources.Update || c.Reason != "chain differs" {
 		t.Errorf("plan: %s (%s), want update (chain differs)", c.Action, c.Reason)
-	}
-}
-
-// tlsRenameFailing makes the rename onto path fail, as a full or read-only
-// file system would.
-func tlsRenameFailing(t *testing.T, path string) {
-	orig := tlsCommit
-	tlsCommit = func(s *atomicfile.Staged, to string) error {
-		if to == path {
-			return errors.New("injected failure")
-		}
-		return orig(s, to)
-	}
-	t.Cleanup(func() { tlsCommit = orig })
-}
-
-func TestFailedChainRenamePutsThePreviousKeyBack(t *testing.T) {
-	f, ca := newTLSFixture(t), newTLSCA(t)
-	old, oldKey := ca.leaf(t, leafOpts{})
-	f.converge(f.resource(pair(certsPEM(old, ca.inter), pkcs8PEM(t, oldKey))))
-	liveChain, liveKey := f.read(testChainPath), f.read(testKeyPath)
-	if err := os.Chmod(f.env.Path(testKeyPath), 0640); err != nil {
-		t.Fatal(err)
-	}
-
-	tlsRenameFailing(t, testChainPath)
-	renewed, newKey := ca.leaf(t, leafOpts{})
-	r := f.resource(pair(certsPEM(renewed, ca.inter), pkcs8PEM(t, newKey)))
-	c, err := f.plan(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = r.Apply(context.Background(), c)
-	if err == nil || !strings.Contains(err.Error(), "injected failure (the previous key was put back)") {
-		t.Fatalf("Apply: %v", err)
-	}
-	if !bytes.Equal(f.read(testChainPath), liveChain) || !bytes.Equal(f.read(testKeyPath), liveKey) {
-		t.Fatal("the pair was not kept as it was")
-	}
-	if fi, _ := os.Stat(f.env.Path(testKeyPath)); fi.Mode().Perm() != 0640 {
-		t.Errorf("restored key has mode %v, want its old 0640", fi.Mode().Perm())
-	}
-	if l := f.leftovers(); len(l) != 0 {
-		t.Errorf("temporary files left: %v", l)
-	}
-}
-
-func TestFailedChainRenameOnFirstInstallRemovesTheKey(t *testing.T) {
-	f, ca := newTLSFixture(t), newTLSCA(t)
-	tlsRenameFailing(t, testChainPath)
-	leaf, key := ca.leaf(t, leafOpts{})
-	r := f.resource(pair(certsPEM(leaf, ca.inter), pkcs8PEM(t, key)))
-	c, _ := f.plan(r)
-	if err := r.Apply(context.Background(), c); err == nil {
-		t.Fatal("Apply succeeded")
-	}
-	if _, err := os.Lstat(f.env.Path(testKeyPath)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("key left behind: %v", err)
 	}
 }
 

@@ -9,12 +9,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"github.com/tendhq/tend/testfixtures/kindtest"
 	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/tendhq/tend/testfixtures/kindtest"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -66,10 +66,10 @@ func (r *tlsCertificate) Plan(ctx context.Context, st resources.State) (resource
 	}
 	c.Reason = strings.Join(why, "; ")
 	for _, t := range []tlsTarget{r.spec.chainFile, r.spec.keyFile} {
-		c.Missing = append(c.Missing, files.MissingAccounts(r.env, t.accounts...)...)
+		c.Missing = append(c.Missing, managedfile.MissingAccounts(r.env, t.accounts...)...)
 	}
 	if c.Action != resources.NoOp {
-		needs, err := files.MissingParents(r.env, r.spec.chainFile.path, r.spec.keyFile.path)
+		needs, err := managedfile.MissingParents(r.env, r.spec.chainFile.path, r.spec.keyFile.path)
 		if err != nil {
 			return resources.Change{}, err
 		}
@@ -98,8 +98,8 @@ func (r *tlsCertificate) chainAttrs(st resources.State) []resources.AttrChange {
 // to be created it shows what it will get.
 func (r *tlsCertificate) metaAttrs(st resources.State, prefix string, t tlsTarget) ([]resources.AttrChange, []string) {
 	want := map[string]string{
-		"_owner": r.canonical(t.owner, files.UserName),
-		"_group": r.canonical(t.group, files.GroupName),
+		"_owner": r.canonical(t.owner, managedfile.UserName),
+		"_group": r.canonical(t.group, managedfile.GroupName),
 		"_mode":  fmt.Sprintf("%04o", t.mode),
 	}
 	var out []resources.AttrChange

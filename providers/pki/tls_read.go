@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -93,7 +93,7 @@ func tlsDescribe(certs []*x509.Certificate) map[string]string {
 // owner, mode and content describe the same inode. Anything but a regular
 // file is an error: tend does not write through or over it.
 func (r *tlsCertificate) observe(t tlsTarget) (tlsFileState, error) {
-	data, fi, err := files.ReadRegular(r.env, t.path, 0)
+	data, fi, err := managedfile.ReadRegular(r.env, t.path, 0)
 	if err != nil || fi == nil {
 		return tlsFileState{}, err
 	}
@@ -101,6 +101,6 @@ func (r *tlsCertificate) observe(t tlsTarget) (tlsFileState, error) {
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
 		o.uid, o.gid = int(sys.Uid), int(sys.Gid)
 	}
-	o.owner, o.group = files.UserName(r.env, o.uid), files.GroupName(r.env, o.gid)
+	o.owner, o.group = managedfile.UserName(r.env, o.uid), managedfile.GroupName(r.env, o.gid)
 	return o, nil
 }

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
 )
@@ -54,7 +54,7 @@ func (r *postfixMap) tableExists() bool {
 	if !r.builds() {
 		return true
 	}
-	fi, err := files.Lstat(r.env, r.path+r.suffix)
+	fi, err := managedfile.Lstat(r.env, r.path+r.suffix)
 	return err == nil && fi.Mode().IsRegular()
 }
 
@@ -66,7 +66,7 @@ func (r *postfixMap) build(ctx context.Context) error {
 	}
 	// Building beside a source reached through a symlinked directory
 	// would put the table wherever the link points.
-	if missing, err := files.CheckParents(r.env, r.path); err != nil || missing != "" {
+	if missing, err := managedfile.CheckParents(r.env, r.path); err != nil || missing != "" {
 		if err == nil {
 			err = fmt.Errorf("directory %s does not exist", missing)
 		}
@@ -188,4 +188,4 @@ func ownerOf(fi fs.FileInfo) (uid, gid int) {
 func (r *postfixMap) TempDirs() []string { return []string{filepath.Dir(r.path)} }
 
 // Sweep removes what killed runs left in dir (resources.Sweeper).
-func (r *postfixMap) Sweep(dir string) (int, error) { return files.SweepDir(r.env, dir) }
+func (r *postfixMap) Sweep(dir string) (int, error) { return managedfile.SweepDir(r.env, dir) }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/tendhq/tend/providers/files"
+	"github.com/tendhq/tend/providers/managedfile"
 	"github.com/tendhq/tend/resources"
 )
 
@@ -51,7 +51,7 @@ type sourceFile struct {
 // readSource reads the source through one descriptor that did not follow a
 // symlink (files.ReadRegular). A missing source is (nil, nil).
 func readSource(env resources.Env, path string) (*sourceFile, error) {
-	b, fi, err := files.ReadRegular(env, path, 0)
+	b, fi, err := managedfile.ReadRegular(env, path, 0)
 	if err != nil || fi == nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (r *postfixMap) Read(ctx context.Context) (resources.State, error) {
 // readTable records whether the table exists and, for a table tend has no
 // record of (built by hand), whether it is older than its source.
 func (r *postfixMap) readTable(st resources.State, src *sourceFile, noRecord bool) error {
-	fi, err := files.Lstat(r.env, r.path+r.suffix)
+	fi, err := managedfile.Lstat(r.env, r.path+r.suffix)
 	if errors.Is(err, fs.ErrNotExist) {
 		st["table"] = "absent"
 		return nil
@@ -121,7 +121,7 @@ func builtAs(typ, tool string) string { return typ + " by " + tool }
 func (r *postfixMap) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	c := r.plan(st)
 	if st["source"] == "absent" {
-		missing, err := files.CheckParents(r.env, r.path)
+		missing, err := managedfile.CheckParents(r.env, r.path)
 		if err != nil {
 			return resources.Change{}, err
 		}

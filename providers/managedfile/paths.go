@@ -1,10 +1,11 @@
-package files
+package managedfile
 
 import (
 	"errors"
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"syscall"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/atomicfile"
@@ -66,7 +67,7 @@ func SweepDir(env resources.Env, dir string) (int, error) {
 // Kinds that look at what they manage share it.
 func Lstat(env resources.Env, p string) (fs.FileInfo, error) {
 	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
-	if absentParent(err) {
+	if AbsentParent(err) {
 		return nil, &fs.PathError{Op: "lstat", Path: p, Err: fs.ErrNotExist}
 	}
 	if err != nil {
@@ -74,4 +75,31 @@ func Lstat(env resources.Env, p string) (fs.FileInfo, error) {
 	}
 	defer d.Close()
 	return d.Lstat(filepath.Base(p))
+}
+
+// AbsentParent reports a parent that is missing or not a directory: the
+// path then does not exist (Plan reports a non-directory parent).
+func AbsentParent(err error) bool {
+	var pe *atomicfile.ParentError
+	return errors.As(err, &pe) && (errors.Is(pe.Err, fs.ErrNotExist) || errors.Is(pe.Err, syscall.ENOTDIR))
+}
+
+// ReadRegular reads the regular file at p, a managed path, through one
+// descriptor opened in a handle on its parent directory (see
+// atomicfile.OpenDir: no symlinked parent is followed, nor a final
+// symlink: under a root, an absolute link target points outside it), and
+// without blocking on a fifo, so content and info describe the same inode.
+// A missing file, or one under a missing directory, is (nil, nil, nil).
+// With limit > 0, at most limit bytes are read. Kinds that read what they
+// manage share it.
+func ReadRegular(env resources.Env, p string, limit int64) ([]byte, fs.FileInfo, error) {
+	d, err := atomicfile.OpenDir(env.Root, filepath.Dir(p))
+	if AbsentParent(err) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer d.Close()
+	return d.ReadFile(filepath.Base(p), limit)
 }

@@ -1,10 +1,10 @@
-package files
+package managedfile
 
 import "github.com/tendhq/tend/resources"
 
-// The lookups below are the file kind's own, shared with other kinds that
-// write files (tls_certificate), so every kind resolves owners the same
-// way: in the run root's /etc/passwd and /etc/group, through one cache.
+// Every kind that writes files resolves owners and groups the same way,
+// through these lookups: in the run root's /etc/passwd and /etc/group,
+// through one cache per root.
 
 // UserID resolves a user name or numeric id under env's root.
 func UserID(env resources.Env, v string) (int, error) { return accountsFor(env).users.id(v) }
@@ -50,3 +50,10 @@ func UserName(env resources.Env, id int) string { return accountsFor(env).users.
 
 // GroupName is how State shows a gid: its name when the root knows one.
 func GroupName(env resources.Env, id int) string { return accountsFor(env).groups.name(id) }
+
+// CanonicalUser is how a configured owner compares with State: a numeric
+// id shows as the name the root gives it; a name stays as written.
+func CanonicalUser(env resources.Env, v string) string { return accountsFor(env).users.canonical(v) }
+
+// CanonicalGroup is CanonicalUser for a group.
+func CanonicalGroup(env resources.Env, v string) string { return accountsFor(env).groups.canonical(v) }
