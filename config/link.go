@@ -70,9 +70,9 @@ func transactionOrder(cat *Catalog) hcl.Diagnostics {
 	}
 	var diags hcl.Diagnostics
 	for _, i := range sortedMembers(members) {
-		before := ancestors(cat.Graph, i)
+		before := cat.Graph.Ancestors(i)
 		for _, j := range members[cat.Instances[i].Resource.(resources.Batcher).BatchKey()] {
-			if before[j] {
+			if slices.Contains(before, j) {
 				inst, other := cat.Instances[i], cat.Instances[j]
 				diags = append(diags, errorAt(inst.Decl, "Dependency inside a file group",
 					inst.Addr.String()+" depends on "+other.Addr.String()+" (directly or not), but they go live together, in one step. "+
@@ -92,23 +92,6 @@ func sortedMembers(members map[string][]int) []int {
 	}
 	slices.Sort(all)
 	return all
-}
-
-// ancestors is the set of nodes n depends on, directly or not.
-func ancestors(g *graph.Graph, n int) map[int]bool {
-	seen := map[int]bool{}
-	stack := []int{n}
-	for len(stack) > 0 {
-		top := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, d := range g.Deps(top) {
-			if !seen[d] {
-				seen[d] = true
-				stack = append(stack, d)
-			}
-		}
-	}
-	return seen
 }
 
 // bind asks each instance's kind for its identities and binds it.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -25,17 +26,11 @@ type attrs map[string]any
 
 func config(t *testing.T, a attrs, env resources.Env) *resources.Config {
 	t.Helper()
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: "exec", Name: "test"},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       env,
-	}
+	values := map[string]cty.Value{}
 	for name, v := range a {
-		cfg.Values[name] = ctyOf(t, v)
+		values[name] = ctyOf(t, v)
 	}
-	cfg.FillDefaults(exec.Schema)
-	return cfg
+	return kindtest.Config(t, exec.Schema, env, values)
 }
 
 func ctyOf(t *testing.T, v any) cty.Value {

@@ -15,6 +15,7 @@ import (
 	"github.com/tendhq/tend/providers/exec"
 	"github.com/tendhq/tend/providers/files"
 	"github.com/tendhq/tend/resources"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -69,22 +70,15 @@ func forEachTransport(t *testing.T, test func(t *testing.T, p Provider)) {
 
 type attrs map[string]cty.Value
 
-func request(kind, name string, a attrs, env resources.Env) Request {
-	cfg := &resources.Config{Addr: resources.Address{Kind: kind, Name: name},
-		Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: env}
-	// Every attribute of the schema is present, null when unset, as the
-	// loader hands them over.
+func request(t testing.TB, kind, name string, a attrs, env resources.Env) Request {
 	schema := files.Schema
 	if kind == exec.KindName {
 		schema = exec.Schema
 	}
-	for _, as := range schema.Attrs {
-		cfg.Values[as.Name] = cty.NullVal(as.Type)
-	}
-	for k, v := range a {
-		cfg.Values[k] = v
-	}
-	cfg.FillDefaults(schema)
+	// Every attribute of the schema is present, null when unset, as the
+	// loader hands them over.
+	cfg := kindtest.Config(t, schema, env, a)
+	cfg.Addr = resources.Address{Kind: kind, Name: name}
 	return Request{Kind: kind, Config: cfg}
 }
 
@@ -129,7 +123,7 @@ func testSchemas(t *testing.T, p Provider) {
 
 func testBind(t *testing.T, p Provider) {
 	ctx := context.Background()
-	b, err := p.Bind(ctx, request("file", "f", attrs{"path": cty.StringVal("/etc/app/app.conf")}, resources.Env{}))
+	b, err := p.Bind(ctx, request(t, "file", "f", attrs{"path": cty.StringVal("/etc/app/app.conf")}, resources.Env{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +132,7 @@ func testBind(t *testing.T, p Provider) {
 	if !reflect.DeepEqual(b, want) {
 		t.Errorf("file binding %+v, want %+v", b, want)
 	}
-	b, err = p.Bind(ctx, request("exec", "e", attrs{"command": cty.StringVal("true")}, resources.Env{}))
+	b, err = p.Bind(ctx, request(t, "exec", "e", attrs{"command": cty.StringVal("true")}, resources.Env{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +142,7 @@ func testBind(t *testing.T, p Provider) {
 }
 
 func testBindAttrError(t *testing.T, p Provider) {
-	req := request("file", "f", attrs{"path": cty.StringVal("/etc/x"), "mode": cty.StringVal("rwx")}, resources.Env{})
+	req := request(t, "file", "f", attrs{"path": cty.StringVal("/etc/x"), "mode": cty.StringVal("rwx")}, resources.Env{})
 	b, err := p.Bind(context.Background(), req)
 	var ae *resources.AttrError
 	if !errors.As(err, &ae) || ae.Attr != "mode" {
@@ -157,7 +151,7 @@ func testBindAttrError(t *testing.T, p Provider) {
 	if fmt.Sprint(b.Identities) != "[file:/etc/x]" {
 		t.Errorf("identities %v are lost with the error", b.Identities)
 	}
-	if _, err := p.Bind(context.Background(), request("nope", "x", nil, resources.Env{})); err == nil {
+	if _, err := p.Bind(context.Background(), request(t, "nope", "x", nil, resources.Env{})); err == nil {
 		t.Error("binding an unknown kind succeeded")
 	}
 }
@@ -193,7 +187,7 @@ func converge(t *testing.T, p Provider, req Request) resources.Change {
 func testFileConverges(t *testing.T, p Provider) {
 	root := t.TempDir()
 	env := resources.Env{Root: root, StateDir: t.TempDir()}
-	req := request("file", "f", attrs{"path": cty.StringVal("/motd"), "content": cty.StringVal("hello\n"), "mode": cty.StringVal("0640")}, env)
+	req := request(t, "file", "f", attrs{"path": cty.StringVal("/motd"), "content": cty.StringVal("hello\n"), "mode": cty.StringVal("0640")}, env)
 	c := converge(t, p, req)
 	if c.Action != resources.Create || c.Content == nil || len(c.Content.Hunks) != 1 || c.Content.Hunks[0].Lines[0].Text != "hello" {
 		t.Fatalf("first change %+v, want a create with the content's diff", c)
@@ -208,7 +202,7 @@ func testFileConverges(t *testing.T, p Provider) {
 
 func testSensitive(t *testing.T, p Provider) {
 	env := resources.Env{Root: t.TempDir(), StateDir: t.TempDir()}
-	req := request("file", "secret", attrs{"path": cty.StringVal("/secret"), "content": cty.StringVal("hunter2\n")}, env)
+	req := request(t, "file", "secret", attrs{"path": cty.StringVal("/secret"), "content": cty.StringVal("hunter2\n")}, env)
 	req.Config.Sensitive["content"] = true
 	c := converge(t, p, req)
 	if c.Content == nil || !c.Content.Sensitive {
@@ -226,7 +220,7 @@ func testSensitive(t *testing.T, p Provider) {
 func testExecOutput(t *testing.T, p Provider) {
 	ctx := context.Background()
 	env := resources.Env{Root: t.TempDir()}
-	req := request("exec", "e", attrs{
+	req := request(t, "exec", "e", attrs{
 		"command":     cty.StringVal(`echo "$GREETING"; exit 3`),
 		"environment": cty.MapVal(map[string]cty.Value{"GREETING": cty.StringVal("hello from exec")}),
 		"returns":     cty.ListVal([]cty.Value{cty.NumberIntVal(0), cty.NumberIntVal(3)}),
@@ -246,7 +240,7 @@ func testExecOutput(t *testing.T, p Provider) {
 }
 
 func testNoRefresh(t *testing.T, p Provider) {
-	req := request("file", "f", attrs{"path": cty.StringVal("/x")}, resources.Env{Root: t.TempDir()})
+	req := request(t, "file", "f", attrs{"path": cty.StringVal("/x")}, resources.Env{Root: t.TempDir()})
 	if _, err := p.Bind(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +251,7 @@ func testNoRefresh(t *testing.T, p Provider) {
 
 func testErrors(t *testing.T, p Provider) {
 	ctx := context.Background()
-	req := request("exec", "fails", attrs{"command": cty.StringVal("echo broken; exit 1")}, resources.Env{Root: t.TempDir()})
+	req := request(t, "exec", "fails", attrs{"command": cty.StringVal("echo broken; exit 1")}, resources.Env{Root: t.TempDir()})
 	if _, err := p.Bind(ctx, req); err != nil {
 		t.Fatal(err)
 	}

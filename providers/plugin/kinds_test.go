@@ -46,9 +46,9 @@ func TestEngineSeesTheKindsItWouldWithoutTheProtocol(t *testing.T) {
 		}
 		env := resources.Env{Root: t.TempDir(), StateDir: t.TempDir()}
 		nodes := []engine.Node{
-			instance(t, kinds, request("file", "conf", attrs{"path": cty.StringVal("/app.conf"), "content": cty.StringVal("v2\n")}, env)),
-			instance(t, kinds, request("exec", "reload", attrs{"command": cty.StringVal("echo reloaded"), "refresh_only": cty.True}, env)),
-			instance(t, kinds, request("file", "other", attrs{"path": cty.StringVal("/other"), "content": cty.StringVal("x\n")}, env)),
+			instance(t, kinds, request(t, "file", "conf", attrs{"path": cty.StringVal("/app.conf"), "content": cty.StringVal("v2\n")}, env)),
+			instance(t, kinds, request(t, "exec", "reload", attrs{"command": cty.StringVal("echo reloaded"), "refresh_only": cty.True}, env)),
+			instance(t, kinds, request(t, "file", "other", attrs{"path": cty.StringVal("/other"), "content": cty.StringVal("x\n")}, env)),
 		}
 		nodes[0].Notify = []int{1, 2}
 		g := graph.New(3)
@@ -74,7 +74,7 @@ func TestBindErrorsReachNewAndIdentitySurvives(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := request("file", "f", attrs{"path": cty.StringVal("/etc/x"), "mode": cty.StringVal("rwx")}, resources.Env{})
+		req := request(t, "file", "f", attrs{"path": cty.StringVal("/etc/x"), "mode": cty.StringVal("rwx")}, resources.Env{})
 		var ae *resources.AttrError
 		if _, err := kinds[0].New(req.Config); !errors.As(err, &ae) || ae.Attr != "mode" {
 			t.Fatalf("New: %v, want an AttrError about mode", err)

@@ -155,7 +155,7 @@ func TestBuiltinsAsSubprocesses(t *testing.T) {
 			t.Errorf("subprocess %v: %d processes, want %d", sub, len(s.Processes()), want)
 		}
 		k, _ := s.Registry.Kind("file")
-		req := request("file", "f", attrs{"path": cty.StringVal("/f"), "content": cty.StringVal("a\nb\n")}, resources.Env{Root: t.TempDir()})
+		req := request(t, "file", "f", attrs{"path": cty.StringVal("/f"), "content": cty.StringVal("a\nb\n")}, resources.Env{Root: t.TempDir()})
 		r, err := k.New(req.Config)
 		if err != nil {
 			t.Fatal(err)

@@ -130,7 +130,7 @@ func TestMisbehavingProviderFailsOnlyItsResources(t *testing.T) {
 			env := resources.Env{Root: root, StateDir: t.TempDir()}
 			nodes := []engine.Node{
 				instance(t, external, motdRequest("crash", attrs{"line": cty.StringVal("boom"), "crash": cty.StringVal(tc.crash)}, env)),
-				instance(t, builtin, request("file", "f", attrs{"path": cty.StringVal("/etc/f"), "content": cty.StringVal("f\n")}, env)),
+				instance(t, builtin, request(t, "file", "f", attrs{"path": cty.StringVal("/etc/f"), "content": cty.StringVal("f\n")}, env)),
 			}
 			started := time.Now()
 			res := engine.Apply(context.Background(), nodes, graph.New(2), engine.Options{Parallel: 2})

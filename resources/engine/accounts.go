@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/tendhq/tend/resources"
-	"github.com/tendhq/tend/resources/graph"
 )
 
 // checkAccounts decides, in a plan, about the accounts node i's change
@@ -67,7 +66,7 @@ func accountFile(k resources.AccountKind) string {
 // a package that only may create it. "" when there is none.
 func (w *walk) creator(i int, a resources.Account) string {
 	maybe := ""
-	for _, d := range ancestors(w.g, i) {
+	for _, d := range w.g.Ancestors(i) {
 		c := w.out[d].Change
 		if c.Action != resources.Create {
 			continue
@@ -80,24 +79,4 @@ func (w *walk) creator(i int, a resources.Account) string {
 		}
 	}
 	return maybe
-}
-
-// ancestors lists every node i depends on, directly or through others,
-// nearest first.
-func ancestors(g *graph.Graph, i int) []int {
-	seen := map[int]bool{i: true}
-	var out []int
-	queue := []int{i}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		for _, d := range g.Deps(n) {
-			if !seen[d] {
-				seen[d] = true
-				out = append(out, d)
-				queue = append(queue, d)
-			}
-		}
-	}
-	return out
 }

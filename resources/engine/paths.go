@@ -70,7 +70,7 @@ func (w *walk) missingPathsMessage(i int, missing []string, applying bool) strin
 // only may. "" when none does.
 func (w *walk) pathCreator(ctx context.Context, i int, need resources.PathNeed) string {
 	maybe := ""
-	for _, d := range ancestors(w.g, i) {
+	for _, d := range w.g.Ancestors(i) {
 		pc, ok := w.nodes[d].Resource.(resources.PathCreator)
 		c := w.out[d].Change
 		if !ok || c.Action != resources.Create && c.Action != resources.Update || w.out[d].Status == Failed {

@@ -39,6 +39,28 @@ func (g *Graph) AddEdge(a, b int, why string) {
 	g.users[a] = append(g.users[a], b)
 }
 
+// Ancestors lists every node b depends on, directly or through others,
+// nearest first (breadth first), each once.
+func (g *Graph) Ancestors(b int) []int {
+	seen := map[int]bool{b: true}
+	var out []int
+	for next := 0; ; next++ {
+		n := b
+		if next > 0 {
+			if next > len(out) {
+				return out
+			}
+			n = out[next-1]
+		}
+		for _, d := range g.deps[n] {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+}
+
 // Deps lists the nodes b needs first.
 func (g *Graph) Deps(b int) []int { return g.deps[b] }
 

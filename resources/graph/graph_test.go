@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,4 +150,19 @@ func TestWalkPanicsOnTheCallersGoroutine(t *testing.T) {
 		return true
 	}, nil)
 	t.Fatal("Walk returned")
+}
+
+func TestAncestorsNearestFirst(t *testing.T) {
+	g := New(5)
+	g.AddEdge(1, 0, "")
+	g.AddEdge(2, 1, "")
+	g.AddEdge(3, 0, "")
+	g.AddEdge(2, 3, "")
+	g.AddEdge(4, 2, "")
+	if got := g.Ancestors(0); !slices.Equal(got, []int{1, 3, 2, 4}) {
+		t.Fatalf("ancestors %v", got)
+	}
+	if got := g.Ancestors(4); got != nil {
+		t.Fatalf("a root has ancestors %v", got)
+	}
 }
