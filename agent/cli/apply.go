@@ -89,7 +89,7 @@ func runApply(ctx context.Context, env *cmdEnv, fs *pflag.FlagSet, o *applyOpts,
 	if saved != nil && !checkSaved(ctx, env, cat, c, saved) {
 		return finished(env, lock, exitUsage)
 	}
-	return apply(ctx, env, lock, cat, c, report.Source{Repo: c.repo, ID: run.Commit(c.repo)})
+	return apply(ctx, env, lock, cat, c, report.Source{})
 }
 
 // adoptSaved takes the repository, node, root and state directory from a
@@ -162,7 +162,8 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 }
 
 // apply converges the host to the catalog (run.Apply) and says what it
-// did; src says where the configuration came from.
+// did; src says where the configuration came from, when not from the
+// repository the flags name.
 func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Catalog, c *common, src report.Source) int {
 	var live *console.Live
 	a, err := run.Apply(ctx, cat, run.ApplyOptions{

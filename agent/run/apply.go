@@ -23,8 +23,9 @@ type ApplyOptions struct {
 	// Root is the root the catalog's kinds work under, as the report
 	// names it.
 	Root string
-	// Source is where the configuration came from; its digest is the
-	// catalog's.
+	// Source is where the configuration came from (the agent's signed
+	// commit); its digest is the catalog's. When it names no repository,
+	// the report names Repo and its commit.
 	Source report.Source
 	// Start is called just before the walk with the run's id and start;
 	// the watcher it returns is told how each resource fares. Nil: no
@@ -50,6 +51,9 @@ type Applied struct {
 // applied; with Report set the run happened but its report could not be
 // written.
 func Apply(ctx context.Context, cat *config.Catalog, o ApplyOptions) (Applied, error) {
+	if o.Source.Repo == "" {
+		o.Source = report.Source{Repo: o.Repo, ID: commit(o.Repo)}
+	}
 	clearStateDirs(o.StateDir, o.warn)
 	if err := sweepState(o.StateDir); err != nil {
 		o.warn(err.Error())

@@ -59,7 +59,7 @@ func Plan(ctx context.Context, cat *config.Catalog, o Options) (*plan.Plan, erro
 	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
 	p.Computed = cat.Computed
 	p.AddSources(cat.Sources())
-	p.Commit = Commit(o.Repo)
+	p.Commit = commit(o.Repo)
 	return p, nil
 }
 
