@@ -38,30 +38,26 @@ node "mx" {
 }
 `
 
-// panickyKind is dkim_key whose resources panic when read, counting the
-// reads.
-type panickyKind struct {
+// stubKind is dkim_key whose resources read the host with read.
+type stubKind struct {
 	resources.Kind
-	reads *atomic.Int32
+	read func() (resources.State, error)
 }
 
-func (k panickyKind) New(cfg *resources.Config) (resources.Resource, error) {
+func (k stubKind) New(cfg *resources.Config) (resources.Resource, error) {
 	r, err := k.Kind.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return panickyResource{Resource: r, reads: k.reads}, nil
+	return stubResource{Resource: r, read: k.read}, nil
 }
 
-type panickyResource struct {
+type stubResource struct {
 	resources.Resource
-	reads *atomic.Int32
+	read func() (resources.State, error)
 }
 
-func (r panickyResource) Read(context.Context) (resources.State, error) {
-	r.reads.Add(1)
-	panic("the dkim_key kind is broken")
-}
+func (r stubResource) Read(context.Context) (resources.State, error) { return r.read() }
 
 // openRepo writes a repository whose node mx is node and opens it with
 // the kinds of reg (the built-in kinds when nil), against a scratch root
@@ -97,14 +93,38 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// openPanicky opens computedNode with dkim_key replaced by panickyKind.
-func openPanicky(t *testing.T, reads *atomic.Int32) (*config.Repo, string) {
+// openStub opens computedNode with dkim_key reading the host with read.
+func openStub(t *testing.T, read func() (resources.State, error)) (*config.Repo, string) {
 	t.Helper()
 	builtin := providers.Builtin()
 	file, _ := builtin.Kind("file")
 	dkim, _ := builtin.Kind("dkim_key")
-	repo, _, state := openRepo(t, computedNode, resources.NewRegistry(file, panickyKind{Kind: dkim, reads: reads}))
+	repo, _, state := openRepo(t, computedNode, resources.NewRegistry(file, stubKind{Kind: dkim, read: read}))
 	return repo, state
+}
+
+// panicking is a Read that panics, counting its calls.
+func panicking(calls *atomic.Int32) func() (resources.State, error) {
+	return func() (resources.State, error) {
+		calls.Add(1)
+		panic("the dkim_key kind is broken")
+	}
+}
+
+// What a producer shows completes the instances that wait for it.
+func TestLoadEvaluatesAgainWithWhatWasRead(t *testing.T) {
+	repo, _ := openStub(t, func() (resources.State, error) { return resources.State{"dns_matches": "true"}, nil })
+	cat, diags := run.Load(context.Background(), repo, "mx")
+	if diags.HasErrors() {
+		t.Fatalf("load: %v", diags)
+	}
+	milter, _, _ := cat.Find("file.milter")
+	if milter.Deferred || milter.Config.String("content", "") != "smtpd_milters = local:opendkim.sock\n" {
+		t.Fatalf("file.milter: deferred %v, content %q", milter.Deferred, milter.Config.String("content", ""))
+	}
+	if got := cat.Computed["dkim_key.key.dns_matches"]; got != "true" {
+		t.Fatalf("computed values used: %v", cat.Computed)
+	}
 }
 
 // A producer whose Read panics while its computed values are read fails
@@ -112,7 +132,7 @@ func openPanicky(t *testing.T, reads *atomic.Int32) (*config.Repo, string) {
 // is unknown, naming it; the rest is planned.
 func TestLoadProducerPanicFailsOnlyThatProducer(t *testing.T) {
 	var reads atomic.Int32
-	repo, state := openPanicky(t, &reads)
+	repo, state := openStub(t, panicking(&reads))
 	cat, diags := run.Load(context.Background(), repo, "mx")
 	if diags.HasErrors() || cat == nil {
 		t.Fatalf("load: %v", diags)
@@ -141,7 +161,7 @@ func TestLoadProducerPanicFailsOnlyThatProducer(t *testing.T) {
 // it and converges the rest.
 func TestApplyProducerPanicSkipsDependents(t *testing.T) {
 	var reads atomic.Int32
-	repo, state := openPanicky(t, &reads)
+	repo, state := openStub(t, panicking(&reads))
 	cat, diags := run.Load(context.Background(), repo, "mx")
 	if diags.HasErrors() {
 		t.Fatalf("load: %v", diags)
