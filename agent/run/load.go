@@ -53,8 +53,9 @@ type reading struct {
 }
 
 // read reads the producers not read yet and returns how many it read; one
-// that fails is remembered as unreadable (the run's own Read of it fails
-// the same way, and skips its dependents).
+// that fails is remembered as unreadable: the run's own Read of it fails
+// the same way (after a panic, standIn fails it without calling it
+// again), and its dependents are skipped.
 func (r *reading) read(ctx context.Context, cat *config.Catalog) int {
 	n := 0
 	for _, p := range cat.Producers() {
