@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -12,11 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/tendhq/tend/agent/console"
+	"github.com/tendhq/tend/agent/run"
 	"github.com/tendhq/tend/agent/runlock"
 	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/agent/version"
 	"github.com/tendhq/tend/config"
-	"github.com/tendhq/tend/resources/atomicfile"
 	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"
@@ -91,7 +89,7 @@ func runApply(ctx context.Context, env *cmdEnv, fs *pflag.FlagSet, o *applyOpts,
 	if saved != nil && !checkSaved(ctx, env, cat, c, saved) {
 		return finished(env, lock, exitUsage)
 	}
-	return apply(ctx, env, lock, cat, c, report.Source{Repo: c.repo, ID: sourceID(c.repo)})
+	return apply(ctx, env, lock, cat, c, report.Source{})
 }
 
 // adoptSaved takes the repository, node, root and state directory from a
@@ -163,89 +161,34 @@ func checkSaved(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common
 	return true
 }
 
-// apply converges the host to the catalog and writes the report; src
-// says where the configuration came from.
+// apply converges the host to the catalog (run.Apply) and says what it
+// did; src says where the configuration came from, when not from the
+// repository the flags name.
 func apply(ctx context.Context, env *cmdEnv, lock *runlock.Lock, cat *config.Catalog, c *common, src report.Source) int {
-	clearStateDirs(env, "apply", c.stateDir)
-	if err := sweepState(c.stateDir); err != nil {
-		fmt.Fprintf(env.stderr, "tend apply: warning: %v\n", err)
-	}
-	nodes, notifies := engineNodes(cat)
-	pending, err := openPending(env, c.stateDir, notifyTargets(notifies))
-	if err != nil {
+	var live *console.Live
+	a, err := run.Apply(ctx, cat, run.ApplyOptions{
+		Options: c.runOptions(env, "apply"), Root: c.root, Source: src, InternalError: env.fallback,
+		Start: func(id string, at time.Time) engine.Watcher {
+			env.announceRun(id, at)
+			live = env.watch(run.NewRedactor(cat), c.loudness.level())
+			return live
+		},
+	})
+	if a.Report == nil {
 		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
 		return finished(env, lock, exitUsage)
 	}
-	blocks, warning, err := engine.OpenBlocks(c.stateDir, true)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
-		return finished(env, lock, exitUsage)
-	}
-	if warning != "" {
-		fmt.Fprintf(env.stderr, "tend apply: warning: %s\n", warning)
-	}
-	start, runID := time.Now(), newRunID()
-	env.announceRun(runID, start)
-	red := newOutcomeRedactor(cat)
-	live := env.watch(red, c.loudness.level())
-	res := engine.Apply(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks, Watch: live})
 	live.Close()
-	red.result(&res)
-	src.Why = red.all.String(src.Why)
-	rep := report.New(res, start, time.Since(start))
-	rep.RunID, rep.Node, rep.Root = runID, cat.Node, c.root
-	rep.AddSources(cat.Sources())
-	src.Digest = cat.Digest
-	rep.Source = src
-	if src.LastKnownGood {
-		rep.ExitCode |= report.ExitLastKnownGood
-	}
-	if env.fallback != "" {
-		// The tip crashed tend: the run fails whatever the last known
-		// good did.
-		rep.InternalError, rep.ExitCode = env.fallback, report.ExitInternal
-	}
-	printAfterWalk(env.stdout, res)
-	path, err := report.Write(c.stateDir, rep, report.DefaultKeep)
+	printAfterWalk(env.stdout, a.Result)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tend apply: writing the report: %v\n", err)
-		return report.ExitCode(rep.Summary.Changed > 0, true) | rep.ExitCode&report.ExitLastKnownGood
+		fmt.Fprintf(env.stderr, "tend apply: %v\n", err)
+		return a.ExitCode
 	}
 	finished(env, lock, 0)
-	s := rep.Summary
+	s := a.Report.Summary
 	fmt.Fprintf(env.stdout, "Apply: %d changed, %d failed, %d skipped, %d unchanged. Report: %s\n",
-		s.Changed, s.Failed, s.Skipped, s.Unchanged, path)
-	return rep.ExitCode
-}
-
-// sweepState removes the temporary files interrupted runs left where tend
-// writes its own state: the directory itself, reports, map build records
-// and every directory of backups (the agent's checkouts are not swept).
-func sweepState(dir string) error {
-	for sub, below := range map[string]bool{"": false, report.ReportsDir: false, "postfix-maps": false, "backups": true} {
-		if _, err := atomicfile.SweepTree(filepath.Join(dir, sub), below); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// openPending loads the pending refresh events; a damaged file is moved
-// aside, with a warning, and every resource something notifies is
-// refreshed once instead.
-func openPending(env *cmdEnv, stateDir string, targets []string) (*engine.Pending, error) {
-	pending, err := engine.OpenPending(stateDir)
-	var damaged *engine.DamagedPending
-	if !errors.As(err, &damaged) {
-		return pending, err
-	}
-	pending, aside, err := engine.RecoverPending(stateDir, targets, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(env.stderr, "tend apply: warning: %s was damaged (%v); moved aside to %s; refreshing each of the %d resource(s) something notifies once instead\n",
-		damaged.Path, damaged.Err, aside, len(targets))
-	return pending, nil
+		s.Changed, s.Failed, s.Skipped, s.Unchanged, a.Path)
+	return a.ExitCode
 }
 
 // printAfterWalk tells what the apply did besides converging resources,
@@ -257,10 +200,4 @@ func printAfterWalk(w io.Writer, res engine.Result) {
 	for _, d := range res.Dropped {
 		fmt.Fprintf(w, "dropped pending refresh events for %s: no longer in the configuration\n", d)
 	}
-}
-
-func newRunID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

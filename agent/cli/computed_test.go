@@ -136,26 +136,6 @@ func TestComputedDNSMatchesTurnsMilterOn(t *testing.T) {
 	r.tend(0, "apply")
 }
 
-// A key that cannot be read fails, the milter setting that depends on it
-// is skipped, and the rest still converges.
-func TestComputedUnreadableProducerSkipsDependents(t *testing.T) {
-	stub := dnsstub.Start(t)
-	r := newComputedRun(t, stub.Addr())
-	writeFile(t, filepath.Join(r.root, "etc/dkim/s1.private"), "not a key\n")
-	out := r.tend(6, "apply")
-	for _, want := range []string{"dkim_key.key: FAILED", "file.milter: skipped: depends on dkim_key.key"} {
-		if !strings.Contains(out, want) {
-			t.Fatalf("apply output lacks %q:\n%s", want, out)
-		}
-	}
-	if b, err := os.ReadFile(filepath.Join(r.root, "etc/motd")); err != nil || string(b) != "hello\n" {
-		t.Fatalf("independent resource not converged: %q %v", b, err)
-	}
-	if _, err := os.Stat(filepath.Join(r.root, "etc/milter.conf")); !os.IsNotExist(err) {
-		t.Fatalf("milter.conf written though its input is unknown: %v", err)
-	}
-}
-
 func TestComputedCannotBeSet(t *testing.T) {
 	r := newComputedRun(t, "127.0.0.1:1")
 	writeFile(t, filepath.Join(r.repo, "nodes/mx.hcl"), strings.Replace(computedRepo, "dns_check = true", "dns_check = true\n    dns_matches = true", 1))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/tendhq/tend/agent/console"
+	"github.com/tendhq/tend/agent/run"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,8 +30,8 @@ func (l loudness) level() console.Level {
 
 // watch starts the console that shows an apply while it runs, redacting
 // with r: on stdout, with a status line when stdout is a terminal.
-func (env *cmdEnv) watch(r outcomeRedactor, level console.Level) *console.Live {
-	o := console.Options{Out: env.stdout, Redact: r.outcome, RedactText: r.text, Level: level}
+func (env *cmdEnv) watch(r run.Redactor, level console.Level) *console.Live {
+	o := console.Options{Out: env.stdout, Redact: r.Outcome, RedactText: r.Text, Level: level}
 	if env.tty != nil {
 		o.Terminal, o.Width = env.tty, func() int { return columns(env.tty) }
 	}

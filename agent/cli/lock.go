@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/tendhq/tend/agent/disable"
 	"github.com/tendhq/tend/agent/runlock"
-	"github.com/tendhq/tend/resources/atomicfile"
 )
 
 // lockRun takes the run lock every command that changes the host or
@@ -74,27 +72,5 @@ func warnRunning(env *cmdEnv, name, stateDir string) {
 	st, err := runlock.Peek(stateDir)
 	if err == nil && st.Running {
 		fmt.Fprintf(env.stderr, "tend %s: a run is in progress (%s): this plan may be outdated\n", name, st.Last)
-	}
-}
-
-// stateDirs are the state directory's subdirectories kinds write into.
-var stateDirs = []string{"backups", "postfix-maps"}
-
-// clearStateDirs moves aside (NAME.damaged-TIME) whatever is not a
-// directory where one of stateDirs belongs, with a warning: a stray file
-// there would fail every change that needs the directory, run after run.
-func clearStateDirs(env *cmdEnv, name, stateDir string) {
-	for _, sub := range stateDirs {
-		path := filepath.Join(stateDir, sub)
-		fi, err := os.Lstat(path)
-		if err != nil || fi.IsDir() {
-			continue
-		}
-		aside, err := atomicfile.MoveAside(path)
-		if err != nil {
-			fmt.Fprintf(env.stderr, "tend %s: warning: %s is not a directory and cannot be moved aside: %v (remove it)\n", name, path, err)
-			continue
-		}
-		fmt.Fprintf(env.stderr, "tend %s: warning: %s was not a directory; moved aside to %s\n", name, path, aside)
 	}
 }

@@ -70,10 +70,10 @@ func mainEnv(args []string, env *cmdEnv) int {
 	defer out.Flush()
 	defer errOut.Flush()
 	env.stdout, env.stderr, env.out = out, errOut, out
-	return run(args, env)
+	return runArgs(args, env)
 }
 
-func run(args []string, env *cmdEnv) int {
+func runArgs(args []string, env *cmdEnv) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	env.link.Ready()
@@ -111,15 +111,13 @@ type common struct {
 	parallel                   int
 	providers                  providerFlags
 	maxFileSize                fileSize
-	loudness                   loudness  // for apply and the agent
-	warn                       io.Writer // where warnings about state files go
+	loudness                   loudness // for apply and the agent
 }
 
 // addFlags declares the shared flags a command takes; those it does not
 // take keep their defaults (a command without withHost has no root,
 // state directory or parallelism).
 func (c *common) addFlags(fs *pflag.FlagSet, env *cmdEnv, host hostDefault, which repoFlags) {
-	c.warn = env.stderr
 	c.node, c.repo, c.identity = host.name, ".", defaultIdentity
 	c.maxFileSize = fileSize(repofile.DefaultMaxSize)
 	c.providers.defaults(host)

@@ -3,14 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/tendhq/tend/agent/run"
 	"github.com/tendhq/tend/config"
-	"github.com/tendhq/tend/resources/engine"
 	"github.com/tendhq/tend/resources/plan"
 	"github.com/tendhq/tend/resources/report"
 )
@@ -88,41 +85,15 @@ func runPlan(ctx context.Context, env *cmdEnv, o *planOpts, args []string) int {
 	return report.ExitCode(p.HasChanges(), p.Summary.Errors > 0)
 }
 
-// makePlan reads and plans every resource of the catalog.
+// makePlan reads and plans every resource of the catalog (run.Plan).
 func makePlan(ctx context.Context, env *cmdEnv, cat *config.Catalog, c *common) (*plan.Plan, error) {
-	nodes, notifies := engineNodes(cat)
-	pending, err := engine.OpenPending(existingDir(c.stateDir))
-	var damaged *engine.DamagedPending
-	if errors.As(err, &damaged) {
-		fmt.Fprintf(env.stderr, "tend plan: warning: %v\n", err)
-		pending, err = engine.AssumePending(notifyTargets(notifies), time.Now()), nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	blocks, warning, err := engine.OpenBlocks(existingDir(c.stateDir), false)
-	if err != nil {
-		return nil, err
-	}
-	if warning != "" {
-		fmt.Fprintf(c.warn, "tend: warning: %s\n", warning)
-	}
-	res := engine.Plan(ctx, nodes, cat.Graph, engine.Options{Parallel: c.parallel, Pending: pending, Blocks: blocks})
-	newOutcomeRedactor(cat).result(&res)
-	p := plan.FromResult(cat.Node, cat.Digest, res, notifies)
-	p.Computed = cat.Computed
-	p.AddSources(cat.Sources())
-	p.Commit = sourceID(c.repo)
-	return p, nil
+	return run.Plan(ctx, cat, c.runOptions(env, "plan"))
 }
 
-// notifyTargets lists every resource something notifies: the resources a
-// lost refresh event could have been for.
-func notifyTargets(notifies [][]string) []string {
-	var out []string
-	for _, ts := range notifies {
-		out = append(out, ts...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+// runOptions are the flags as a run takes them; its warnings are said as
+// tend name's.
+func (c *common) runOptions(env *cmdEnv, name string) run.Options {
+	return run.Options{Repo: c.repo, StateDir: c.stateDir, Parallel: c.parallel, Warn: func(msg string) {
+		fmt.Fprintf(env.stderr, "tend %s: warning: %s\n", name, msg)
+	}}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/tendhq/tend/agent/run"
 	"github.com/tendhq/tend/agent/supervise"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/report"
@@ -155,7 +156,7 @@ func internalError(w io.Writer, out supervise.Outcome) string {
 	f := report.Failure{RunID: r.RunID, Node: r.Node, Root: r.Root, Started: r.Started, Source: report.Source{Repo: r.Repo},
 		Error: reason, Detail: crash, ExitCode: report.ExitInternal}
 	if f.RunID == "" {
-		f.RunID = newRunID()
+		f.RunID = run.NewRunID()
 	}
 	path, err := "", ensureStateDir(r.StateDir) // the crash may have come first
 	if err == nil {

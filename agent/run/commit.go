@@ -1,14 +1,14 @@
-package cli
+package run
 
 import (
 	"os/exec"
 	"strings"
 )
 
-// sourceID names the configuration's version: the git commit of the
+// commit names the configuration's version: the git commit of the
 // repository, with "+dirty" when the work tree has changes; "" when it is
 // not a git checkout (or git is missing).
-func sourceID(repo string) string {
+func commit(repo string) string {
 	out, err := exec.Command("git", "-C", repo, "rev-parse", "--verify", "HEAD").Output()
 	if err != nil {
 		return ""
