@@ -12,4 +12,11 @@
 // manages the group itself, not its members: membership belongs to the
 // user resource that lists the group, so one account's memberships are
 // configured in one place.
+//
+// Plan reads the root's files afresh (Read's State, and the group file for
+// names and ids) and decides the utility's options; it attaches them to
+// the Change as a userPlan or groupPlan (resources.WithIntent). Apply runs
+// exactly those and refuses a Change that carries none: it never reads
+// the Change's display attributes, and a resource keeps nothing between
+// calls but its configuration.
 package accounts

@@ -57,13 +57,24 @@ func (groupKind) New(cfg *resources.Config) (resources.Resource, error) {
 	return g, err
 }
 
-// group is one bound group resource.
+// group is one bound group resource. It keeps nothing between calls but
+// its configuration: Apply carries out the groupPlan Plan attached.
 type group struct {
 	name    string
 	env     resources.Env
 	present bool
 	gid     int // -1: unmanaged
 	system  bool
+}
+
+// groupPlan is what Plan decided Apply does. Apply takes it from the
+// Change (resources.IntentOf), never from the Change's display attributes.
+type groupPlan struct {
+	action resources.Action
+	// gid is the id to give the group; nil leaves it to groupadd.
+	gid *int
+	// system creates a system group.
+	system bool
 }
 
 // Read looks the group up in the root's /etc/group.
@@ -73,7 +84,7 @@ func (g *group) Read(ctx context.Context) (resources.State, error) {
 	}
 	d, err := readDB(g.env)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("group %s: %w", g.name, err)
 	}
 	e := d.group(g.name)
 	if e == nil {
@@ -85,45 +96,58 @@ func (g *group) Read(ctx context.Context) (resources.State, error) {
 // Plan compares existence and, when managed, the gid.
 func (g *group) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
 	exists := st["ensure"] == "present"
+	var gid *int
+	if g.gid >= 0 {
+		gid = &g.gid
+	}
 	switch {
 	case !g.present && !exists:
 		return resources.Change{Action: resources.NoOp}, nil
 	case !g.present:
-		return resources.Change{Action: resources.Delete, Reason: "group exists",
-			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "present", "absent", false)}}, nil
+		c := resources.Change{Action: resources.Delete, Reason: "group exists",
+			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "present", "absent", false)}}
+		return resources.WithIntent(c, groupPlan{action: resources.Delete}), nil
 	case !exists:
 		c := resources.Change{Action: resources.Create, Reason: "group does not exist",
 			Attrs:   []resources.AttrChange{resources.NewAttrChange("ensure", "", "present", false)},
 			Creates: []resources.Account{{Kind: resources.GroupAccount, Name: g.name}}}
-		if g.gid >= 0 {
-			c.Attrs = append(c.Attrs, resources.NewAttrChange("gid", "", strconv.Itoa(g.gid), false))
+		if gid != nil {
+			c.Attrs = append(c.Attrs, resources.NewAttrChange("gid", "", strconv.Itoa(*gid), false))
 		}
-		return c, nil
-	case g.gid >= 0 && st["gid"] != strconv.Itoa(g.gid):
-		return resources.Change{Action: resources.Update, Reason: "gid differs",
-			Attrs: []resources.AttrChange{resources.NewAttrChange("gid", st["gid"], strconv.Itoa(g.gid), false)}}, nil
+		return resources.WithIntent(c, groupPlan{action: resources.Create, gid: gid, system: g.system}), nil
+	case gid != nil && st["gid"] != strconv.Itoa(*gid):
+		c := resources.Change{Action: resources.Update, Reason: "gid differs",
+			Attrs: []resources.AttrChange{resources.NewAttrChange("gid", st["gid"], strconv.Itoa(*gid), false)}}
+		return resources.WithIntent(c, groupPlan{action: resources.Update, gid: gid}), nil
 	}
 	return resources.Change{Action: resources.NoOp}, nil
 }
 
-// Apply runs groupadd, groupmod or groupdel.
+// Apply runs groupadd, groupmod or groupdel as Plan decided.
 func (g *group) Apply(ctx context.Context, c resources.Change) error {
-	switch c.Action {
+	p, err := resources.IntentOf[groupPlan](c)
+	if err != nil {
+		return fmt.Errorf("group %s: %w", g.name, err)
+	}
+	if p.action != c.Action {
+		return fmt.Errorf("group %s: the change says %s, its plan %s", g.name, c.Action, p.action)
+	}
+	var args []string
+	if p.system {
+		args = append(args, "--system")
+	}
+	if p.gid != nil {
+		args = append(args, "--gid", strconv.Itoa(*p.gid))
+	}
+	switch p.action {
 	case resources.Create:
-		var args []string
-		if g.system {
-			args = append(args, "--system")
-		}
-		if g.gid >= 0 {
-			args = append(args, "--gid", strconv.Itoa(g.gid))
-		}
 		return runTool(ctx, g.env, "groupadd", append(args, g.name)...)
 	case resources.Update:
-		return runTool(ctx, g.env, "groupmod", "--gid", strconv.Itoa(g.gid), g.name)
+		return runTool(ctx, g.env, "groupmod", append(args, g.name)...)
 	case resources.Delete:
 		return runTool(ctx, g.env, "groupdel", g.name)
 	}
-	return fmt.Errorf("group cannot apply a %s change", c.Action)
+	return fmt.Errorf("group %s: cannot apply a %s change", g.name, c.Action)
 }
 
 // Verify reads and plans again: anything left to do is a failure.

@@ -120,7 +120,9 @@ func (u *user) check(cfg *resources.Config) error {
 	return nil
 }
 
-// user is one bound user resource.
+// user is one bound user resource. It keeps nothing between calls but its
+// configuration: Plan reads what it needs of the root's account files,
+// and Apply carries out the userPlan Plan attached to the Change.
 type user struct {
 	name      string
 	env       resources.Env
@@ -132,9 +134,26 @@ type user struct {
 	home      string
 	shell     string
 	system    bool
-	// db is what the last Read parsed; Plan and Apply resolve group names
-	// and ids with it.
-	db *db
+}
+
+// userPlan is what Plan decided Apply does, in the shadow utilities'
+// terms. Apply takes it from the Change (resources.IntentOf), never from
+// the Change's display attributes.
+type userPlan struct {
+	action resources.Action
+	// uid is the id to give the user; nil leaves it to useradd or as it is.
+	uid *int
+	// gid is the primary group to give, by name or id; "" leaves it.
+	gid string
+	// userGroup has useradd create the group named like the user.
+	userGroup bool
+	// system creates a system account.
+	system bool
+	// groups are the supplementary groups to join or, with setGroups, the
+	// whole list of them (empty: none).
+	groups      []string
+	setGroups   bool
+	home, shell string
 }
 
 // Read looks the user and its memberships up in the root's files.
@@ -144,9 +163,8 @@ func (u *user) Read(ctx context.Context) (resources.State, error) {
 	}
 	d, err := readDB(u.env)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("user %s: %w", u.name, err)
 	}
-	u.db = d
 	e, ok := d.users[u.name]
 	if !ok {
 		return resources.State{"ensure": "absent"}, nil
@@ -161,38 +179,37 @@ func (u *user) Read(ctx context.Context) (resources.State, error) {
 	}, nil
 }
 
-// Plan compares existence and every managed attribute.
+// Plan compares existence and every managed attribute. It reads the
+// root's group file again, which State does not hold whole: to show a
+// gid as its group's name, and to know whether a new user's namesake
+// group exists.
 func (u *user) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
-	if u.db == nil {
-		if _, err := u.Read(ctx); err != nil {
-			return resources.Change{}, err
-		}
+	if err := ctx.Err(); err != nil {
+		return resources.Change{}, err
 	}
 	exists := st["ensure"] == "present"
 	switch {
 	case !u.present && !exists:
 		return resources.Change{Action: resources.NoOp}, nil
 	case !u.present:
-		return resources.Change{Action: resources.Delete, Reason: "user exists",
-			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "present", "absent", false)}}, nil
-	case !exists:
-		return u.planCreate(), nil
+		c := resources.Change{Action: resources.Delete, Reason: "user exists",
+			Attrs: []resources.AttrChange{resources.NewAttrChange("ensure", "present", "absent", false)}}
+		return resources.WithIntent(c, userPlan{action: resources.Delete}), nil
 	}
-	c := resources.Change{Action: resources.Update, Attrs: u.diffs(st)}
-	if len(c.Attrs) == 0 {
-		return resources.Change{Action: resources.NoOp}, nil
+	d, err := readDB(u.env)
+	if err != nil {
+		return resources.Change{}, fmt.Errorf("user %s: %w", u.name, err)
 	}
-	var reasons []string
-	for _, a := range c.Attrs {
-		reasons = append(reasons, a.Name+" differs")
+	if !exists {
+		return u.planCreate(d), nil
 	}
-	c.Reason = strings.Join(reasons, ", ")
-	return c, nil
+	return u.planUpdate(d, st), nil
 }
 
-func (u *user) planCreate() resources.Change {
+func (u *user) planCreate(d *db) resources.Change {
 	c := resources.Change{Action: resources.Create, Reason: "user does not exist",
 		Creates: []resources.Account{{Kind: resources.UserAccount, Name: u.name}}}
+	p := userPlan{action: resources.Create, system: u.system, groups: u.groups, home: u.home, shell: u.shell}
 	add := func(name, v string) {
 		if v != "" {
 			c.Attrs = append(c.Attrs, resources.NewAttrChange(name, "", v, false))
@@ -200,44 +217,71 @@ func (u *user) planCreate() resources.Change {
 	}
 	add("ensure", "present")
 	if u.uid >= 0 {
+		p.uid = &u.uid
 		add("uid", strconv.Itoa(u.uid))
 	}
-	if u.group != "" {
-		add("group", u.db.canonicalGroup(u.group))
-	} else {
+	// A new user without a configured group joins the group named like it
+	// when that exists, and gets it created otherwise, whatever
+	// USERGROUPS_ENAB in the root's login.defs says.
+	switch {
+	case u.group != "":
+		p.gid = u.group
+		add("group", d.canonicalGroup(u.group))
+	case d.group(u.name) != nil:
+		p.gid = u.name
 		add("group", u.name)
+	default:
+		p.userGroup = true
+		add("group", u.name)
+	}
+	if u.group == "" {
 		c.Creates = append(c.Creates, resources.Account{Kind: resources.GroupAccount, Name: u.name})
 	}
 	add("groups", strings.Join(u.groups, ","))
 	add("home", u.home)
 	add("shell", u.shell)
-	return c
+	return resources.WithIntent(c, p)
 }
 
-// diffs lists the managed attributes of an existing user that differ.
-func (u *user) diffs(st resources.State) []resources.AttrChange {
-	var out []resources.AttrChange
-	add := func(name, want string) {
-		if st[name] != want {
-			out = append(out, resources.NewAttrChange(name, st[name], want, false))
+// planUpdate lists the managed attributes of an existing user that differ
+// and what usermod must change for each.
+func (u *user) planUpdate(d *db, st resources.State) resources.Change {
+	c := resources.Change{Action: resources.Update}
+	p := userPlan{action: resources.Update}
+	differs := func(name, want string) bool {
+		if st[name] == want {
+			return false
 		}
+		c.Attrs = append(c.Attrs, resources.NewAttrChange(name, st[name], want, false))
+		return true
 	}
-	if u.uid >= 0 {
-		add("uid", strconv.Itoa(u.uid))
+	if u.uid >= 0 && differs("uid", strconv.Itoa(u.uid)) {
+		p.uid = &u.uid
 	}
-	if u.group != "" {
-		add("group", u.db.canonicalGroup(u.group))
+	if u.group != "" && differs("group", d.canonicalGroup(u.group)) {
+		p.gid = u.group
 	}
 	if u.groups != nil || u.exclusive {
-		add("groups", strings.Join(u.wantGroups(splitList(st["groups"])), ","))
+		have := splitList(st["groups"])
+		if want := u.wantGroups(have); differs("groups", strings.Join(want, ",")) {
+			p.groups, p.setGroups = u.joins(want, have)
+		}
 	}
-	if u.home != "" {
-		add("home", u.home)
+	if u.home != "" && differs("home", u.home) {
+		p.home = u.home
 	}
-	if u.shell != "" {
-		add("shell", u.shell)
+	if u.shell != "" && differs("shell", u.shell) {
+		p.shell = u.shell
 	}
-	return out
+	if len(c.Attrs) == 0 {
+		return resources.Change{Action: resources.NoOp}
+	}
+	var reasons []string
+	for _, a := range c.Attrs {
+		reasons = append(reasons, a.Name+" differs")
+	}
+	c.Reason = strings.Join(reasons, ", ")
+	return resources.WithIntent(c, p)
 }
 
 // wantGroups is the membership list the user must end up with, given the
@@ -251,6 +295,21 @@ func (u *user) wantGroups(have []string) []string {
 	return slices.Compact(out)
 }
 
+// joins is how usermod gets from the memberships the user has to want:
+// the whole list when exclusive, else only the groups it lacks, appended,
+// so a group another tool adds the user to meanwhile is not lost.
+func (u *user) joins(want, have []string) (groups []string, set bool) {
+	if u.exclusive {
+		return slices.Clone(want), true
+	}
+	for _, g := range want {
+		if !slices.Contains(have, g) {
+			groups = append(groups, g)
+		}
+	}
+	return groups, false
+}
+
 func splitList(s string) []string {
 	if s == "" {
 		return nil
@@ -258,83 +317,76 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// Apply runs useradd, usermod or userdel.
+// Apply runs useradd, usermod or userdel as Plan decided.
 func (u *user) Apply(ctx context.Context, c resources.Change) error {
-	switch c.Action {
+	p, err := resources.IntentOf[userPlan](c)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", u.name, err)
+	}
+	if p.action != c.Action {
+		return fmt.Errorf("user %s: the change says %s, its plan %s", u.name, c.Action, p.action)
+	}
+	switch p.action {
 	case resources.Create:
-		return runTool(ctx, u.env, "useradd", u.addArgs()...)
+		return runTool(ctx, u.env, "useradd", p.addArgs(u.name)...)
 	case resources.Update:
-		return runTool(ctx, u.env, "usermod", u.modArgs(c)...)
+		return runTool(ctx, u.env, "usermod", p.modArgs(u.name)...)
 	case resources.Delete:
 		return runTool(ctx, u.env, "userdel", u.name)
 	}
-	return fmt.Errorf("user cannot apply a %s change", c.Action)
+	return fmt.Errorf("user %s: cannot apply a %s change", u.name, c.Action)
 }
 
-// addArgs are useradd's arguments. A new user without a configured group
-// joins the group named like it when that exists, and gets it created
-// otherwise, whatever USERGROUPS_ENAB in the root's login.defs says.
-func (u *user) addArgs() []string {
+// addArgs are useradd's arguments.
+func (p userPlan) addArgs(name string) []string {
 	args := []string{"--no-create-home"}
-	if u.system {
+	if p.system {
 		args = append(args, "--system")
 	}
-	if u.uid >= 0 {
-		args = append(args, "--uid", strconv.Itoa(u.uid))
-	}
-	switch {
-	case u.group != "":
-		args = append(args, "--gid", u.group)
-	case u.db != nil && u.db.group(u.name) != nil:
-		args = append(args, "--gid", u.name)
-	default:
+	args = append(args, p.ids()...)
+	if p.userGroup {
 		args = append(args, "--user-group")
 	}
-	if len(u.groups) > 0 {
-		args = append(args, "--groups", strings.Join(u.groups, ","))
+	if len(p.groups) > 0 {
+		args = append(args, "--groups", strings.Join(p.groups, ","))
 	}
-	if u.home != "" {
-		args = append(args, "--home-dir", u.home)
-	}
-	if u.shell != "" {
-		args = append(args, "--shell", u.shell)
-	}
-	return append(args, u.name)
+	return append(args, p.paths("--home-dir", name)...)
 }
 
-// modArgs turns the planned attribute changes into usermod's arguments.
-// Memberships are appended unless exclusive, so a group another tool adds
-// the user to meanwhile is not lost.
-func (u *user) modArgs(c resources.Change) []string {
+// modArgs are usermod's arguments.
+func (p userPlan) modArgs(name string) []string {
+	args := p.ids()
+	switch {
+	case p.setGroups:
+		args = append(args, "--groups", strings.Join(p.groups, ","))
+	case len(p.groups) > 0:
+		args = append(args, "--append", "--groups", strings.Join(p.groups, ","))
+	}
+	return append(args, p.paths("--home", name)...)
+}
+
+// ids are the --uid and --gid options both utilities take.
+func (p userPlan) ids() []string {
 	var args []string
-	for _, a := range c.Attrs {
-		switch a.Name {
-		case "uid":
-			args = append(args, "--uid", a.New)
-		case "group":
-			args = append(args, "--gid", a.New)
-		case "home":
-			args = append(args, "--home", a.New)
-		case "shell":
-			args = append(args, "--shell", a.New)
-		case "groups":
-			args = append(args, u.groupArgs(a)...)
-		}
+	if p.uid != nil {
+		args = append(args, "--uid", strconv.Itoa(*p.uid))
 	}
-	return append(args, u.name)
+	if p.gid != "" {
+		args = append(args, "--gid", p.gid)
+	}
+	return args
 }
 
-func (u *user) groupArgs(a resources.AttrChange) []string {
-	if u.exclusive {
-		return []string{"--groups", a.New}
+// paths are the home and shell options, then the user's name.
+func (p userPlan) paths(homeFlag, name string) []string {
+	var args []string
+	if p.home != "" {
+		args = append(args, homeFlag, p.home)
 	}
-	var missing []string
-	for _, g := range splitList(a.New) {
-		if !slices.Contains(splitList(a.Old), g) {
-			missing = append(missing, g)
-		}
+	if p.shell != "" {
+		args = append(args, "--shell", p.shell)
 	}
-	return []string{"--append", "--groups", strings.Join(missing, ",")}
+	return append(args, name)
 }
 
 // Verify reads and plans again: anything left to do is a failure.

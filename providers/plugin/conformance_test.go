@@ -264,3 +264,80 @@ func testErrors(t *testing.T, p Provider) {
 		t.Fatal("a request without configuration was read")
 	}
 }
+
+// probeKind is a kind whose Apply does only what its Plan's intent says:
+// it records the word Plan chose, and fails without the intent.
+type probeKind struct{ applied *[]string }
+
+// probePlan is probeKind's intent.
+type probePlan struct{ word string }
+
+var probeSchema = resources.Schema{Kind: "probe", Attrs: []resources.AttrSchema{{Name: "word", Type: cty.String, Required: true}}}
+
+func (probeKind) Schema() resources.Schema                    { return probeSchema }
+func (probeKind) Identities(*resources.Config) []resources.ID { return nil }
+func (probeKind) Order(*resources.Config) []resources.Order   { return nil }
+func (k probeKind) New(cfg *resources.Config) (resources.Resource, error) {
+	return &probe{word: cfg.String("word", ""), applied: k.applied}, nil
+}
+
+type probe struct {
+	word    string
+	applied *[]string
+}
+
+func (r *probe) Read(context.Context) (resources.State, error) { return resources.State{}, nil }
+
+func (r *probe) Plan(context.Context, resources.State) (resources.Change, error) {
+	c := resources.Change{Action: resources.Create, Reason: "always",
+		Attrs: []resources.AttrChange{resources.NewAttrChange("word", "", r.word, false)}}
+	return resources.WithIntent(c, probePlan{word: r.word}), nil
+}
+
+func (r *probe) Apply(_ context.Context, c resources.Change) error {
+	p, err := resources.IntentOf[probePlan](c)
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", r.word, err)
+	}
+	*r.applied = append(*r.applied, p.word)
+	return nil
+}
+
+func (r *probe) Verify(context.Context) error { return nil }
+
+func probeRequest(word string) Request {
+	cfg := &resources.Config{Addr: resources.Address{Kind: "probe", Name: "p"},
+		Values: map[string]cty.Value{"word": cty.StringVal(word)}, Sensitive: map[string]bool{}}
+	return Request{Kind: "probe", Config: cfg}
+}
+
+// A kind's Apply gets the intent its Plan attached, in process and over
+// the protocol, though the Change crosses it without one; the display
+// text it comes back with does not matter.
+func TestConformanceIntent(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			var applied []string
+			p := tr.wrap(t, Local(probeKind{applied: &applied}))
+			ctx, req := context.Background(), probeRequest("planned")
+			if _, err := p.Bind(ctx, req); err != nil {
+				t.Fatalf("Bind: %v", err)
+			}
+			hand := resources.Change{Action: resources.Create, Attrs: []resources.AttrChange{{Name: "word", New: "planned"}}}
+			if _, err := p.Apply(ctx, req, hand); err == nil || !strings.Contains(err.Error(), "probe planned") {
+				t.Fatalf("Apply of a change no Plan made: %v, want an error", err)
+			}
+			c, err := p.Plan(ctx, req, resources.State{})
+			if err != nil {
+				t.Fatalf("Plan: %v", err)
+			}
+			c.Attrs[0].New = "altered"
+			if _, err := p.Apply(ctx, req, c); err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			if len(applied) != 1 || applied[0] != "planned" {
+				t.Fatalf("applied %q, want what Plan decided", applied)
+			}
+		})
+	}
+}
