@@ -38,7 +38,8 @@ const floodSize = 50 << 20
 // has redirected os.Stderr into a stream that an exiting process may not
 // flush. "flood" fails with a 50 MB error; "setsid" leaves a process in a
 // session of its own holding the provider's stdout and stderr, its pid in
-// pidFile, and goes on.
+// pidFile, and goes on; "hang" writes its own pid to pidFile, so a test
+// knows the apply has begun, and never returns.
 func misbehave(mode, line, pidFile string) error {
 	switch mode {
 	case "flood":
@@ -51,6 +52,7 @@ func misbehave(mode, line, pidFile string) error {
 		_, _ = syscall.Write(2, []byte(fmt.Sprintf("motd_line: exiting on purpose (crash = \"exit\") with line %q\n", line)))
 		os.Exit(3)
 	case "hang":
+		_ = os.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 		for {
 			time.Sleep(time.Hour)
 		}
