@@ -351,3 +351,21 @@ func TestSourceBeforePackages(t *testing.T) {
 		t.Errorf("package.hello: %s (skipped by %q) %s", pkg.Status, pkg.SkippedBy, pkg.Err)
 	}
 }
+
+// FuzzSourceKey feeds anything as a key: the check never panics, and a
+// refusal never quotes what it was given (a private key pasted by
+// mistake).
+func FuzzSourceKey(f *testing.F) {
+	f.Add(readTestdata(f, "repo-key.asc"))
+	f.Add(readTestdata(f, "repo-key.gpg"))
+	f.Add("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----\n")
+	f.Add("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZsecret\n-----END PGP PRIVATE KEY BLOCK-----\n")
+	f.Fuzz(func(t *testing.T, key string) {
+		_, err := newSource(t, resources.Env{}, map[string]cty.Value{"key": cty.StringVal(key)})
+		// A key pasted is lines; no message has two.
+		k := strings.TrimSpace(key)
+		if err != nil && strings.Contains(k, "\n") && strings.Contains(err.Error(), k) {
+			t.Errorf("the refusal quotes the key: %v", err)
+		}
+	})
+}
