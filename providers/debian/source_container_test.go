@@ -23,12 +23,13 @@ import (
 
 // TestSourceInRoot converges a Debian 11 container's root file system, as
 // `tend apply --root` does, with an APT source served from a repository
-// inside it (file:///srv/repo, signed by a key made for the test) and a
-// package only that repository has: one run adds the source and installs
-// the package with one apt-get update and one apt-get install; the next
-// run changes nothing and runs no apt command. Then a source whose key
-// did not sign its repository: its package fails with apt's complaint
-// about that source and nothing is installed.
+// inside it (file:///srv/repo, signed by a key made for the test, pinned
+// to 990) and a package only that repository has: one run adds the source
+// and installs the package with one apt-get update and one apt-get
+// install; the next run changes nothing and runs no apt command. Then the
+// key is rotated (rotatedInRoot), and a source whose key did not sign its
+// repository is added: its package fails with apt's complaint about that
+// source and nothing is installed.
 func TestSourceInRoot(t *testing.T) {
 	skipShort(t)
 	c := container.New(t, container.Options{})
@@ -59,8 +60,11 @@ func TestSourceInRoot(t *testing.T) {
 	if st := dpkgStatus(t, filepath.Join(root, "var/lib/dpkg"), "tend-hello"); st != "install ok installed" {
 		t.Errorf("tend-hello in the root: %q", st)
 	}
-	if _, err := os.Stat(filepath.Join(env.StateDir, "apt-lists-stale")); !os.IsNotExist(err) {
-		t.Errorf("the record of stale lists outlived a successful apt-get update: %v", err)
+	checkStaleRecord(t, env, "")
+	// apt reads the pin as written.
+	if out, err := exec.Command("chroot", root, "apt-cache", "policy", "tend-hello").CombinedOutput(); err != nil ||
+		!strings.Contains(string(out), "990 file:/srv/repo ./ Packages") {
+		t.Errorf("apt-cache policy tend-hello in the root: %v\n%s", err, out)
 	}
 
 	cmds = debian.RecordCommands(t)
@@ -79,11 +83,11 @@ func TestSourceInRoot(t *testing.T) {
 }
 
 // rotatedInRoot republishes the repository signed by a new key, its
-// packages in another directory, and gives the source the new key, in
-// the run that installs another of its packages. apt's lists still know
-// that package, at its old place: only the source's change makes the
-// transaction refresh them first, and the install then fetches it from
-// the new place.
+// packages in another directory, and gives the source the new key in a
+// run that changes no package: the record of stale lists stays. The next
+// run installs another package of the repository, which apt's lists
+// still know at its old place: only the record makes the transaction
+// refresh them first, and the install then fetches it from the new one.
 func rotatedInRoot(t *testing.T, repo string, env resources.Env) {
 	t.Helper()
 	dir := filepath.Join(env.Root, "srv/repo")
@@ -93,28 +97,60 @@ func rotatedInRoot(t *testing.T, repo string, env resources.Env) {
 	rotated := newSigner(t, "rotated@tend.test")
 	publishRepo(t, dir, "pool2", rotated, "tend-hello", "tend-extra")
 	writeFile(t, filepath.Join(repo, "keys/local.asc"), rotated.publicKey(t))
-	writeNode(t, repo, localNode+extraNode)
 	cmds := debian.RecordCommands(t)
 	res, took := applyNode(t, repo, env)
 	t.Logf("run with the key rotated: %v", took)
-	for _, o := range res.Outcomes {
-		want := engine.Changed
-		if o.Addr == "package.hello" {
-			want = engine.Unchanged
-		}
-		if o.Status != want {
-			t.Errorf("%s: %s, want %s: %+v %s\n%s", o.Addr, o.Status, want, o.Change, o.Err, o.Output)
-		}
-		t.Logf("%s: %s", o.Addr, o.Change.Reason)
-		if o.Addr == "package.extra" && !strings.Contains(o.Change.Reason, "APT sources changed since the package lists were refreshed (local): apt-get update will run first") {
-			t.Errorf("package.extra's plan does not say the lists are refreshed for the changed source: %q", o.Change.Reason)
-		}
+	wantStatus(t, res, "apt_source.local")
+	if n := cmds.Count("apt-get"); n != 0 {
+		t.Errorf("a run that changes no package ran apt-get %d times:\n%s", n, cmds)
+	}
+	checkStaleRecord(t, env, "local")
+
+	writeNode(t, repo, localNode+extraNode)
+	cmds = debian.RecordCommands(t)
+	res, took = applyNode(t, repo, env)
+	t.Logf("next run, installing tend-extra: %v", took)
+	o := wantStatus(t, res, "package.extra")
+	if !strings.Contains(o.Change.Reason, "APT sources changed since the package lists were refreshed (local): apt-get update will run first") {
+		t.Errorf("package.extra's plan does not say the lists are refreshed for the changed source: %q", o.Change.Reason)
 	}
 	if cmds.Count("apt-get", "update") != 1 || cmds.Count("apt-get", "install", "-y", "tend-extra") != 1 {
 		t.Errorf("want one apt-get update and one apt-get install:\n%s", cmds)
 	}
 	if st := dpkgStatus(t, filepath.Join(env.Root, "var/lib/dpkg"), "tend-extra"); st != "install ok installed" {
 		t.Errorf("tend-extra in the root: %q", st)
+	}
+	checkStaleRecord(t, env, "")
+}
+
+// wantStatus wants the resource changed and every other one unchanged,
+// and returns its outcome.
+func wantStatus(t *testing.T, res engine.Result, changed string) engine.Outcome {
+	t.Helper()
+	var out engine.Outcome
+	for _, o := range res.Outcomes {
+		want := engine.Unchanged
+		if o.Addr == changed {
+			want, out = engine.Changed, o
+		}
+		if o.Status != want {
+			t.Errorf("%s: %s, want %s: %+v %s\n%s", o.Addr, o.Status, want, o.Change, o.Err, o.Output)
+		}
+		t.Logf("%s: %s", o.Addr, o.Change.Reason)
+	}
+	return out
+}
+
+// checkStaleRecord wants the record of stale lists to name sources, or
+// not to exist when sources is "".
+func checkStaleRecord(t *testing.T, env resources.Env, sources string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(env.StateDir, "apt-lists-stale"))
+	switch {
+	case sources == "" && !os.IsNotExist(err):
+		t.Errorf("the record of stale lists outlived a successful apt-get update: %q %v", b, err)
+	case sources != "" && (err != nil || strings.TrimSpace(string(b)) != sources):
+		t.Errorf("the record of stale lists: %q %v, want %q", b, err, sources)
 	}
 }
 
@@ -149,9 +185,7 @@ func wrongKeyInRoot(t *testing.T, repo string, env resources.Env, signer *signer
 		t.Errorf("want one apt-get update:\n%s", cmds)
 	}
 	// The update failed: the lists stay stale until one succeeds.
-	if b, err := os.ReadFile(filepath.Join(env.StateDir, "apt-lists-stale")); err != nil || strings.TrimSpace(string(b)) != "other" {
-		t.Errorf("the record of stale lists after a failed update: %q %v", b, err)
-	}
+	checkStaleRecord(t, env, "other")
 }
 
 // localNode adds the local repository and installs its package.
@@ -161,6 +195,9 @@ const localNode = `
     uris   = ["file:///srv/repo"]
     suites = ["./"]
     key    = file("keys/local.asc")
+
+    pin_release  = "o=tend-test"
+    pin_priority = 990
   }
   resource "package" "hello" {
     name = "tend-hello"

@@ -237,7 +237,7 @@ func TestSourceFiles(t *testing.T) {
 	if got := readRoot(t, env, "/etc/apt/preferences.d/example.pref"); got != wantPref {
 		t.Errorf("preferences:\n%s\nwant:\n%s", got, wantPref)
 	}
-	checkStale(t, env, "example")
+	checkStaleRecord(t, env, "example")
 	switchFormat(t, env)
 }
 
@@ -274,14 +274,6 @@ func switchFormat(t *testing.T, env resources.Env) {
 	left, _ := filepath.Glob(env.Path("/etc/apt/*/example.*"))
 	if len(left) > 0 {
 		t.Errorf("left after ensure = absent: %q", left)
-	}
-}
-
-func checkStale(t *testing.T, env resources.Env, want string) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(env.StateDir, "apt-lists-stale"))
-	if err != nil || strings.TrimSpace(string(b)) != want {
-		t.Errorf("the record of stale lists: %q %v, want %q", b, err, want)
 	}
 }
 
