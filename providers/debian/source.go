@@ -30,7 +30,7 @@ var SourceSchema = resources.Schema{
 		{Name: "ensure", Type: cty.String, Default: cty.StringVal("present"),
 			Doc: `"present" (the default) or "absent": every file of the source is removed; only name is then used.`},
 		{Name: "uris", Type: cty.List(cty.String),
-			Doc: "The repository URIs (http, https, file, cdrom, mirror, mirror+SCHEME or tor+SCHEME), at least one. " +
+			Doc: "The repository URIs (http, https, file, copy, mirror, mirror+SCHEME or tor+SCHEME), at least one. " +
 				"A URI carrying a user name or password is refused: the sources file is world-readable; " +
 				"put credentials in /etc/apt/auth.conf.d (a file resource, mode 0600) instead."},
 		{Name: "suites", Type: cty.List(cty.String),

@@ -20,7 +20,7 @@ var (
 	// brackets (the one-line format would read them as options).
 	wordRE = regexp.MustCompile(`^[^\s"'\[\]#]+$`)
 	// uriSchemes are the transports apt ships (mirror and tor as prefixes).
-	uriSchemes = []string{"http", "https", "file", "cdrom", "mirror", "copy"}
+	uriSchemes = []string{"http", "https", "file", "copy", "mirror"}
 )
 
 // source is one apt_source's configuration, checked.
@@ -178,7 +178,7 @@ func checkURI(raw string) error {
 	if !slices.Contains(uriSchemes, scheme) {
 		return fmt.Errorf("%q: scheme %q is not one apt fetches from (%s, mirror+ and tor+ variants)", raw, u.Scheme, strings.Join(uriSchemes, ", "))
 	}
-	if u.Host == "" && scheme != "file" && scheme != "cdrom" && scheme != "copy" {
+	if u.Host == "" && scheme != "file" && scheme != "copy" {
 		return fmt.Errorf("%q has no host", raw)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
