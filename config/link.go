@@ -101,8 +101,12 @@ func (ld *loader) bind(cat *Catalog) hcl.Diagnostics {
 		if inst.Deferred {
 			continue
 		}
-		inst.Identities = inst.Kind.Identities(inst.Config)
-		r, err := inst.Kind.New(inst.Config)
+		var r resources.Resource
+		err := resources.Guard(func() (err error) {
+			inst.Identities = inst.Kind.Identities(inst.Config)
+			r, err = inst.Kind.New(inst.Config)
+			return err
+		})
 		if err != nil {
 			diags = append(diags, errorAt(inst.errorRange(err), "Invalid resource", inst.Addr.String()+": "+inst.bindError(err)))
 			continue
@@ -127,7 +131,12 @@ func implicitEdges(cat *Catalog) hcl.Diagnostics {
 		if inst.Deferred {
 			continue
 		}
-		for _, o := range inst.Kind.Order(inst.Config) {
+		var order []resources.Order
+		if err := resources.Guard(func() error { order = inst.Kind.Order(inst.Config); return nil }); err != nil {
+			diags = append(diags, errorAt(inst.Decl, "Invalid resource", inst.Addr.String()+": "+inst.bindError(err)))
+			continue
+		}
+		for _, o := range order {
 			others := byClass[o.ID.Class()]
 			if !o.Whole() {
 				j, ok := owner[o.ID]
@@ -284,6 +293,9 @@ func (inst *Instance) bindError(err error) string {
 	var ae *resources.AttrError
 	if errors.As(err, &ae) && inst.Config.Sensitive[ae.Attr] && !schemaSensitive(inst.block.schema, ae.Attr) {
 		return ae.Attr + ": the " + sensitiveValue + " is not valid here; the reason is not shown, as it may quote the value"
+	}
+	if p := new(resources.PanicError); errors.As(err, &p) {
+		return maskAll("the "+inst.Addr.Kind+" kind failed: "+p.Short(), inst.Secrets())
 	}
 	return maskAll(err.Error(), inst.Secrets())
 }

@@ -82,7 +82,7 @@ func readProducer(ctx context.Context, res resources.Resource) (resources.State,
 	ctx, cancel := context.WithTimeout(ctx, computedReadTimeout)
 	defer cancel()
 	var st resources.State
-	err := guard(func() error {
+	err := resources.Guard(func() error {
 		var err error
 		st, err = res.Read(ctx)
 		return err
@@ -95,7 +95,7 @@ func readProducer(ctx context.Context, res resources.Resource) (resources.State,
 // unknown, naming what it waits for.
 func (r *reading) standIn(cat *config.Catalog) {
 	for addr, err := range r.unreadable {
-		if p := new(panicError); errors.As(err, &p) {
+		if p := new(resources.PanicError); errors.As(err, &p) {
 			if inst, _, ok := cat.Find(addr); ok {
 				inst.Resource = failed{err: err}
 			}
@@ -124,8 +124,8 @@ func (r *reading) waitingFor(inst *config.Instance) string {
 
 // reason is what an error says, in one line for a panic.
 func reason(err error) string {
-	if p := new(panicError); errors.As(err, &p) {
-		return p.short()
+	if p := new(resources.PanicError); errors.As(err, &p) {
+		return p.Short()
 	}
 	return err.Error()
 }

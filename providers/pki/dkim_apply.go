@@ -9,10 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -64,24 +61,16 @@ func (r *dkimKey) ids() (int, int, error) {
 	return uid, gid, err
 }
 
-// checkDir refuses a missing directory and symlinks on the way to it,
-// outermost first: writing through one could put the key outside the root.
+// checkDir refuses a missing directory and symlinks on the way to it
+// (managedfile.CheckParents): writing through one could put the key
+// outside the root.
 func (r *dkimKey) checkDir() error {
-	var dirs []string
-	for d := r.dir; d != "/"; d = filepath.Dir(d) {
-		dirs = append(dirs, d)
+	missing, err := managedfile.CheckParents(r.env, r.privateName())
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.privateName(), err)
 	}
-	for i := len(dirs) - 1; i >= 0; i-- {
-		fi, err := os.Lstat(r.env.Path(dirs[i]))
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("directory %s does not exist; manage it with a file resource (ensure = \"directory\")", dirs[i])
-		}
-		if err != nil {
-			return err
-		}
-		if !fi.IsDir() {
-			return fmt.Errorf("%s is not a directory (a symlink is refused: writing through it could leave the root)", dirs[i])
-		}
+	if missing != "" {
+		return fmt.Errorf("directory %s does not exist; manage it with a file resource (ensure = \"directory\")", missing)
 	}
 	return nil
 }

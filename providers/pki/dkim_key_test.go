@@ -402,6 +402,33 @@ func TestDKIMMissingDirectory(t *testing.T) {
 	}
 }
 
+// TestDKIMSymlinkedDirectory: a key directory that is a symlink (here to
+// a directory outside the root) is refused, and nothing is written there.
+func TestDKIMSymlinkedDirectory(t *testing.T) {
+	f := newDKIMFixture(t)
+	outside := t.TempDir()
+	if err := os.MkdirAll(f.path("/etc/opendkim"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, f.path("/etc/opendkim/keys")); err != nil {
+		t.Fatal(err)
+	}
+	r := f.resource(dkimAttrs{"directory": cty.StringVal("/etc/opendkim/keys"), "generate": cty.True})
+	st, err := r.Read(context.Background())
+	if err == nil {
+		_, err = r.Plan(context.Background(), st)
+	}
+	if err == nil {
+		err = r.Apply(context.Background(), resources.Change{Action: resources.Create})
+	}
+	if err == nil || !strings.Contains(err.Error(), "/etc/opendkim/keys") {
+		t.Fatalf("error %v, want one naming the symlinked directory", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Fatalf("written outside the root: %v", entries)
+	}
+}
+
 var _ crypto.Signer = ed25519.PrivateKey(nil)
 
 // TestDKIMKeyAppearedSincePlan: a key written between plan and apply (by

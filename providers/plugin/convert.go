@@ -126,6 +126,9 @@ func identitiesToWire(ids []resources.ID) []string {
 }
 
 func identitiesFromWire(ws []string) ([]resources.ID, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
 	out := make([]resources.ID, len(ws))
 	for i, w := range ws {
 		id, err := resources.ParseIdentity(w)
@@ -149,6 +152,9 @@ func orderToWire(os []resources.Order) []*wire.Order {
 }
 
 func orderFromWire(ws []*wire.Order) ([]resources.Order, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
 	out := make([]resources.Order, len(ws))
 	for i, w := range ws {
 		id, err := resources.ParseIdentity(w.GetIdentity())

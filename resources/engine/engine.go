@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -217,13 +216,10 @@ func (w *walk) guard(ctx context.Context, i int, f func(ctx context.Context)) {
 	}
 	defer cancel()
 	rctx = w.listening(rctx, i)
-	defer func() {
-		if p := recover(); p != nil {
-			w.fail(i, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
-		}
-		w.out[i].Duration += w.opts.Now().Sub(start)
-	}()
-	f(rctx)
+	defer func() { w.out[i].Duration += w.opts.Now().Sub(start) }()
+	if err := resources.Guard(func() error { f(rctx); return nil }); err != nil {
+		w.fail(i, err)
+	}
 }
 
 func (w *walk) fail(i int, err error) {

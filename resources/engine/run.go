@@ -101,11 +101,18 @@ func sweep(nodes []Node) int {
 		if !ok {
 			continue
 		}
-		for _, dir := range s.TempDirs() {
+		var dirs []string
+		if resources.Guard(func() error { dirs = s.TempDirs(); return nil }) != nil {
+			continue // the resource's own Read or Plan reports a broken kind
+		}
+		for _, dir := range dirs {
 			if !seen[dir] {
 				seen[dir] = true
-				removed, _ := s.Sweep(dir)
-				n += removed
+				_ = resources.Guard(func() error {
+					removed, err := s.Sweep(dir)
+					n += removed
+					return err
+				})
 			}
 		}
 	}
