@@ -16,7 +16,7 @@ import (
 
 // Builtin returns a registry of every kind compiled into tend.
 func Builtin() *resources.Registry {
-	return resources.NewRegistry(files.Kind(), files.GroupKind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), debian.Kind(), systemd.Kind(), pki.TLSCertificate(), pki.DKIMKey())
+	return resources.NewRegistry(files.Kind(), files.GroupKind(), exec.Kind(), accounts.UserKind(), accounts.GroupKind(), postfix.Kind(), debian.Kind(), debian.SourceKind(), systemd.Kind(), pki.TLSCertificate(), pki.DKIMKey())
 }
 
 // Builtins lists Builtin's kinds by provider, the provider being the

@@ -17,7 +17,7 @@ var Schema = resources.Schema{
 	Doc: "A Debian package installed (at any or an exact version) or absent, managed with dpkg and apt. " +
 		"All package changes of a run are made in one apt transaction, without questions: debconf answers are " +
 		"preseeded, changed configuration files keep the local version. Package lists are refreshed " +
-		"(apt-get update) only when apt does not know a wanted package or version.",
+		"(apt-get update), once, before installing, only when apt does not know a wanted package or version, or an apt_source changed since they were.",
 	Attrs: []resources.AttrSchema{
 		{Name: "name", Type: cty.String, Required: true,
 			Doc: `The package name, optionally with an architecture ("libc6:i386"); a bare name means the native or arch-independent package.`},
@@ -69,7 +69,7 @@ func (k *kind) New(cfg *resources.Config) (resources.Resource, error) {
 		return nil, err
 	}
 	sys := k.system(cfg.Env.Root)
-	p := &pkg{spec: s, sys: sys}
+	p := &pkg{spec: s, sys: sys, stateDir: cfg.Env.StateDir}
 	sys.add(p)
 	return p, nil
 }

@@ -15,10 +15,18 @@ import (
 type pkg struct {
 	spec
 	sys *system
-	// needsLists is set by Plan when apt's lists do not know the package
-	// (at the wanted version): the transaction refreshes them first.
-	needsLists bool
-	output     string
+	// stateDir holds the record of APT sources changed since the lists
+	// were refreshed (see staleListsFile).
+	stateDir string
+	output   string
+}
+
+// pkgIntent is what a package's Plan decides for its Apply.
+type pkgIntent struct {
+	// refresh says the transaction runs apt-get update first: apt's
+	// lists do not know the package (at the wanted version), or an APT
+	// source changed since they were refreshed.
+	refresh bool
 }
 
 var (
@@ -60,7 +68,6 @@ func (p *pkg) needsChange(e entry) (change, remove bool) {
 // Plan says what the run's apt transaction would do for this package,
 // from apt's own simulation of it.
 func (p *pkg) Plan(ctx context.Context, observed resources.State) (resources.Change, error) {
-	p.needsLists = false
 	e := entry{name: p.name, status: observed["status"], version: observed["version"]}
 	change, remove := p.needsChange(e)
 	if !change {
@@ -69,7 +76,7 @@ func (p *pkg) Plan(ctx context.Context, observed resources.State) (resources.Cha
 		}
 		return resources.Change{Action: resources.NoOp, Reason: "installed (" + e.version + ")"}, nil
 	}
-	c := p.intent(e, remove)
+	c := p.draft(e, remove)
 	snap, err := p.sys.current(ctx)
 	if err != nil {
 		return c, err
@@ -84,17 +91,23 @@ func (p *pkg) Plan(ctx context.Context, observed resources.State) (resources.Cha
 	if why, ok := sim.refused[p.addr]; ok {
 		return c, fmt.Errorf("apt cannot %s %s:\n%s", verb(remove), p.name, why)
 	}
+	stale, err := staleSources(p.stateDir)
+	if err != nil {
+		return c, err
+	}
 	if _, ok := sim.unknown[p.addr]; ok {
-		p.needsLists = true
 		c.Reason += "; the package lists do not know " + p.wanted() + ": apt-get update will run first"
-		return c, nil
+		return resources.WithIntent(c, pkgIntent{refresh: true}), nil
 	}
 	p.explain(&c, sim.about(p, snap.native), e)
-	return c, nil
+	if len(stale) > 0 {
+		c.Reason += "; APT sources changed since the package lists were refreshed (" + strings.Join(stale, ", ") + "): apt-get update will run first"
+	}
+	return resources.WithIntent(c, pkgIntent{refresh: len(stale) > 0}), nil
 }
 
-// intent is the change before apt's simulation adds to it.
-func (p *pkg) intent(e entry, remove bool) resources.Change {
+// draft is the change before apt's simulation adds to it.
+func (p *pkg) draft(e entry, remove bool) resources.Change {
 	switch {
 	case remove:
 		return resources.Change{Action: resources.Delete, Reason: "installed, configured absent"}

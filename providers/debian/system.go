@@ -75,6 +75,8 @@ func (s *system) invalidate() {
 type op struct {
 	p      *pkg
 	remove bool
+	// refresh is the package's plan asking for apt-get update first.
+	refresh bool
 }
 
 // arg is how apt-get install is told about the op: "name",

@@ -23,12 +23,15 @@ const policyRC = "#!/bin/sh\n# Written by tend for the length of one apt transac
 // when some package needs it, the debconf answers, and one apt-get
 // install that installs and removes everything.
 type transaction struct {
-	sys     *system
-	ops     []op
-	item    map[*pkg]int // the item index of each op's package
-	errs    []error
-	out     *tail
-	timeout time.Duration // the longest lock wait any package allows
+	sys      *system
+	stateDir string
+	ops      []op
+	// refreshed says apt-get update ran and succeeded.
+	refreshed bool
+	item      map[*pkg]int // the item index of each op's package
+	errs      []error
+	out       *tail
+	timeout   time.Duration // the longest lock wait any package allows
 }
 
 // ApplyBatch installs and removes every item's package in one apt
@@ -37,16 +40,21 @@ type transaction struct {
 // without them; when the transaction fails otherwise, every package that
 // did not end up as configured fails with apt's error.
 func (p *pkg) ApplyBatch(ctx context.Context, items []resources.BatchItem) []error {
-	tx := &transaction{sys: p.sys, item: map[*pkg]int{}, errs: make([]error, len(items)), out: newTail(outputLimit)}
+	tx := &transaction{sys: p.sys, stateDir: p.stateDir, item: map[*pkg]int{}, errs: make([]error, len(items)), out: newTail(outputLimit)}
 	for k, it := range items {
 		q, ok := it.Resource.(*pkg)
 		if !ok || q.sys != p.sys {
 			tx.errs[k] = errNotPackage
 			continue
 		}
+		in, err := resources.IntentOf[pkgIntent](it.Change)
+		if err != nil {
+			tx.errs[k] = fmt.Errorf("package %s: %w", q.name, err)
+			continue
+		}
 		switch it.Change.Action {
 		case resources.Create, resources.Update, resources.Delete:
-			tx.ops = append(tx.ops, op{p: q, remove: it.Change.Action == resources.Delete})
+			tx.ops = append(tx.ops, op{p: q, remove: it.Change.Action == resources.Delete, refresh: in.refresh})
 			tx.item[q] = k
 			tx.timeout = max(tx.timeout, q.lockTimeout)
 		default:
@@ -63,6 +71,10 @@ func (tx *transaction) run(ctx context.Context) {
 	var listsErr error
 	if tx.needsLists() {
 		listsErr = tx.refreshLists(ctx)
+		if listsErr == nil {
+			tx.refreshed = true
+			tx.forgetStale()
+		}
 	}
 	tx.preseed(ctx)
 	if len(tx.ops) == 0 {
@@ -77,13 +89,32 @@ func (tx *transaction) run(ctx context.Context) {
 	tx.install(ctx, listsErr)
 }
 
+// needsLists says whether apt-get update runs first: a package's plan
+// asked for it, or an APT source changed since the lists were refreshed
+// (in this run, or in one that stopped before its transaction).
 func (tx *transaction) needsLists() bool {
+	if len(tx.ops) == 0 {
+		return false
+	}
 	for _, o := range tx.ops {
-		if o.p.needsLists {
+		if o.refresh {
 			return true
 		}
 	}
-	return false
+	stale, err := staleSources(tx.stateDir)
+	if err != nil {
+		fmt.Fprintf(tx.out, "%v: refreshing the package lists to be safe\n", err)
+		return true
+	}
+	return len(stale) > 0
+}
+
+// forgetStale removes the record of changed sources once the lists are
+// fresh; failing to is told in the output, and only costs another update.
+func (tx *transaction) forgetStale() {
+	if err := clearListsStale(tx.stateDir); err != nil {
+		fmt.Fprintf(tx.out, "%v\n", err)
+	}
 }
 
 // lockOption makes apt wait for a held dpkg lock, up to the timeout.
@@ -231,7 +262,7 @@ func (tx *transaction) setAside(text string, listsErr error) bool {
 	for _, o := range tx.ops {
 		switch {
 		case matches(o, unknown, native):
-			tx.errs[tx.item[o.p]] = unknownError(o.p, why, listsErr)
+			tx.errs[tx.item[o.p]] = unknownError(o.p, why, listsErr, tx.refreshed)
 		case matches(o, unmet, native):
 			tx.errs[tx.item[o.p]] = fmt.Errorf("apt cannot %s %s:\n%s", verb(o.remove), o.p.name, why)
 		default:
@@ -243,11 +274,11 @@ func (tx *transaction) setAside(text string, listsErr error) bool {
 	return changed
 }
 
-func unknownError(p *pkg, why string, listsErr error) error {
+func unknownError(p *pkg, why string, listsErr error, refreshed bool) error {
 	switch {
 	case listsErr != nil:
 		return fmt.Errorf("apt does not know %s, and refreshing the package lists failed: %v\n%s", p.wanted(), listsErr, why)
-	case p.needsLists:
+	case refreshed:
 		return fmt.Errorf("apt does not know %s, even after apt-get update:\n%s", p.wanted(), why)
 	}
 	return fmt.Errorf("apt does not know %s:\n%s", p.wanted(), why)
