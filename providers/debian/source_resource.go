@@ -78,7 +78,25 @@ func (a *aptSource) Plan(_ context.Context, st resources.State) (resources.Chang
 	if err := a.missing(&c, &d.in); err != nil {
 		return c, err
 	}
+	if err := a.showSources(&c, d.in.install); err != nil {
+		return c, err
+	}
 	return resources.WithIntent(c, d.in), nil
+}
+
+// showSources shows how the sources file's lines change, when it is
+// among the files to install.
+func (a *aptSource) showSources(c *resources.Change, install []*managedfile.File) error {
+	for _, f := range install {
+		if strings.HasPrefix(f.Path(), sourcesDir+"/") {
+			d, err := f.ContentDiff()
+			if err != nil {
+				return fmt.Errorf("apt_source %s: %w", a.src.name, err)
+			}
+			c.Content = d
+		}
+	}
+	return nil
 }
 
 // differences is how the files differ from the configuration.

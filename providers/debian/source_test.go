@@ -223,6 +223,11 @@ func TestSourceFiles(t *testing.T) {
 		!strings.Contains(c.Reason, "package lists are refreshed before the next package transaction") {
 		t.Errorf("reason %q", c.Reason)
 	}
+	if c.Content == nil || len(c.Content.Hunks) != 1 || !slices.ContainsFunc(c.Content.Hunks[0].Lines, func(l resources.DiffLine) bool {
+		return l.Text == "URIs: https://apt.example.com/debian"
+	}) {
+		t.Errorf("the plan does not show the sources file's lines: %+v", c.Content)
+	}
 	wantSources := "# Written by tend for apt_source.example; local changes are overwritten.\n" +
 		"Types: deb\nURIs: https://apt.example.com/debian\nSuites: bookworm\nComponents: main contrib\n" +
 		"Architectures: amd64 arm64\nSigned-By: /etc/apt/keyrings/example.asc\n"

@@ -1,6 +1,7 @@
 package managedfile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -137,6 +138,28 @@ func (f *File) wantMode() string {
 		return ""
 	}
 	return FormatMode(f.spec.Mode)
+}
+
+// diffLimit bounds what ContentDiff reads of the current file.
+const diffLimit = 1 << 20
+
+// ContentDiff reads the file as it is now and compares it line by line
+// with the spec's content, for a plan's Change.Content (nil when they are
+// equal): a sensitive spec shows line numbers only (resources.DiffText).
+// A current file over 1 MiB is compared as a missing one would be.
+func (f *File) ContentDiff() (*resources.ContentDiff, error) {
+	old, fi, err := ReadRegular(f.env, f.spec.Path, diffLimit+1)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.spec.Path, err)
+	}
+	defer clear(old)
+	if fi != nil && bytes.Equal(old, f.spec.Content) {
+		return nil, nil
+	}
+	if len(old) > diffLimit {
+		old = nil
+	}
+	return resources.DiffText(f.spec.Path, old, f.spec.Content, f.spec.Sensitive), nil
 }
 
 // Missing lists, for a plan's Change.Missing and MissingPaths, the owner

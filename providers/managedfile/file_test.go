@@ -120,6 +120,33 @@ func TestInstallIsAllOrNothing(t *testing.T) {
 	}
 }
 
+func TestContentDiffShowsTheLines(t *testing.T) {
+	env := scratch(t)
+	writeFile(t, env, "/etc/app.conf", "a=1\nb=2\n")
+	d, err := New(env, Spec{Path: "/etc/app.conf", Content: []byte("a=1\nb=3\n")}).ContentDiff()
+	if err != nil || d == nil || len(d.Hunks) != 1 {
+		t.Fatalf("diff %+v, %v", d, err)
+	}
+	var text []string
+	for _, l := range d.Hunks[0].Lines {
+		text = append(text, l.Text)
+	}
+	if got := strings.Join(text, "|"); !strings.Contains(got, "b=2") || !strings.Contains(got, "b=3") {
+		t.Fatalf("lines %s", got)
+	}
+	secret, _ := New(env, Spec{Path: "/etc/app.conf", Content: []byte("a=1\nb=hunter2\n"), Sensitive: true}).ContentDiff()
+	for _, h := range secret.Hunks {
+		for _, l := range h.Lines {
+			if strings.Contains(l.Text, "hunter2") || strings.Contains(l.Text, "b=2") {
+				t.Fatalf("a sensitive diff shows %q", l.Text)
+			}
+		}
+	}
+	if same, err := New(env, Spec{Path: "/etc/app.conf", Content: []byte("a=1\nb=2\n")}).ContentDiff(); same != nil || err != nil {
+		t.Fatalf("equal content: %+v, %v", same, err)
+	}
+}
+
 func TestSensitiveContentIsMasked(t *testing.T) {
 	env := scratch(t)
 	writeFile(t, env, "/etc/key", "old secret\n")
