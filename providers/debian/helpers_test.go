@@ -11,6 +11,7 @@ import (
 	"github.com/tendhq/tend/providers/debian"
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/engine"
+	"github.com/tendhq/tend/testfixtures/kindtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -20,33 +21,29 @@ type attrs map[string]any
 
 func config(t testing.TB, name string, a attrs, env resources.Env) *resources.Config {
 	t.Helper()
-	cfg := &resources.Config{
-		Addr:      resources.Address{Kind: debian.KindName, Name: name},
-		Values:    map[string]cty.Value{},
-		Sensitive: map[string]bool{},
-		Env:       env,
-	}
+	values := map[string]cty.Value{}
 	for k, v := range a {
 		switch v := v.(type) {
 		case string:
-			cfg.Values[k] = cty.StringVal(v)
+			values[k] = cty.StringVal(v)
 		case bool:
-			cfg.Values[k] = cty.BoolVal(v)
+			values[k] = cty.BoolVal(v)
 		case int:
-			cfg.Values[k] = cty.NumberIntVal(int64(v))
+			values[k] = cty.NumberIntVal(int64(v))
 		case float64:
-			cfg.Values[k] = cty.NumberFloatVal(v)
+			values[k] = cty.NumberFloatVal(v)
 		case map[string]string:
 			m := map[string]cty.Value{}
 			for mk, mv := range v {
 				m[mk] = cty.StringVal(mv)
 			}
-			cfg.Values[k] = cty.MapVal(m)
+			values[k] = cty.MapVal(m)
 		default:
 			t.Fatalf("no cty conversion for %T", v)
 		}
 	}
-	cfg.FillDefaults(debian.Schema)
+	cfg := kindtest.Config(t, debian.Schema, env, values)
+	cfg.Addr.Name = name
 	return cfg
 }
 
