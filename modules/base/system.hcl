@@ -49,6 +49,17 @@ variable "apt_proxy" {
   }
 }
 
+variable "apt_sources" {
+  type = map(object({
+    uris       = list(string)
+    suites     = list(string)
+    components = list(string)
+    key        = string
+  }))
+  default     = {}
+  description = "Extra APT sources, by name (the file stem under /etc/apt/sources.list.d): each with the key its Release file is signed with (armored or binary, such as file(\"keys/repo.asc\")), trusted for that source only. They come before every package: a package from one installs in the same run, after one apt-get update."
+}
+
 variable "resolvers" {
   type        = list(string)
   default     = []
@@ -182,6 +193,15 @@ resource "file" "apt_proxy" {
   owner   = var.apt_proxy == "" ? null : "root"
   group   = var.apt_proxy == "" ? null : "root"
   mode    = var.apt_proxy == "" ? null : "0644"
+}
+
+resource "apt_source" "extra" {
+  for_each   = var.apt_sources
+  name       = each.key
+  uris       = each.value.uris
+  suites     = each.value.suites
+  components = each.value.components
+  key        = each.value.key
 }
 
 resource "file" "resolv_conf" {

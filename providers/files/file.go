@@ -2,6 +2,7 @@ package files
 
 import (
 	"path/filepath"
+	"strings"
 
 	"github.com/tendhq/tend/resources"
 	"github.com/zclconf/go-cty/cty"
@@ -59,11 +60,20 @@ func (kind) Identities(cfg *resources.Config) []resources.ID {
 
 // Order puts a file after its managed parent directories, so they are
 // converged before the things inside them, and after its owner and group
-// when given by name, so a managed account exists before its files.
+// when given by name, so a managed account exists before its files. A
+// file under /etc/apt configures APT (a proxy, a source, a pin, a key):
+// it comes before every package, so the transaction runs with it.
 func (kind) Order(cfg *resources.Config) []resources.Order {
-	return append(resources.AfterAccounts(cfg.String("owner", ""), cfg.String("group", "")),
-		resources.AfterParents(cfg.String("path", ""))...)
+	p := cfg.String("path", "")
+	out := append(resources.AfterAccounts(cfg.String("owner", ""), cfg.String("group", "")), resources.AfterParents(p)...)
+	if strings.HasPrefix(filepath.Clean(p), aptConfigDir+"/") {
+		out = append(out, resources.Before(resources.Every(resources.ClassPackage)))
+	}
+	return out
 }
+
+// aptConfigDir holds what configures APT.
+const aptConfigDir = "/etc/apt"
 
 // New checks the configuration and binds a resource to it.
 func (kind) New(cfg *resources.Config) (resources.Resource, error) {

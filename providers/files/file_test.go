@@ -361,4 +361,12 @@ func TestIdentityAndNeeds(t *testing.T) {
 	if needs := fmt.Sprint(Kind().Order(cfg)); needs != "[after group:mail after file:/etc]" {
 		t.Fatalf("needs %v", needs)
 	}
+	// What configures APT comes before every package.
+	cfg = f.config(attrs{"path": str("/etc/apt/apt.conf.d/30proxy")})
+	if got := fmt.Sprint(Kind().Order(cfg)); got != "[after file:/etc after file:/etc/apt after file:/etc/apt/apt.conf.d before every package]" {
+		t.Fatalf("order %v", got)
+	}
+	if got := fmt.Sprint(Kind().Order(f.config(attrs{"path": str("/etc/aptitude")}))); got != "[after file:/etc]" {
+		t.Fatalf("order %v", got)
+	}
 }

@@ -35,6 +35,8 @@ var fixtures = []fixture{
 		"+search cacert.example",
 		"+nameserver 192.0.2.53",
 		`+Acquire::http::Proxy "http://proxy.cacert.example:3128/";`,
+		"+URIs: https://apt.cacert.example/tend",
+		"+Signed-By: /etc/apt/keyrings/tend.asc",
 		`+ module.base.service.system["ssh"]`,
 		`+ module.base.service.system["cron"]`,
 		`+ module.base.service.system["rsyslog"]`,

@@ -36,7 +36,7 @@ var extraGroups = []string{"ssl-cert", "postdrop"}
 // baseDirs are directories of every Debian 11 system that tend's
 // modules write in (the minimal root file system the container tests
 // boot has them).
-var baseDirs = []string{"/home", "/srv", "/etc/apt/apt.conf.d", "/etc/default", "/etc/init.d", "/etc/logrotate.d", "/etc/cron.daily",
+var baseDirs = []string{"/home", "/srv", "/etc/apt/apt.conf.d", "/etc/apt/sources.list.d", "/etc/apt/preferences.d", "/etc/default", "/etc/init.d", "/etc/logrotate.d", "/etc/cron.daily",
 	"/etc/pam.d", "/etc/security", "/etc/systemd/system", "/var/lib", "/var/log", "/var/spool", "/var/cache"}
 
 // shipped are the directories under /etc and /var that installing each

@@ -26,5 +26,13 @@ node "host" {
     resolvers      = ["192.0.2.53"]
     search_domains = ["cacert.example"]
     apt_proxy      = "http://proxy.cacert.example:3128/"
+    apt_sources = {
+      tend = {
+        uris       = ["https://apt.cacert.example/tend"]
+        suites     = ["bullseye"]
+        components = ["main"]
+        key        = file("keys/tend.asc")
+      }
+    }
   }
 }
