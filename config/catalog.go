@@ -5,6 +5,7 @@ import (
 	"github.com/tendhq/tend/resources"
 	"github.com/tendhq/tend/resources/graph"
 	"github.com/tendhq/tend/resources/health"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Catalog is everything one node gets: its resource instances in
@@ -59,6 +60,9 @@ type Instance struct {
 	Undecryptable string
 
 	block *resBlock
+	// refs holds the attribute values references see where they are not
+	// Config.Values: computed ones, and marked ones (Values are plain).
+	refs map[string]cty.Value
 }
 
 // Find returns the instance with that address.

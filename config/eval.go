@@ -160,15 +160,36 @@ func (w *valueWalk) depth(v cty.Value, limit int) int {
 	return deepest + 1
 }
 
+// objectDepth is depth for an object of n attributes whose values'
+// depths elem gives, in iteration order, without the object.
+func (w *valueWalk) objectDepth(n, limit int, elem func(i, limit int) int) int {
+	if limit < 0 {
+		return 0
+	}
+	deepest := 0
+	for i := 0; i < n && deepest <= limit && w.elements <= maxValueElements; i++ {
+		w.elements++
+		deepest = max(deepest, elem(i, limit-1))
+	}
+	return deepest + 1
+}
+
 // checkValue says why the value of key at rng is refused: nested deeper
 // than maxValueDepth, or holding more than maxValueElements elements.
 func checkValue(key string, rng hcl.Range, v cty.Value) *hcl.Diagnostic {
 	var w valueWalk
+	depth := w.depth(v, maxValueDepth)
+	return limitError(key, rng, depth, w.elements)
+}
+
+// limitError is checkValue's verdict on a value of that depth and count
+// of elements, as valueWalk counts them.
+func limitError(key string, rng hcl.Range, depth, elements int) *hcl.Diagnostic {
 	switch {
-	case w.depth(v, maxValueDepth) > maxValueDepth:
+	case depth > maxValueDepth:
 		return errorAt(rng, "Value nested too deep",
 			fmt.Sprintf("The value of %s nests lists, maps or objects more than %d levels deep; tend refuses deeper values.", key, maxValueDepth))
-	case w.elements > maxValueElements:
+	case elements > maxValueElements:
 		return errorAt(rng, "Value too large",
 			fmt.Sprintf("The value of %s holds more than %d elements (counting those of nested lists, maps and objects); tend refuses larger values.", key, maxValueElements))
 	}

@@ -206,7 +206,19 @@ func (ld *loader) catalog(r *Repo, block *hcl.Block) (*Catalog, hcl.Diagnostics)
 	}
 	cat.Digest = ld.files.digest()
 	cat.Secrets = slices.Sorted(maps.Keys(ld.secrets))
+	release(cat)
 	return cat, diags
+}
+
+// release lets the evaluation go once the catalog is linked: each
+// instance's block leads to its scope, which holds every value the
+// evaluation memoized (the objects references see, the data layers'
+// values) and the parsed files. None of it is needed afterwards, and a
+// catalog lives for the whole run.
+func release(cat *Catalog) {
+	for _, inst := range cat.Instances {
+		inst.block, inst.refs = nil, nil
+	}
 }
 
 // Redactor replaces every sensitive text the catalogs built from this
@@ -290,7 +302,7 @@ func (s *scope) evaluateAll() hcl.Diagnostics {
 		diags = append(diags, d...)
 	}
 	for _, rb := range s.resOrder {
-		_, d := s.resourceValue(rb.block.Labels[0], rb.block.Labels[1], rb.block.DefRange)
+		_, d := s.evaluateResource(rb, rb.block.DefRange)
 		diags = append(diags, d...)
 	}
 	for _, mc := range s.modOrder {

@@ -3,7 +3,9 @@ package config
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/tendhq/tend/resources"
@@ -21,6 +23,8 @@ type resBlock struct {
 	content   *hcl.BodyContent
 	deps      map[*resBlock]bool // blocks its attribute values refer to
 	instances []*Instance
+	// ref is what references to the block see, once one asked.
+	ref *cty.Value
 }
 
 func newResBlock(s *scope, kind resources.Kind, b *hcl.Block) (*resBlock, hcl.Diagnostics) {
@@ -45,23 +49,48 @@ func (s *scope) resourceValue(kind, name string, rng hcl.Range) (value, hcl.Diag
 		return value{}, hcl.Diagnostics{errorAt(rng, "Reference to undeclared resource",
 			"No resource "+kind+"."+name+" is declared in this "+s.kindOfScope()+"."+didYouMean(kind+"."+name, names(s.res)))}
 	}
-	return s.memoized(kind+"."+name, rng, func() (value, hcl.Diagnostics) {
-		val, diags := rb.expand()
-		return value{val: val, deps: map[*resBlock]bool{rb: true}}, diags
+	v, diags := s.evaluateResource(rb, rng)
+	if !v.val.IsKnown() || diags.HasErrors() {
+		return v, diags
+	}
+	if rb.ref == nil {
+		ref := rb.refValue()
+		rb.ref = &ref
+	}
+	v.val = *rb.ref
+	return v, diags
+}
+
+// evaluateResource evaluates the block's instances once. The value
+// references see is built only when something refers to the block (see
+// refValue): most blocks are referred to by nothing, and those objects
+// were a large share of what evaluating a big catalog allocated. Its
+// limits are checked all the same (checkBlock).
+func (s *scope) evaluateResource(rb *resBlock, rng hcl.Range) (value, hcl.Diagnostics) {
+	key := rb.block.Labels[0] + "." + rb.block.Labels[1]
+	return s.memoized(key, rng, func() (value, hcl.Diagnostics) {
+		v := value{val: cty.EmptyObjectVal, deps: map[*resBlock]bool{rb: true}}
+		diags := rb.expand()
+		if diags.HasErrors() {
+			v.val = cty.DynamicVal
+		} else if d := rb.checkBlock(key, rng); d != nil {
+			v.val = cty.DynamicVal
+			diags = append(diags, d)
+		}
+		return v, diags
 	})
 }
 
 // expand evaluates for_each and every instance's attributes.
-func (rb *resBlock) expand() (cty.Value, hcl.Diagnostics) {
+func (rb *resBlock) expand() hcl.Diagnostics {
 	fe, hasForEach := rb.content.Attributes["for_each"]
 	if !hasForEach {
-		inst, obj, diags := rb.instance(resources.Address{}, nil)
+		inst, diags := rb.instance(resources.Address{}, nil)
 		rb.addInstance(inst)
-		return obj, diags
+		return diags
 	}
 	keys, diags := rb.forEachKeys(fe)
 	tags := keyTags(keys)
-	objs := map[string]cty.Value{}
 	for _, k := range keys {
 		key := cty.StringVal(k.key)
 		if k.sensitive {
@@ -70,15 +99,69 @@ func (rb *resBlock) expand() (cty.Value, hcl.Diagnostics) {
 		}
 		each := cty.ObjectVal(map[string]cty.Value{"key": key, "value": k.val})
 		addr := resources.Address{Key: k.key, Keyed: true, KeyTag: tags[k.key]}
-		inst, obj, d := rb.instance(addr, &each)
+		inst, d := rb.instance(addr, &each)
 		diags = append(diags, d...)
 		rb.addInstance(inst)
-		objs[k.key] = obj
 	}
-	if diags.HasErrors() {
-		return cty.DynamicVal, diags
+	return diags
+}
+
+// refValue is the value references to an evaluated block see: the
+// object of its instance's attributes, or an object of those by key
+// for for_each.
+func (rb *resBlock) refValue() cty.Value {
+	if _, hasForEach := rb.content.Attributes["for_each"]; !hasForEach {
+		return rb.instanceValue(rb.instances[0])
 	}
-	return cty.ObjectVal(objs), diags
+	objs := make(map[string]cty.Value, len(rb.instances))
+	for _, inst := range rb.instances {
+		objs[inst.Addr.Key] = rb.instanceValue(inst)
+	}
+	return cty.ObjectVal(objs)
+}
+
+// instanceValue is one instance's attributes as references see them.
+func (rb *resBlock) instanceValue(inst *Instance) cty.Value {
+	obj := make(map[string]cty.Value, len(rb.schema.Attrs))
+	for _, as := range rb.schema.Attrs {
+		obj[as.Name] = inst.refAttr(as.Name)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// refAttr is the value references see for one attribute: the
+// configuration's, unless it carries marks or is computed.
+func (inst *Instance) refAttr(name string) cty.Value {
+	if v, ok := inst.refs[name]; ok {
+		return v
+	}
+	return inst.Config.Values[name]
+}
+
+// checkBlock is checkValue of the value refValue would build, walked
+// the same way (attributes and keys in cty's sorted order) without
+// building it.
+func (rb *resBlock) checkBlock(key string, rng hcl.Range) *hcl.Diagnostic {
+	var w valueWalk
+	var depth int
+	if _, hasForEach := rb.content.Attributes["for_each"]; !hasForEach {
+		depth = rb.instanceDepth(&w, rb.instances[0], maxValueDepth)
+	} else {
+		insts := slices.Clone(rb.instances)
+		slices.SortFunc(insts, func(a, b *Instance) int { return strings.Compare(a.Addr.Key, b.Addr.Key) })
+		depth = w.objectDepth(len(insts), maxValueDepth, func(i, limit int) int { return rb.instanceDepth(&w, insts[i], limit) })
+	}
+	return limitError(key, rng, depth, w.elements)
+}
+
+// instanceDepth is valueWalk.depth of instanceValue(inst).
+func (rb *resBlock) instanceDepth(w *valueWalk, inst *Instance, limit int) int {
+	names := make([]string, len(rb.schema.Attrs))
+	for i, as := range rb.schema.Attrs {
+		names[i] = as.Name
+	}
+	sort.Strings(names)
+	return w.objectDepth(len(names), limit, func(i, limit int) int { return w.depth(inst.refAttr(names[i]), limit) })
 }
 
 func (rb *resBlock) addInstance(inst *Instance) {
@@ -162,18 +245,20 @@ func (rb *resBlock) addDeps(deps map[*resBlock]bool) {
 	}
 }
 
-// instance evaluates the attributes of one instance and binds it to its
-// kind. It returns the instance (nil when evaluation failed) and the value
-// other expressions see when they refer to it.
-func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance, cty.Value, hcl.Diagnostics) {
+// instance evaluates the attributes of one instance. It returns the
+// instance, nil when evaluation failed.
+func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance, hcl.Diagnostics) {
 	addr := rb.baseAddr()
 	addr.Key, addr.Keyed, addr.KeyTag = key.Key, key.Keyed, key.KeyTag
+	// Values holds every attribute of the schema, so it is made at its
+	// final size; Sensitive holds only the sensitive ones (most instances
+	// have none), which is all its readers look up.
 	inst := &Instance{
 		Addr: addr, Kind: rb.kind, Decl: rb.block.DefRange, block: rb,
-		Config:  &resources.Config{Addr: addr, Values: map[string]cty.Value{}, Sensitive: map[string]bool{}, Env: rb.scope.ld.env},
+		Config: &resources.Config{Addr: addr, Values: make(map[string]cty.Value, len(rb.schema.Attrs)),
+			Sensitive: map[string]bool{}, Env: rb.scope.ld.env},
 		Origins: map[string][]Origin{},
 	}
-	obj := map[string]cty.Value{}
 	var diags hcl.Diagnostics
 	for _, as := range rb.schema.Attrs {
 		var val cty.Value
@@ -184,20 +269,25 @@ func (rb *resBlock) instance(key resources.Address, each *cty.Value) (*Instance,
 			val, d = rb.attribute(inst, as, each)
 		}
 		diags = append(diags, d...)
-		obj[as.Name] = val
+		if as.Computed || val.ContainsMarked() {
+			if inst.refs == nil {
+				inst.refs = map[string]cty.Value{}
+			}
+			inst.refs[as.Name] = val
+		}
 	}
 	checks, d := rb.health(each)
 	inst.Health = checks
 	diags = append(diags, d...)
 	if diags.HasErrors() {
-		return nil, cty.DynamicVal, diags
+		return nil, diags
 	}
 	for _, v := range inst.Config.Values {
 		if !v.IsWhollyKnown() {
 			inst.Deferred = true
 		}
 	}
-	return inst, cty.ObjectVal(obj), diags
+	return inst, diags
 }
 
 // computed is the value of a computed attribute: what the host showed
@@ -265,7 +355,9 @@ func (rb *resBlock) attribute(inst *Instance, as resources.AttrSchema, each *cty
 		inst.Undecryptable = as.Name + ": " + why
 	}
 	inst.Config.Values[as.Name] = plain
-	inst.Config.Sensitive[as.Name] = as.Sensitive || conv.ContainsMarked()
+	if as.Sensitive || conv.ContainsMarked() {
+		inst.Config.Sensitive[as.Name] = true
+	}
 	if as.Sensitive {
 		conv = conv.Mark(sensitiveMark)
 	}
@@ -280,8 +372,8 @@ func (rb *resBlock) unset(inst *Instance, as resources.AttrSchema) cty.Value {
 		val = as.Default
 	}
 	inst.Config.Values[as.Name] = val
-	inst.Config.Sensitive[as.Name] = as.Sensitive
 	if as.Sensitive {
+		inst.Config.Sensitive[as.Name] = true
 		return val.Mark(sensitiveMark)
 	}
 	return val

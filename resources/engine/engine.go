@@ -82,7 +82,8 @@ func (s *Status) UnmarshalText(b []byte) error {
 
 // Outcome is what happened to one resource.
 type Outcome struct {
-	Addr        string
+	Addr string
+	// Observed is what Read returned; only Plan keeps it.
 	Observed    resources.State
 	Change      resources.Change
 	RefreshFrom []string
@@ -121,6 +122,10 @@ type walk struct {
 	rollMu     sync.Mutex
 	undone     []undone // guarded by rollMu
 	watch      Watcher  // nil for a plan, or when nobody watches
+	// apply is set for an apply, whose outcomes leave out what Read
+	// observed: only a plan records it (plan.Build), and a large
+	// catalog's states are a sizeable share of the run's memory.
+	apply bool
 }
 
 func newWalk(nodes []Node, g *graph.Graph, opts Options) *walk {
@@ -246,7 +251,9 @@ func (w *walk) observe(ctx context.Context, i int) bool {
 		w.fail(i, fmt.Errorf("read: %w", err))
 		return false
 	}
-	w.out[i].Observed = st
+	if !w.apply {
+		w.out[i].Observed = st
+	}
 	ch, err := r.Plan(ctx, st)
 	if err != nil {
 		w.fail(i, fmt.Errorf("plan: %w", err))

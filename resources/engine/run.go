@@ -45,7 +45,7 @@ func Plan(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Resul
 func Apply(ctx context.Context, nodes []Node, g *graph.Graph, opts Options) Result {
 	swept := sweep(nodes)
 	w := newWalk(nodes, g, opts)
-	w.watch = opts.Watch
+	w.watch, w.apply = opts.Watch, true
 	// A block whose configuration changed is lifted; if that cannot be
 	// recorded, the file is rewritten on the next run that can.
 	_ = w.opts.Blocks.Lift(w.digestOf)

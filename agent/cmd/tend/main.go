@@ -15,9 +15,28 @@ import (
 // (docs/BENCHMARKS.md). GOGC, when set, wins.
 const gcPercent = 200
 
+// memoryLimit is a soft limit on the runtime's memory for the commands
+// that converge one node (limitedCommands). With gcPercent the heap may
+// grow to three times what a run holds live: a no-op apply of 10000
+// files held about 45 MiB and peaked at 140 MiB of RSS. Near the limit
+// the collector runs more often instead, for more CPU time (a quarter
+// more at 10000 files); runs that stay below it, such as one of 1000
+// files (about 35 MiB), are not affected. A run that holds more than the
+// limit live grows beyond it, the runtime giving collection at most half
+// the CPU time; that is why `tend validate`, which evaluates a whole
+// fleet (3000 nodes held well over 80 MiB and took 75 % more CPU time
+// under the limit), has none. GOMEMLIMIT, when set, wins.
+const memoryLimit = 80 << 20
+
+// limitedCommands are the commands memoryLimit applies to.
+var limitedCommands = map[string]bool{"apply": true, "plan": true, "agent": true}
+
 func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && len(os.Args) > 1 && limitedCommands[os.Args[1]] {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 	os.Exit(cli.Run(os.Args[0], os.Args[1:]))
 }
