@@ -24,15 +24,21 @@ const maxDiffBytes = 1 << 20
 // engine decides whether something creates it first).
 // A parent directory that does not exist is listed in MissingPaths (the
 // engine decides whether something creates it first: a directory
-// resource or a package this one depends on).
+// resource or a package this one depends on). Nothing to do needs no
+// parent: Read looked at the path through them, refusing a symlink.
 func (r *file) Plan(ctx context.Context, st resources.State) (resources.Change, error) {
-	needs, err := managedfile.MissingParents(r.env, r.spec.path)
-	if err != nil {
-		return resources.Change{}, err
-	}
 	c, err := r.plan(ctx, st)
-	if err != nil || r.spec.ensure == ensureAbsent {
+	if err != nil {
 		return c, err
+	}
+	var needs []resources.PathNeed
+	if c.Action != resources.NoOp {
+		if needs, err = managedfile.MissingParents(r.env, r.spec.path); err != nil {
+			return resources.Change{}, err
+		}
+	}
+	if r.spec.ensure == ensureAbsent {
+		return c, nil
 	}
 	c.Missing = managedfile.MissingAccounts(r.env, managedfile.OwnerRefs("owner", r.spec.owner, "group", r.spec.group, r.spec.attrSensitive)...)
 	if !r.spec.attrSensitive["path"] {
