@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"slices"
 
 	"github.com/tendhq/tend/agent/cli"
 )
@@ -28,14 +29,20 @@ const gcPercent = 200
 // under the limit), has none. GOMEMLIMIT, when set, wins.
 const memoryLimit = 80 << 20
 
-// limitedCommands are the commands memoryLimit applies to.
+// limitedCommands are the commands memoryLimit applies to. Flags may
+// come before the command (`tend -v apply`), so any argument naming one
+// counts: at worst a flag's value spelled like a command gets the limit.
 var limitedCommands = map[string]bool{"apply": true, "plan": true, "agent": true}
+
+func limited(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool { return limitedCommands[a] })
+}
 
 func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" && len(os.Args) > 1 && limitedCommands[os.Args[1]] {
+	if os.Getenv("GOMEMLIMIT") == "" && limited(os.Args[1:]) {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	os.Exit(cli.Run(os.Args[0], os.Args[1:]))
