@@ -3,6 +3,7 @@ package resources
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -116,6 +117,20 @@ func AfterParents(p string) []Order {
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// Orders joins lists of orders in turn, keeping the first of each: a
+// kind whose files share parent directories or owners orders once.
+func Orders(lists ...[]Order) []Order {
+	var out []Order
+	for _, l := range lists {
+		for _, o := range l {
+			if !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
 	}
 	return out
 }

@@ -38,6 +38,9 @@ func TestOrderHelpers(t *testing.T) {
 	if got := fmt.Sprint(AfterAccounts("opendkim", "0")); got != "[after user:opendkim]" {
 		t.Errorf("AfterAccounts: %s", got)
 	}
+	if got := fmt.Sprint(Orders(AfterParents("/etc/ssl/certs/a.pem"), AfterAccounts("root", ""), AfterParents("/etc/ssl/private/a.key"))); got != "[after file:/etc after file:/etc/ssl after file:/etc/ssl/certs after user:root after file:/etc/ssl/private]" {
+		t.Errorf("Orders: %s", got)
+	}
 	if got := Before(Every(ClassPackage)).String(); got != "before every package" {
 		t.Errorf("whole class: %s", got)
 	}

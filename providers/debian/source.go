@@ -87,23 +87,11 @@ func (sourceKind) Identities(cfg *resources.Config) []resources.ID {
 // Order puts a source after whatever manages the directories its files
 // go in, and before every package: a package may come from it.
 func (sourceKind) Order(cfg *resources.Config) []resources.Order {
-	out := []resources.Order{resources.Before(resources.Every(resources.ClassPackage))}
+	lists := [][]resources.Order{{resources.Before(resources.Every(resources.ClassPackage))}}
 	for _, dir := range []string{sourcesDir, keyringsDir, preferencesDir} {
-		out = append(out, resources.AfterParents(dir+"/x")...)
+		lists = append(lists, resources.AfterParents(dir+"/x"))
 	}
-	return dedupOrders(out)
-}
-
-func dedupOrders(in []resources.Order) []resources.Order {
-	seen := map[resources.Order]bool{}
-	var out []resources.Order
-	for _, o := range in {
-		if !seen[o] {
-			seen[o] = true
-			out = append(out, o)
-		}
-	}
-	return out
+	return resources.Orders(lists...)
 }
 
 // New binds a configured source.

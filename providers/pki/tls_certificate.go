@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -67,20 +66,12 @@ func (tlsKind) Identities(cfg *resources.Config) []resources.ID {
 // Order puts the certificate after both files' parent directories and
 // the owners and groups given by name, as the file kind does.
 func (tlsKind) Order(cfg *resources.Config) []resources.Order {
-	var out []resources.Order
+	var lists [][]resources.Order
 	for _, f := range []string{"chain", "key"} {
-		for _, o := range resources.AfterAccounts(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")) {
-			if !slices.Contains(out, o) {
-				out = append(out, o)
-			}
-		}
-		for _, o := range resources.AfterParents(cfg.String(f+"_path", "")) {
-			if !slices.Contains(out, o) {
-				out = append(out, o)
-			}
-		}
+		lists = append(lists, resources.AfterAccounts(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")),
+			resources.AfterParents(cfg.String(f+"_path", "")))
 	}
-	return out
+	return resources.Orders(lists...)
 }
 
 // tlsTarget is one of the two managed files as configured.
