@@ -12,10 +12,6 @@ const (
 	defaultDirMode  fs.FileMode = 0755
 )
 
-// modeBits are the bits a mode attribute manages; fs.FileMode keeps the
-// special bits apart from the permission bits.
-const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
-
 // parseMode reads an octal mode of three or four digits ("644", "0644",
 // "2775").
 func parseMode(s string) (fs.FileMode, error) {

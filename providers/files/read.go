@@ -92,7 +92,7 @@ func (r *file) observe(d *atomicfile.Dir) (observation, error) {
 }
 
 func observationOf(fi fs.FileInfo) observation {
-	o := observation{what: ensureOther, mode: fi.Mode() & modeBits, uid: -1, gid: -1}
+	o := observation{what: ensureOther, mode: fi.Mode() & managedfile.ModeBits, uid: -1, gid: -1}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		o.uid, o.gid = int(st.Uid), int(st.Gid)
 	}

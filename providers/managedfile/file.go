@@ -80,8 +80,8 @@ func (f *File) Observe() (Observed, error) {
 		return Observed{}, nil
 	}
 	defer clear(data)
-	uid, gid := OwnerOf(fi)
-	return Observed{Exists: true, Sum: sum(data), Mode: fi.Mode().Perm() | fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky), UID: uid, GID: gid}, nil
+	uid, gid := ownerOf(fi)
+	return Observed{Exists: true, Sum: sum(data), Mode: fi.Mode() & ModeBits, UID: uid, GID: gid}, nil
 }
 
 // Facts records o in a State under names that start with prefix
@@ -190,15 +190,14 @@ func (f *File) Remove() error {
 	return nil
 }
 
-// Sweep removes what killed runs left beside the file (see
-// atomicfile.Dir.Sweep); a kind's resources.Sweeper calls it for
-// filepath.Dir(Path()).
-func (f *File) Sweep() (int, error) { return SweepDir(f.env, filepath.Dir(f.spec.Path)) }
-
 func sum(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// ModeBits are the bits a file's mode is managed by; fs.FileMode keeps
+// the special bits apart from the permission bits.
+const ModeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 
 // FormatMode prints a mode as four octal digits, setuid, setgid and
 // sticky included, the way State holds it.
@@ -216,9 +215,9 @@ func FormatMode(m fs.FileMode) string {
 	return fmt.Sprintf("%04o", n)
 }
 
-// OwnerOf is the owner and group of what fi describes; -1 each when the
+// ownerOf is the owner and group of what fi describes; -1 each when the
 // file system says nothing.
-func OwnerOf(fi fs.FileInfo) (uid, gid int) {
+func ownerOf(fi fs.FileInfo) (uid, gid int) {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		return int(st.Uid), int(st.Gid)
 	}

@@ -70,8 +70,8 @@ func TestZeroSpecLeavesOwnershipAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := os.Lstat(env.Path("/etc/app.conf"))
-	bu, bg := OwnerOf(before)
-	au, ag := OwnerOf(after)
+	bu, bg := ownerOf(before)
+	au, ag := ownerOf(after)
 	if after.Mode() != before.Mode() || au != bu || ag != bg {
 		t.Fatalf("mode %v owner %d:%d, want %v %d:%d kept", after.Mode(), au, ag, before.Mode(), bu, bg)
 	}

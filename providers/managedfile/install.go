@@ -121,8 +121,8 @@ func (f *File) previous(d *atomicfile.Dir) (previous, error) {
 	if err != nil {
 		return previous{}, err
 	}
-	uid, gid := OwnerOf(fi)
-	return previous{exists: true, data: data, mode: fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky), uid: uid, gid: gid}, nil
+	uid, gid := ownerOf(fi)
+	return previous{exists: true, data: data, mode: fi.Mode() & ModeBits, uid: uid, gid: gid}, nil
 }
 
 // options resolves the spec's owner, group and mode; what it leaves alone

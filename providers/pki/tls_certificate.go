@@ -60,18 +60,19 @@ func (tlsKind) Schema() resources.Schema { return TLSCertificateSchema }
 // would name them: a file resource managing either path conflicts with
 // this one.
 func (tlsKind) Identities(cfg *resources.Config) []resources.ID {
-	return []resources.ID{resources.FileID(cfg.String("key_path", "")), resources.FileID(cfg.String("chain_path", ""))}
+	return append(tlsConfigured(cfg, "key").Identities(), tlsConfigured(cfg, "chain").Identities()...)
 }
 
 // Order puts the certificate after both files' parent directories and
 // the owners and groups given by name, as the file kind does.
 func (tlsKind) Order(cfg *resources.Config) []resources.Order {
-	var lists [][]resources.Order
-	for _, f := range []string{"chain", "key"} {
-		lists = append(lists, resources.AfterAccounts(cfg.String(f+"_owner", ""), cfg.String(f+"_group", "")),
-			resources.AfterParents(cfg.String(f+"_path", "")))
-	}
-	return resources.Orders(lists...)
+	return resources.Orders(tlsConfigured(cfg, "chain").Order(), tlsConfigured(cfg, "key").Order())
+}
+
+// tlsConfigured is the chain or the key file as configured, for what it
+// manages and where it goes; its content is not needed for that.
+func tlsConfigured(cfg *resources.Config, f string) *managedfile.File {
+	return managedfile.New(cfg.Env, managedfile.Spec{Path: cfg.String(f+"_path", ""), Owner: cfg.String(f+"_owner", ""), Group: cfg.String(f+"_group", "")})
 }
 
 // tlsTarget is one of the two managed files as configured.
