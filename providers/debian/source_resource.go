@@ -38,7 +38,7 @@ func (a *aptSource) slots() []slot {
 	files := a.src.files()
 	out := make([]slot, len(files))
 	for i, f := range files {
-		spec := managedfile.Spec{Path: f.path, Content: f.content, Owner: "0", Group: "0", Mode: 0o644}
+		spec := managedfile.Spec{Path: f.path, Content: f.content, Owner: "0", Group: "0", Mode: 0o644, Sensitive: a.src.sensitive}
 		out[i] = slot{sourceFile: f, file: managedfile.New(a.env, spec), fact: factPrefixes[i]}
 	}
 	return out

@@ -3,6 +3,7 @@ package debian
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -36,6 +37,9 @@ type source struct {
 	key        []byte // nil: no Signed-By
 	keyArmored bool
 	pin        *pin
+	// sensitive: some attribute is (a token in a URI, a decrypted key);
+	// plans then show which lines of the files change, not what they say.
+	sensitive bool
 }
 
 // pin is the source's apt preferences entry.
@@ -49,7 +53,7 @@ type pin struct {
 // parseSource reads and checks the configuration; each error names the
 // attribute it is about.
 func parseSource(cfg *resources.Config) (source, error) {
-	s := source{name: cfg.String("name", "")}
+	s := source{name: cfg.String("name", ""), sensitive: slices.Contains(slices.Collect(maps.Values(cfg.Sensitive)), true)}
 	if !sourceNameRE.MatchString(s.name) {
 		return s, resources.AttrErrorf("name", `name %q must be 1 to 64 letters, digits, "_", "-" or "." (not first): apt ignores other file names`, s.name)
 	}

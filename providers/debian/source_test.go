@@ -2,6 +2,7 @@ package debian_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -365,4 +366,23 @@ func FuzzSourceKey(f *testing.F) {
 			t.Errorf("the refusal quotes the key: %v", err)
 		}
 	})
+}
+
+// TestSensitiveSourceStaysMasked: a source whose URI is sensitive (a
+// token in its path) shows no line of its files in a plan, only which
+// lines changed.
+func TestSensitiveSourceStaysMasked(t *testing.T) {
+	env := aptRoot(t)
+	const secret = "https://apt.example.com/t0ps3cr3t/debian"
+	cfg := kindtest.Config(t, debian.SourceSchema, env, sourceAttrs(t, map[string]cty.Value{"uris": strs(secret)}))
+	cfg.Sensitive["uris"] = true
+	r, err := debian.SourceKind().New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := plan(t, r)
+	b, _ := json.Marshal(c)
+	if c.Content == nil || strings.Contains(string(b), "t0ps3cr3t") {
+		t.Fatalf("the plan shows the sensitive URI: %s", b)
+	}
 }
